@@ -1,0 +1,22 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace OrleansQueue.Jobs;
+
+/// <summary>
+/// Job ids are version-7 GUIDs: the first 48 bits are the Unix time in milliseconds, so ids sort by
+/// submission time (to the millisecond) both as GUIDs and as strings, and need no coordination to be unique.
+/// </summary>
+public static class JobId
+{
+    public static Guid New(TimeProvider? time = null) =>
+        Guid.CreateVersion7((time ?? TimeProvider.System).GetUtcNow());
+
+    public static string Format(Guid id) => id.ToString("D");
+
+    public static bool TryParse([NotNullWhen(true)] string? text, out Guid id) =>
+        Guid.TryParse(text?.Trim(), out id) && id != Guid.Empty;
+
+    /// <summary>The message shown for text that is not a job id.</summary>
+    public static string Malformed(string? text) =>
+        $"'{text}' is not a job id: expected a GUID such as {Format(Guid.CreateVersion7())}.";
+}

@@ -1,0 +1,71 @@
+namespace OrleansQueue.Jobs;
+
+/// <summary>Where a job is in its life. The only ways forward are
+/// <c>Pending → Processing → Completed | Failed</c>, <c>Processing → Pending</c> (a retry or a take-back),
+/// and <c>Pending | Processing → Cancelled</c>. <c>requeue</c> sends a finished job back to <c>Pending</c>.</summary>
+[GenerateSerializer, Alias("oq.JobStatus")]
+public enum JobStatus
+{
+    Pending = 0,
+    Processing = 1,
+    Completed = 2,
+    Failed = 3,
+    Cancelled = 4,
+}
+
+/// <summary>How one attempt ended.</summary>
+[GenerateSerializer, Alias("oq.AttemptOutcome")]
+public enum AttemptOutcome
+{
+    Running = 0,
+    Completed = 1,
+    Failed = 2,
+    DeadlineExceeded = 3,
+    WorkerLost = 4,
+    HandedBack = 5,
+    Cancelled = 6,
+}
+
+/// <summary>Upper-case wire names (<c>PENDING</c>, <c>DEADLINE_EXCEEDED</c>) used by the console and JSON output.</summary>
+public static class JobStatusNames
+{
+    public static string ToWireName(this JobStatus status) => status switch
+    {
+        JobStatus.Pending => "PENDING",
+        JobStatus.Processing => "PROCESSING",
+        JobStatus.Completed => "COMPLETED",
+        JobStatus.Failed => "FAILED",
+        JobStatus.Cancelled => "CANCELLED",
+        _ => status.ToString().ToUpperInvariant(),
+    };
+
+    public static string ToWireName(this AttemptOutcome outcome) => outcome switch
+    {
+        AttemptOutcome.Running => "RUNNING",
+        AttemptOutcome.Completed => "COMPLETED",
+        AttemptOutcome.Failed => "FAILED",
+        AttemptOutcome.DeadlineExceeded => "DEADLINE_EXCEEDED",
+        AttemptOutcome.WorkerLost => "WORKER_LOST",
+        AttemptOutcome.HandedBack => "HANDED_BACK",
+        AttemptOutcome.Cancelled => "CANCELLED",
+        _ => outcome.ToString().ToUpperInvariant(),
+    };
+
+    public static bool TryParse(string text, out JobStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<JobStatus>())
+        {
+            if (string.Equals(candidate.ToWireName(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
+
+    public static bool IsTerminal(this JobStatus status) =>
+        status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+}

@@ -1,0 +1,53 @@
+using Orleans.Concurrency;
+using System.Collections.Immutable;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Scheduling;
+
+/// <summary>
+/// One shard of the priority index, keyed by shard number. It holds pending jobs in priority order,
+/// the leases in flight with their deadlines, and the workers it has seen.
+/// </summary>
+[Alias("oq.IScheduleGrain")]
+public interface IScheduleGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds jobs to the index: new submissions, or with <paramref name="cause"/> jobs sent back.
+    /// A job already queued or leased here is not added twice.</summary>
+    [Alias("Enqueue")]
+    Task Enqueue(ImmutableArray<QueueEntry> entries, RequeueCause? cause = null);
+
+    /// <summary>
+    /// Long poll: leases up to <paramref name="max"/> jobs for <paramref name="worker"/>, returning at once
+    /// when any are ready, else as soon as one arrives, else empty after <paramref name="wait"/>.
+    /// </summary>
+    [Alias("Lease")]
+    Task<ImmutableArray<LeasedJob>> Lease(string worker, int max, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Called by a job grain when an attempt ended; <paramref name="requeue"/> puts the job back.</summary>
+    [Alias("AttemptEnded")]
+    Task AttemptEnded(AttemptRef attempt, AttemptOutcome outcome, QueueEntry? requeue);
+
+    /// <summary>Called by a job grain when a pending job was cancelled: it must never be leased.</summary>
+    [Alias("Remove")]
+    Task Remove(Guid jobId);
+
+    [Alias("Heartbeat")]
+    Task<HeartbeatReply> Heartbeat(WorkerHeartbeat heartbeat);
+
+    /// <summary>A worker stops for good (after handing back its jobs); it is no longer counted.</summary>
+    [Alias("WorkerStopped")]
+    Task WorkerStopped(string worker);
+
+    [ReadOnly, Alias("GetMetrics")]
+    Task<QueueMetrics> GetMetrics();
+
+    /// <summary>Ids of jobs this shard knows in <paramref name="status"/>: pending in lease order, processing,
+    /// or the most recent finished ones (newest first). The ids are candidates: a finished job may have been
+    /// requeued since, so callers confirm each with the job grain.</summary>
+    [ReadOnly, Alias("ListJobs")]
+    Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit);
+
+    /// <summary>How many schedule shards the cluster runs; any shard answers.</summary>
+    [ReadOnly, Alias("GetShardCount")]
+    Task<int> GetShardCount();
+}

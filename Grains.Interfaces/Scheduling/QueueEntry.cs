@@ -1,0 +1,32 @@
+namespace OrleansQueue.Scheduling;
+
+/// <summary>A pending job as the schedule's priority index holds it: just enough to order it and to
+/// bound its lease. The job grain stays the owner of everything else.</summary>
+/// <param name="JobId">The job.</param>
+/// <param name="Priority">0 (first) to 10.</param>
+/// <param name="EnqueuedAt">When it (re)entered the queue; FIFO order and aging are measured from here.</param>
+/// <param name="Deadline">How long one attempt may run; bounds the lease.</param>
+/// <param name="NotBefore">A retry's backoff: not leasable before this time.</param>
+[GenerateSerializer, Immutable, Alias("oq.QueueEntry")]
+public sealed record QueueEntry(
+    [property: Id(0)] Guid JobId,
+    [property: Id(1)] int Priority,
+    [property: Id(2)] DateTimeOffset EnqueuedAt,
+    [property: Id(3)] TimeSpan Deadline,
+    [property: Id(4)] DateTimeOffset? NotBefore = null);
+
+/// <summary>Why a job went back to the queue without finishing.</summary>
+[GenerateSerializer, Alias("oq.RequeueCause")]
+public enum RequeueCause
+{
+    /// <summary>The handler failed and a retry was left.</summary>
+    Retry = 0,
+    /// <summary>The attempt ran past its deadline.</summary>
+    Deadline = 1,
+    /// <summary>The worker holding it stopped sending heartbeats.</summary>
+    WorkerLost = 2,
+    /// <summary>The worker gave it back unfinished (graceful stop); no retry is used.</summary>
+    HandedBack = 3,
+    /// <summary>An operator sent a failed or cancelled job back (<c>requeue ID</c>).</summary>
+    Manual = 4,
+}

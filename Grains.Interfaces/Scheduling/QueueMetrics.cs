@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+
+namespace OrleansQueue.Scheduling;
+
+/// <summary>Counts from one schedule shard, or the sum of all shards (<see cref="Combine"/>).</summary>
+[GenerateSerializer, Immutable, Alias("oq.QueueMetrics")]
+public sealed record QueueMetrics
+{
+    public const int PriorityLevels = 11;
+
+    /// <summary>Leasable jobs by priority 0..10.</summary>
+    [Id(0)] public required ImmutableArray<long> PendingByPriority { get; init; }
+    /// <summary>Retries waiting out their backoff (also pending).</summary>
+    [Id(1)] public long Delayed { get; init; }
+    [Id(2)] public long Processing { get; init; }
+    [Id(3)] public long Completed { get; init; }
+    [Id(4)] public long Failed { get; init; }
+    [Id(5)] public long Cancelled { get; init; }
+    /// <summary>Failed attempts that were retried.</summary>
+    [Id(6)] public long Retried { get; init; }
+    [Id(7)] public long RequeuedDeadline { get; init; }
+    [Id(8)] public long RequeuedWorkerLost { get; init; }
+    [Id(9)] public long RequeuedHandedBack { get; init; }
+    [Id(10)] public DateTimeOffset? OldestPendingSince { get; init; }
+    [Id(11)] public required ImmutableArray<WorkerInfo> Workers { get; init; }
+    [Id(12)] public long Submitted { get; init; }
+    [Id(13)] public required DateTimeOffset At { get; init; }
+    [Id(14)] public long RequeuedManual { get; init; }
+
+    public long Pending => PendingByPriority.Sum() + Delayed;
+
+    public int LiveWorkers => Workers.Count(w => w.Alive);
+
+    public static QueueMetrics Empty(DateTimeOffset at) => new()
+    {
+        PendingByPriority = ImmutableArray.Create(new long[PriorityLevels]),
+        Workers = [],
+        At = at,
+    };
+
+    /// <summary>Adds shards' counts. A worker leasing from several shards is listed once, with its
+    /// busy slots and counts summed.</summary>
+    public static QueueMetrics Combine(IReadOnlyCollection<QueueMetrics> shards)
+    {
+        if (shards.Count == 1)
+        {
+            return shards.First();
+        }
+
+        var byPriority = new long[PriorityLevels];
+        foreach (var shard in shards)
+        {
+            for (var p = 0; p < PriorityLevels; p++)
+            {
+                byPriority[p] += shard.PendingByPriority[p];
+            }
+        }
+
+        var workers = shards.SelectMany(s => s.Workers)
+            .GroupBy(w => w.Name, StringComparer.Ordinal)
+            .Select(g => g.Aggregate((a, b) => a with
+            {
+                Busy = a.Busy + b.Busy,
+                Completed = a.Completed + b.Completed,
+                Failed = a.Failed + b.Failed,
+                Alive = a.Alive || b.Alive,
+                LastSeen = a.LastSeen > b.LastSeen ? a.LastSeen : b.LastSeen,
+            }))
+            .OrderBy(w => w.Name, StringComparer.Ordinal)
+            .ToImmutableArray();
+
+        return new QueueMetrics
+        {
+            PendingByPriority = ImmutableArray.Create(byPriority),
+            Delayed = shards.Sum(s => s.Delayed),
+            Processing = shards.Sum(s => s.Processing),
+            Completed = shards.Sum(s => s.Completed),
+            Failed = shards.Sum(s => s.Failed),
+            Cancelled = shards.Sum(s => s.Cancelled),
+            Retried = shards.Sum(s => s.Retried),
+            RequeuedDeadline = shards.Sum(s => s.RequeuedDeadline),
+            RequeuedWorkerLost = shards.Sum(s => s.RequeuedWorkerLost),
+            RequeuedHandedBack = shards.Sum(s => s.RequeuedHandedBack),
+            RequeuedManual = shards.Sum(s => s.RequeuedManual),
+            Submitted = shards.Sum(s => s.Submitted),
+            OldestPendingSince = shards.Select(s => s.OldestPendingSince).Where(t => t is not null).Min(),
+            Workers = workers,
+            At = shards.Max(s => s.At),
+        };
+    }
+}
+
+/// <summary>A worker as the schedule sees it.</summary>
+[GenerateSerializer, Immutable, Alias("oq.WorkerInfo")]
+public sealed record WorkerInfo
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public required int Slots { get; init; }
+    [Id(2)] public required int Busy { get; init; }
+    [Id(3)] public required bool Alive { get; init; }
+    [Id(4)] public required DateTimeOffset LastSeen { get; init; }
+    [Id(5)] public long Completed { get; init; }
+    [Id(6)] public long Failed { get; init; }
+}

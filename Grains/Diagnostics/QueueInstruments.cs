@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Diagnostics;
+
+/// <summary>
+/// The queue's <see cref="System.Diagnostics.Metrics"/> instruments, on the <c>OrleansQueue</c> meter.
+/// Each silo counts what its own grains do; a collector (dotnet-counters, OpenTelemetry) adds up the silos.
+/// </summary>
+public sealed class QueueInstruments : IDisposable
+{
+    public const string MeterName = "OrleansQueue";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _submitted;
+    private readonly Counter<long> _leased;
+    private readonly Counter<long> _completed;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _retried;
+    private readonly Counter<long> _requeued;
+    private readonly Counter<long> _cancelled;
+
+    public QueueInstruments(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _submitted = _meter.CreateCounter<long>("orleansqueue.jobs.submitted", "{job}", "Jobs accepted at submit.");
+        _leased = _meter.CreateCounter<long>("orleansqueue.jobs.leased", "{job}", "Attempts started by a lease.");
+        _completed = _meter.CreateCounter<long>("orleansqueue.jobs.completed", "{job}", "Jobs that completed.");
+        _failed = _meter.CreateCounter<long>("orleansqueue.jobs.failed", "{job}", "Jobs that failed for good.");
+        _retried = _meter.CreateCounter<long>("orleansqueue.jobs.retried", "{job}", "Failed attempts that were retried.");
+        _requeued = _meter.CreateCounter<long>("orleansqueue.jobs.requeued", "{job}", "Jobs sent back to the queue, by cause.");
+        _cancelled = _meter.CreateCounter<long>("orleansqueue.jobs.cancelled", "{job}", "Jobs cancelled.");
+    }
+
+    public void Submitted(int count) => _submitted.Add(count);
+
+    public void Leased(int count) => _leased.Add(count);
+
+    public void Completed() => _completed.Add(1);
+
+    public void Failed() => _failed.Add(1);
+
+    public void Retried() => _retried.Add(1);
+
+    public void Cancelled() => _cancelled.Add(1);
+
+    public void Requeued(RequeueCause cause) =>
+        _requeued.Add(1, new KeyValuePair<string, object?>("cause", cause.ToString().ToLowerInvariant()));
+
+    public void Dispose() => _meter.Dispose();
+}

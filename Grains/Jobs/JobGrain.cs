@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansQueue.Hosting;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Jobs;
+
+/// <summary>
+/// One job. It applies <see cref="JobLifecycle"/>'s rules, writes the state before it answers, and then tells
+/// its schedule shard. If telling the shard fails, the shard's lease (which outlives the notice) runs out and the
+/// take-back reconciles with this grain's state, so a lost notice delays a job but never loses it.
+/// </summary>
+public sealed partial class JobGrain(
+    [PersistentState("job", QueueStorage.Name)] IPersistentState<JobState> state,
+    IOptions<QueueOptions> options,
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain
+{
+    private readonly QueueOptions _options = options.Value;
+
+    private JobState Job => state.State;
+
+    private IScheduleGrain Schedule => GrainFactory.GetGrain<IScheduleGrain>(Job.Shard);
+
+    public async Task<JobView> Submit(JobSubmission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (Job.Exists)
+        {
+            // A retried submit. If the first one stored the job but lost the enqueue, this enqueue repairs it;
+            // the schedule never holds a job twice.
+            if (Job.Status == JobStatus.Pending)
+            {
+                await Schedule.Enqueue([Job.ToEntry()]);
+            }
+
+            return Job.ToView();
+        }
+
+        var id = this.GetPrimaryKey();
+        var shard = ScheduleShards.Of(id, _options.Shards);
+        state.State = JobLifecycle.Create(id, submission, _options, shard, time.GetUtcNow());
+        await state.WriteStateAsync();
+        await Schedule.Enqueue([Job.ToEntry()]);
+        LogSubmitted(id, Job.Type, Job.Priority);
+        return Job.ToView();
+    }
+
+    public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView() : null);
+
+    public async Task<LeasedJob?> StartAttempt(string worker)
+    {
+        var leased = JobLifecycle.Start(Job, worker, time.GetUtcNow());
+        if (leased is not null)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return leased;
+    }
+
+    public Task<ReportReply> Complete(int attempt, byte[]? result) =>
+        Apply(attempt, JobLifecycle.Complete(Job, attempt, result, _options, time.GetUtcNow()));
+
+    public Task<ReportReply> Fail(int attempt, string reason) =>
+        Apply(attempt, JobLifecycle.Fail(Job, attempt, reason, _options, time.GetUtcNow(), Random.Shared));
+
+    public Task<ReportReply> HandBack(int attempt) =>
+        Apply(attempt, JobLifecycle.HandBack(Job, attempt, time.GetUtcNow()));
+
+    public Task<ReportReply> Cancel() =>
+        Apply(Job.CurrentAttempt, JobLifecycle.Cancel(Job, time.GetUtcNow()));
+
+    public async Task<ReportReply> Requeue()
+    {
+        if (Job.Exists && Job.Status == JobStatus.Pending && Job.NotBefore is null && Job.LastAttempt?.Outcome != AttemptOutcome.Running)
+        {
+            // Already pending (e.g. a retried requeue whose answer was lost): make sure it is queued.
+            await Schedule.Enqueue([Job.ToEntry()], RequeueCause.Manual);
+            return new ReportReply(ReportResult.Duplicate, Job.Status, Job.CurrentAttempt, $"job {Job.Id} is already pending");
+        }
+
+        return await Apply(Job.CurrentAttempt, JobLifecycle.Requeue(Job, time.GetUtcNow()));
+    }
+
+    public async Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause)
+    {
+        var (reply, changed) = JobLifecycle.TakeBack(Job, attempt, cause, time.GetUtcNow());
+        if (changed)
+        {
+            await state.WriteStateAsync();
+            LogTakenBack(Job.Id, attempt, cause, Job.Status, Job.RetriesLeft);
+            DeactivateIfFinished();
+        }
+
+        return reply;
+    }
+
+    private async Task<ReportReply> Apply(int attempt, JobTransition transition)
+    {
+        if (!Job.Exists)
+        {
+            return transition.Reply with { Result = ReportResult.NotFound, Message = $"no job has the id {this.GetPrimaryKey()}" };
+        }
+
+        if (!transition.Changed)
+        {
+            if (transition.Reply.Result == ReportResult.StaleAttempt)
+            {
+                LogStaleReport(Job.Id, attempt, Job.CurrentAttempt);
+            }
+
+            return transition.Reply;
+        }
+
+        await state.WriteStateAsync();
+        LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);
+        await Tell(transition.Effect);
+        DeactivateIfFinished();
+        return transition.Reply;
+    }
+
+    private async Task Tell(ScheduleEffect effect)
+    {
+        try
+        {
+            switch (effect.Kind)
+            {
+                case ScheduleEffectKind.Enqueue:
+                    await Schedule.Enqueue([effect.Requeue!], RequeueCause.Manual);
+                    break;
+                case ScheduleEffectKind.AttemptEnded:
+                    await Schedule.AttemptEnded(effect.Attempt, effect.Outcome, effect.Requeue);
+                    break;
+                case ScheduleEffectKind.RemovePending:
+                    await Schedule.Remove(Job.Id);
+                    break;
+            }
+        }
+        catch (Exception ex) when (effect.Kind != ScheduleEffectKind.Enqueue)
+        {
+            // The state is written; the shard's lease (or, for a cancel, the start check) reconciles later.
+            LogNoticeFailed(ex, Job.Id, effect.Kind);
+        }
+    }
+
+    /// <summary>A finished job is rarely read again: free its activation (its state stays in storage).</summary>
+    private void DeactivateIfFinished()
+    {
+        if (Job.Status.IsTerminal())
+        {
+            DeactivateOnIdle();
+        }
+    }
+}

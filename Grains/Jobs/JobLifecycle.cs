@@ -1,0 +1,356 @@
+using System.Text;
+using OrleansQueue.Hosting;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Jobs;
+
+/// <summary>What the schedule must learn after a job changed.</summary>
+public enum ScheduleEffectKind
+{
+    None,
+    /// <summary>Put the job in the index (submit, manual requeue).</summary>
+    Enqueue,
+    /// <summary>An attempt ended; the lease is released and, with <see cref="ScheduleEffect.Requeue"/>, the job queued again.</summary>
+    AttemptEnded,
+    /// <summary>A pending job was cancelled; drop it from the index.</summary>
+    RemovePending,
+}
+
+public sealed record ScheduleEffect(ScheduleEffectKind Kind, AttemptRef Attempt = default, AttemptOutcome Outcome = default, QueueEntry? Requeue = null)
+{
+    public static readonly ScheduleEffect None = new(ScheduleEffectKind.None);
+}
+
+/// <summary>The outcome of a command on a job: the reply to the caller, whether state changed (and must be
+/// written), and what the schedule must be told after the write.</summary>
+public sealed record JobTransition(ReportReply Reply, bool Changed, ScheduleEffect Effect);
+
+/// <summary>
+/// The rules of a job's life, on plain state so they can be tested without a cluster. The job grain calls
+/// these, writes the state when it changed, and then applies the effect to the schedule.
+/// <para>Fencing: an attempt's number is its token. Only the current attempt, while it runs, can end it;
+/// a report for any other attempt is refused as stale and changes nothing.</para>
+/// </summary>
+public static class JobLifecycle
+{
+    public const int MaxErrorLength = 4000;
+    public const string DeadlineExceededError = "deadline exceeded";
+    public const string WorkerLostError = "worker lost";
+
+    /// <summary>Validates a submission and builds the new job. Throws <see cref="InvalidJobException"/> with every
+    /// problem found; nothing is stored in that case.</summary>
+    public static JobState Create(Guid id, JobSubmission submission, QueueOptions options, int shard, DateTimeOffset now)
+    {
+        var problems = Validate(submission, options);
+        if (problems.Count > 0)
+        {
+            throw new InvalidJobException(string.Join(" ", problems));
+        }
+
+        var retries = submission.Retries ?? options.DefaultRetries;
+        return new JobState
+        {
+            Exists = true,
+            Id = id,
+            Type = submission.Type,
+            Payload = submission.Payload,
+            Priority = submission.Priority ?? options.DefaultPriority,
+            Retries = retries,
+            RetriesLeft = retries,
+            Deadline = submission.Deadline ?? options.DefaultDeadline,
+            RetryBackoff = submission.RetryBackoff ?? options.DefaultRetryBackoff,
+            SubmittedAt = now,
+            EnqueuedAt = now,
+            Status = JobStatus.Pending,
+            Shard = shard,
+        };
+    }
+
+    public static List<string> Validate(JobSubmission s, QueueOptions o)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(s.Type))
+        {
+            problems.Add("The job type is empty.");
+        }
+        else if (s.Type.Length > o.MaxTypeLength)
+        {
+            problems.Add($"The job type is {s.Type.Length} characters long; the limit is {o.MaxTypeLength}.");
+        }
+        else if (s.Type.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            problems.Add($"The job type '{s.Type}' contains white space or control characters.");
+        }
+
+        if (s.Payload is null)
+        {
+            problems.Add("The payload is missing.");
+        }
+        else if (s.Payload.Length > o.MaxPayloadBytes)
+        {
+            problems.Add($"The payload is {s.Payload.Length} bytes; the limit is {o.MaxPayloadBytes} bytes.");
+        }
+
+        if (s.Priority is < 0 or > 10)
+        {
+            problems.Add($"Priority {s.Priority} is out of range: it must be from 0 (most important) to 10.");
+        }
+
+        if (s.Retries < 0)
+        {
+            problems.Add($"Retries {s.Retries} is negative: it must be from 0 to {o.MaxRetries}.");
+        }
+        else if (s.Retries > o.MaxRetries)
+        {
+            problems.Add($"Retries {s.Retries} is above the limit of {o.MaxRetries}.");
+        }
+
+        if (s.Deadline <= TimeSpan.Zero)
+        {
+            problems.Add($"Deadline {s.Deadline.Value.TotalSeconds:0.###} s must be greater than zero.");
+        }
+        else if (s.Deadline > o.MaxDeadline)
+        {
+            problems.Add($"Deadline {s.Deadline.Value.TotalSeconds:0.###} s is above the limit of {o.MaxDeadline.TotalSeconds:0} s.");
+        }
+
+        if (s.RetryBackoff < TimeSpan.Zero)
+        {
+            problems.Add("The retry backoff cannot be negative.");
+        }
+        else if (s.RetryBackoff > o.MaxRetryBackoff)
+        {
+            problems.Add($"The retry backoff {s.RetryBackoff.Value.TotalSeconds:0.###} s is above the cap of {o.MaxRetryBackoff.TotalSeconds:0} s.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Starts a new attempt for the worker that leased the job. Null when the job is no longer pending.</summary>
+    public static LeasedJob? Start(JobState job, string worker, DateTimeOffset now)
+    {
+        if (!job.Exists || job.Status != JobStatus.Pending)
+        {
+            return null;
+        }
+
+        var attempt = job.CurrentAttempt + 1;
+        job.Attempts.Add(new AttemptRecord(attempt, worker, now, null, AttemptOutcome.Running, null));
+        job.Status = JobStatus.Processing;
+        job.StartedAt ??= now;
+        job.NotBefore = null;
+        return new LeasedJob(job.Id, job.Type, job.Payload, job.Priority, attempt, job.Deadline, now, job.RetriesLeft);
+    }
+
+    public static JobTransition Complete(JobState job, int attempt, byte[]? result, QueueOptions options, DateTimeOffset now)
+    {
+        if (result is { Length: var size } && size > options.MaxResultBytes)
+        {
+            return Fail(job, attempt, $"the result is {size} bytes; the limit is {options.MaxResultBytes} bytes", options, now, Random.Shared);
+        }
+
+        if (CheckRunning(job, attempt, AttemptOutcome.Completed) is { } refused)
+        {
+            return refused;
+        }
+
+        EndAttempt(job, AttemptOutcome.Completed, null, now);
+        job.Status = JobStatus.Completed;
+        job.Result = result;
+        job.Error = null;
+        job.FinishedAt = now;
+        return Accepted(job, $"job {job.Id} completed on attempt {attempt}",
+            new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Completed));
+    }
+
+    /// <summary>A failed attempt: retried after a backoff while retries are left, else the job fails for good.</summary>
+    public static JobTransition Fail(JobState job, int attempt, string error, QueueOptions options, DateTimeOffset now, Random random)
+    {
+        if (CheckRunning(job, attempt, AttemptOutcome.Failed) is { } refused)
+        {
+            return refused;
+        }
+
+        error = Truncate(string.IsNullOrWhiteSpace(error) ? "the handler failed without a message" : error);
+        EndAttempt(job, AttemptOutcome.Failed, error, now);
+        job.Error = error;
+        if (job.RetriesLeft > 0)
+        {
+            job.RetriesLeft--;
+            var backoff = Backoff(job.RetryBackoff, job.Retries - job.RetriesLeft, options.MaxRetryBackoff, random);
+            Requeue(job, now, backoff > TimeSpan.Zero ? now + backoff : null);
+            return Accepted(job, $"attempt {attempt} failed; retrying ({job.RetriesLeft} retries left)",
+                new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Failed, job.ToEntry()));
+        }
+
+        job.Status = JobStatus.Failed;
+        job.FinishedAt = now;
+        return Accepted(job, $"attempt {attempt} failed; no retries left, the job failed",
+            new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Failed));
+    }
+
+    /// <summary>The worker gives the attempt back unfinished: queued again at once, no retry used.</summary>
+    public static JobTransition HandBack(JobState job, int attempt, DateTimeOffset now)
+    {
+        if (CheckRunning(job, attempt, AttemptOutcome.HandedBack) is { } refused)
+        {
+            return refused;
+        }
+
+        EndAttempt(job, AttemptOutcome.HandedBack, null, now);
+        Requeue(job, now, notBefore: null);
+        return Accepted(job, $"attempt {attempt} handed back; the job is pending again",
+            new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.HandedBack, job.ToEntry()));
+    }
+
+    /// <summary>
+    /// The schedule takes back a lease that ran out. A deadline or a lost worker counts as a failed attempt;
+    /// a lease the worker never received (<see cref="RequeueCause.HandedBack"/>) does not use a retry.
+    /// <para>Also the schedule's safety net: a job found pending after the attempt this lease covered means a
+    /// requeue notice to the schedule was lost, so the entry is returned again (the schedule never holds a job twice).</para>
+    /// </summary>
+    public static (TakeBackReply Reply, bool Changed) TakeBack(JobState job, int attempt, RequeueCause cause, DateTimeOffset now)
+    {
+        if (!job.Exists)
+        {
+            return (new TakeBackReply(null, false, job.Status), false);
+        }
+
+        if (job.Status == JobStatus.Pending)
+        {
+            // attempt 0: the schedule never learned the attempt number (its start call failed).
+            var lostNotice = attempt == 0 || attempt == job.CurrentAttempt;
+            return (new TakeBackReply(lostNotice ? job.ToEntry() : null, false, job.Status), false);
+        }
+
+        var running = job.Status == JobStatus.Processing && job.LastAttempt is { Outcome: AttemptOutcome.Running };
+        if (!running || (attempt != 0 && attempt != job.CurrentAttempt))
+        {
+            return (new TakeBackReply(null, false, job.Status), false);
+        }
+
+        if (cause == RequeueCause.HandedBack)
+        {
+            EndAttempt(job, AttemptOutcome.HandedBack, null, now);
+            Requeue(job, now, notBefore: null);
+            return (new TakeBackReply(job.ToEntry(), true, job.Status), true);
+        }
+
+        var (outcome, error) = cause == RequeueCause.WorkerLost
+            ? (AttemptOutcome.WorkerLost, WorkerLostError)
+            : (AttemptOutcome.DeadlineExceeded, DeadlineExceededError);
+        EndAttempt(job, outcome, error, now);
+        job.Error = error;
+        if (job.RetriesLeft > 0)
+        {
+            job.RetriesLeft--;
+            Requeue(job, now, notBefore: null);
+            return (new TakeBackReply(job.ToEntry(), true, job.Status), true);
+        }
+
+        job.Status = JobStatus.Failed;
+        job.FinishedAt = now;
+        return (new TakeBackReply(null, true, job.Status), true);
+    }
+
+    public static JobTransition Cancel(JobState job, DateTimeOffset now)
+    {
+        switch (job.Status)
+        {
+            case JobStatus.Pending:
+                job.Status = JobStatus.Cancelled;
+                job.FinishedAt = now;
+                job.NotBefore = null;
+                return Accepted(job, $"job {job.Id} cancelled", new ScheduleEffect(ScheduleEffectKind.RemovePending, new AttemptRef(job.Id, 0)));
+            case JobStatus.Processing:
+                var attempt = job.CurrentAttempt;
+                EndAttempt(job, AttemptOutcome.Cancelled, "cancelled", now);
+                job.Status = JobStatus.Cancelled;
+                job.FinishedAt = now;
+                return Accepted(job, $"job {job.Id} cancelled; its worker is told to stop attempt {attempt}",
+                    new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Cancelled));
+            default:
+                return Refused(job, ReportResult.WrongState,
+                    $"job {job.Id} is already {job.Status.ToWireName()}; only PENDING or PROCESSING jobs can be cancelled");
+        }
+    }
+
+    /// <summary>Sends a failed or cancelled job back to pending with its retries restored (beanstalkd's kick).</summary>
+    public static JobTransition Requeue(JobState job, DateTimeOffset now)
+    {
+        if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        {
+            return Refused(job, ReportResult.WrongState,
+                $"job {job.Id} is {job.Status.ToWireName()}; only FAILED or CANCELLED jobs can be requeued");
+        }
+
+        job.RetriesLeft = job.Retries;
+        job.FinishedAt = null;
+        job.Error = null;
+        job.Result = null;
+        Requeue(job, now, notBefore: null);
+        return Accepted(job, $"job {job.Id} is pending again with {job.RetriesLeft} retries",
+            new ScheduleEffect(ScheduleEffectKind.Enqueue, new AttemptRef(job.Id, 0), Requeue: job.ToEntry()));
+    }
+
+    /// <summary>Exponential backoff with jitter: the n-th retry waits a random time between half and all of
+    /// <c>base × 2^(n-1)</c>, capped. Jitter spreads the retries of jobs that failed together.</summary>
+    public static TimeSpan Backoff(TimeSpan baseDelay, int retryNumber, TimeSpan cap, Random random)
+    {
+        if (baseDelay <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var exponent = Math.Clamp(retryNumber - 1, 0, 30);
+        var ceiling = Math.Min(cap.TotalMilliseconds, baseDelay.TotalMilliseconds * Math.Pow(2, exponent));
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (random.NextDouble() * 0.5)));
+    }
+
+    private static JobTransition? CheckRunning(JobState job, int attempt, AttemptOutcome reporting)
+    {
+        if (!job.Exists)
+        {
+            return Refused(job, ReportResult.NotFound, "no job has this id");
+        }
+
+        var last = job.LastAttempt;
+        if (attempt != job.CurrentAttempt || last is null)
+        {
+            return Refused(job, ReportResult.StaleAttempt,
+                $"attempt {attempt} is not the current attempt of job {job.Id} (it is on attempt {job.CurrentAttempt}, {job.Status.ToWireName()}); the report is refused");
+        }
+
+        if (last.Outcome == AttemptOutcome.Running && job.Status == JobStatus.Processing)
+        {
+            return null;
+        }
+
+        if (last.Outcome == reporting)
+        {
+            return Refused(job, ReportResult.Duplicate, $"attempt {attempt} already ended {reporting.ToWireName()}");
+        }
+
+        return Refused(job, ReportResult.StaleAttempt,
+            $"attempt {attempt} of job {job.Id} already ended {last.Outcome.ToWireName()}; the report is refused");
+    }
+
+    private static void EndAttempt(JobState job, AttemptOutcome outcome, string? error, DateTimeOffset now) =>
+        job.Attempts[^1] = job.Attempts[^1] with { EndedAt = now, Outcome = outcome, Error = error };
+
+    private static void Requeue(JobState job, DateTimeOffset now, DateTimeOffset? notBefore)
+    {
+        job.Status = JobStatus.Pending;
+        job.EnqueuedAt = now;
+        job.NotBefore = notBefore;
+    }
+
+    private static string Truncate(string error) =>
+        error.Length <= MaxErrorLength ? error : new StringBuilder(error, 0, MaxErrorLength, MaxErrorLength + 1).Append('…').ToString();
+
+    private static JobTransition Accepted(JobState job, string message, ScheduleEffect effect) =>
+        new(new ReportReply(ReportResult.Accepted, job.Status, job.CurrentAttempt, message), true, effect);
+
+    private static JobTransition Refused(JobState job, ReportResult result, string message) =>
+        new(new ReportReply(result, job.Status, job.CurrentAttempt, message), false, ScheduleEffect.None);
+}

@@ -1,0 +1,55 @@
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Jobs;
+
+/// <summary>The stored state of one job grain.</summary>
+[GenerateSerializer, Alias("oq.JobState")]
+public sealed class JobState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(18)] public Guid Id { get; set; }
+    [Id(1)] public string Type { get; set; } = "";
+    [Id(2)] public byte[] Payload { get; set; } = [];
+    [Id(3)] public int Priority { get; set; }
+    [Id(4)] public int Retries { get; set; }
+    [Id(5)] public int RetriesLeft { get; set; }
+    [Id(6)] public TimeSpan Deadline { get; set; }
+    [Id(7)] public TimeSpan RetryBackoff { get; set; }
+    [Id(8)] public DateTimeOffset SubmittedAt { get; set; }
+    [Id(9)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(10)] public DateTimeOffset? FinishedAt { get; set; }
+    [Id(11)] public DateTimeOffset? NotBefore { get; set; }
+    [Id(12)] public JobStatus Status { get; set; }
+    [Id(13)] public List<AttemptRecord> Attempts { get; set; } = [];
+    [Id(14)] public byte[]? Result { get; set; }
+    [Id(15)] public string? Error { get; set; }
+    [Id(16)] public int Shard { get; set; }
+    /// <summary>When the job last entered the queue (submit, retry, take-back or requeue).</summary>
+    [Id(17)] public DateTimeOffset EnqueuedAt { get; set; }
+
+    public int CurrentAttempt => Attempts.Count;
+
+    public AttemptRecord? LastAttempt => Attempts.Count == 0 ? null : Attempts[^1];
+
+    public QueueEntry ToEntry() => new(Id, Priority, EnqueuedAt, Deadline, NotBefore);
+
+    public JobView ToView() => new()
+    {
+        Id = Id,
+        Type = Type,
+        Status = Status,
+        Priority = Priority,
+        RetriesLeft = RetriesLeft,
+        Retries = Retries,
+        Deadline = Deadline,
+        SubmittedAt = SubmittedAt,
+        StartedAt = StartedAt,
+        FinishedAt = FinishedAt,
+        Attempts = Attempts.ToArray(),
+        Result = Result,
+        Error = Error,
+        PayloadBytes = Payload.Length,
+        NotBefore = NotBefore,
+        RetryBackoff = RetryBackoff,
+    };
+}

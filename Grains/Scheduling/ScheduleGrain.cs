@@ -1,0 +1,558 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using OrleansQueue.Diagnostics;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Scheduling;
+
+/// <summary>
+/// One shard of the schedule: the priority index of pending jobs, the leases in flight and the workers.
+/// <para>
+/// Reentrancy: the grain is <see cref="ReentrantAttribute">reentrant</see> so that a parked long-poll
+/// <see cref="Lease"/> never blocks <see cref="Enqueue"/>. The invariant that makes this safe: every change to
+/// the index, the lease table and the worker registry happens synchronously between awaits, and the only awaits
+/// are calls to job grains and the storage write. A job leaves the index and enters the lease table in one
+/// synchronous step, before its job grain is called, so no interleaving call can see it in neither or both.
+/// </para>
+/// <para>
+/// Durability: the state is written behind (at most every <see cref="QueueOptions.StateFlushInterval"/>, and on
+/// deactivation). A reminder re-activates the shard while it holds leases; on deactivation it is re-armed to fire at
+/// the next deadline, so expiry is still noticed on time after a deactivation.
+/// </para>
+/// </summary>
+[Reentrant]
+[KeepAlive]
+public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
+{
+    public const string ReminderName = "deadlines";
+
+    private readonly IPersistentState<ScheduleState> _state;
+    private readonly QueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ScheduleGrain> _logger;
+    private readonly QueueInstruments _instruments;
+    private readonly PendingIndex _pending;
+    private readonly LeaseTable _leases = new();
+    private readonly WorkerRegistry _workers;
+    private readonly LinkedList<TaskCompletionSource> _waiters = new();
+    private readonly RecentJobs _recent;
+    private ScheduleCounters _counters = new();
+    private bool _dirty;
+    private bool _flushing;
+    private bool _sweeping;
+    private IGrainTimer? _sweepTimer;
+
+    public ScheduleGrain(
+        [PersistentState("schedule", QueueStorage.Name)] IPersistentState<ScheduleState> state,
+        IOptions<QueueOptions> options,
+        TimeProvider time,
+        ILogger<ScheduleGrain> logger,
+        QueueInstruments instruments)
+    {
+        _state = state;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _instruments = instruments;
+        _pending = new PendingIndex(_options.PriorityAgingStep);
+        _workers = new WorkerRegistry(_options.WorkerTimeout, _options.LostWorkerRetention);
+        _recent = new RecentJobs(_options.RecentFinishedJobs);
+    }
+
+    private int Shard => (int)this.GetPrimaryKeyLong();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var entry in _state.State.Pending)
+        {
+            _pending.Add(entry, now);
+        }
+
+        foreach (var lease in _state.State.Leases)
+        {
+            _leases.Add(lease);
+            // A worker holding leases gets a full timeout from now to show it is still alive.
+            _workers.Touch(lease.Worker, null, now);
+        }
+
+        _counters = _state.State.Counters.Clone();
+        foreach (var recent in _state.State.Recent)
+        {
+            _recent.Add(recent.JobId, recent.Status);
+        }
+        if (_state.State.Pending.Count + _state.State.Leases.Count > 0)
+        {
+            LogRestored(Shard, _state.State.Pending.Count, _state.State.Leases.Count);
+        }
+
+        _sweepTimer = this.RegisterGrainTimer(Sweep, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { Interleave = true });
+        this.RegisterGrainTimer(Flush, new GrainTimerCreationOptions(_options.StateFlushInterval, _options.StateFlushInterval) { Interleave = true });
+        await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod, cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _sweepTimer?.Dispose();
+        foreach (var waiter in _waiters)
+        {
+            waiter.TrySetResult();
+        }
+
+        await WriteState();
+
+        // Re-arm the reminder to the next thing due, so a deactivated shard comes back in time for it.
+        var now = _time.GetUtcNow();
+        var next = new[] { _leases.NextExpiry(), _pending.NextDue() }.Where(t => t is not null).Min();
+        var due = next is { } at ? Clamp(at - now, TimeSpan.FromMilliseconds(100), _options.ReminderPeriod) : _options.ReminderPeriod;
+        try
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, due, _options.ReminderPeriod, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            LogReminderFailed(ex, Shard);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Sweep(CancellationToken.None);
+
+    public Task Enqueue(ImmutableArray<QueueEntry> entries, RequeueCause? cause = null)
+    {
+        var now = _time.GetUtcNow();
+        var added = 0;
+        foreach (var entry in entries)
+        {
+            if (AddPending(entry, now))
+            {
+                added++;
+                if (cause is { } c)
+                {
+                    CountRequeue(c);
+                }
+            }
+        }
+
+        if (cause is null)
+        {
+            _counters.Submitted += added;
+            _instruments.Submitted(added);
+        }
+
+        MarkDirty();
+        WakeWaiters(added);
+        return Task.CompletedTask;
+    }
+
+    public async Task<ImmutableArray<LeasedJob>> Lease(string worker, int max, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(worker);
+        if (max < 1 || max > _options.MaxLeaseBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), max, $"A lease takes from 1 to {_options.MaxLeaseBatch} jobs.");
+        }
+
+        if (wait < TimeSpan.Zero || wait > _options.MaxLeaseWait)
+        {
+            throw new ArgumentOutOfRangeException(nameof(wait), wait, $"A lease waits from 0 to {_options.MaxLeaseWait.TotalSeconds} s.");
+        }
+
+        var until = _time.GetUtcNow() + wait;
+        while (true)
+        {
+            _workers.Touch(worker, null, _time.GetUtcNow());
+            var leased = await TakeAndStart(worker, max);
+            var remaining = until - _time.GetUtcNow();
+            if (leased.Length > 0 || remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+            {
+                return leased;
+            }
+
+            // Park without blocking the grain: Enqueue completes this waiter and the loop takes again.
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var node = _waiters.AddLast(waiter);
+            try
+            {
+                await waiter.Task.WaitAsync(remaining, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return [];
+            }
+            catch (OperationCanceledException)
+            {
+                return [];
+            }
+            finally
+            {
+                if (node.List is not null)
+                {
+                    _waiters.Remove(node);
+                }
+            }
+        }
+    }
+
+    public Task AttemptEnded(AttemptRef attempt, AttemptOutcome outcome, QueueEntry? requeue)
+    {
+        var lease = _leases.Remove(attempt.JobId, attempt.Attempt);
+        var now = _time.GetUtcNow();
+        switch (outcome)
+        {
+            case AttemptOutcome.Completed:
+                _counters.Completed++;
+                _instruments.Completed();
+                _recent.Add(attempt.JobId, JobStatus.Completed);
+                break;
+            case AttemptOutcome.Failed when requeue is not null:
+                _counters.Retried++;
+                _instruments.Retried();
+                break;
+            case AttemptOutcome.Failed:
+                _counters.Failed++;
+                _instruments.Failed();
+                _recent.Add(attempt.JobId, JobStatus.Failed);
+                break;
+            case AttemptOutcome.Cancelled:
+                _counters.Cancelled++;
+                _instruments.Cancelled();
+                _recent.Add(attempt.JobId, JobStatus.Cancelled);
+                break;
+            case AttemptOutcome.HandedBack:
+                CountRequeue(RequeueCause.HandedBack);
+                break;
+        }
+
+        if (lease is not null && outcome is AttemptOutcome.Completed or AttemptOutcome.Failed)
+        {
+            _workers.CountOutcome(lease.Worker, outcome == AttemptOutcome.Completed);
+        }
+
+        if (requeue is not null && AddPending(requeue, now))
+        {
+            WakeWaiters(1);
+        }
+
+        MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    public Task Remove(Guid jobId)
+    {
+        _pending.Remove(jobId);
+        _recent.Add(jobId, JobStatus.Cancelled);
+        _counters.Cancelled++;
+        _instruments.Cancelled();
+        MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    public async Task<HeartbeatReply> Heartbeat(WorkerHeartbeat heartbeat)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        var now = _time.GetUtcNow();
+        if (_workers.Touch(heartbeat.Worker, heartbeat.Slots, now))
+        {
+            LogWorkerBack(heartbeat.Worker, Shard);
+        }
+
+        // Attempts the worker runs that this shard no longer leases to it: cancelled, expired or reassigned.
+        var stop = heartbeat.Running
+            .Where(r => ScheduleShards.Of(r.JobId, _options.Shards) == Shard)
+            .Where(r => _leases.Get(r.JobId) is not { } lease || lease.Worker != heartbeat.Worker || !lease.Matches(r.Attempt))
+            .ToImmutableArray();
+
+        // Leases the worker does not know about: the lease reply never reached it. Give them back at once.
+        var running = heartbeat.Running.Select(r => r.JobId).ToHashSet();
+        var orphans = _leases.JobsOf(heartbeat.Worker)
+            .Select(id => _leases.Get(id)!)
+            .Where(l => !running.Contains(l.JobId) && now - l.LeasedAt > _options.OrphanLeaseGrace)
+            .ToList();
+        if (orphans.Count > 0)
+        {
+            foreach (var orphan in orphans)
+            {
+                _leases.Remove(orphan.JobId, orphan.Attempt);
+            }
+
+            await TakeBack(orphans, RequeueCause.HandedBack);
+        }
+
+        return new HeartbeatReply(stop);
+    }
+
+    public async Task WorkerStopped(string worker)
+    {
+        _workers.Forget(worker);
+        var left = _leases.TakeAllOf(worker);
+        if (left.Count > 0)
+        {
+            await TakeBack(left, RequeueCause.HandedBack);
+        }
+
+        LogWorkerStopped(worker, Shard, left.Count);
+    }
+
+    public Task<QueueMetrics> GetMetrics()
+    {
+        var byPriority = new long[QueueMetrics.PriorityLevels];
+        for (var p = 0; p < byPriority.Length; p++)
+        {
+            byPriority[p] = _pending.ReadyCount(p);
+        }
+
+        var c = _counters;
+        return Task.FromResult(new QueueMetrics
+        {
+            PendingByPriority = ImmutableArray.Create(byPriority),
+            Delayed = _pending.DelayedCount,
+            Processing = _leases.Count,
+            Submitted = c.Submitted,
+            Completed = c.Completed,
+            Failed = c.Failed,
+            Cancelled = c.Cancelled,
+            Retried = c.Retried,
+            RequeuedDeadline = c.RequeuedDeadline,
+            RequeuedWorkerLost = c.RequeuedWorkerLost,
+            RequeuedHandedBack = c.RequeuedHandedBack,
+            RequeuedManual = c.RequeuedManual,
+            OldestPendingSince = _pending.OldestReadySince(),
+            Workers = _workers.Describe(_leases.CountFor).ToImmutableArray(),
+            At = _time.GetUtcNow(),
+        });
+    }
+
+    public Task<int> GetShardCount() => Task.FromResult(_options.Shards);
+
+    public Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit)
+    {
+        limit = Math.Clamp(limit, 0, 100_000);
+        var ids = status switch
+        {
+            JobStatus.Pending => _pending.Snapshot().Select(e => e.JobId),
+            JobStatus.Processing => _leases.All.OrderBy(l => l.LeasedAt).Select(l => l.JobId),
+            _ => _recent.Newest(status),
+        };
+        return Task.FromResult(ids.Take(limit).ToImmutableArray());
+    }
+
+    private async Task<ImmutableArray<LeasedJob>> TakeAndStart(string worker, int max)
+    {
+        var now = _time.GetUtcNow();
+        var entries = _pending.Take(max, now);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        // Into the lease table before the job grains are called: from here on the lease's expiry covers the job
+        // even if a start call fails, so it cannot be lost.
+        foreach (var entry in entries)
+        {
+            _leases.Add(new LeaseRecord(entry.JobId, worker, 0, now, now + entry.Deadline));
+        }
+
+        MarkDirty();
+        var started = await Task.WhenAll(entries.Select(e => StartOne(e, worker)));
+        var leased = started.OfType<LeasedJob>().ToImmutableArray();
+        _instruments.Leased(leased.Length);
+        return leased;
+    }
+
+    private async Task<LeasedJob?> StartOne(QueueEntry entry, string worker)
+    {
+        try
+        {
+            var job = await GrainFactory.GetGrain<IJobGrain>(entry.JobId).StartAttempt(worker);
+            if (job is null)
+            {
+                // Cancelled while it waited; it is simply dropped.
+                _leases.Remove(entry.JobId, 0);
+            }
+            else
+            {
+                _leases.Confirm(entry.JobId, job.Attempt, job.StartedAt + job.Deadline);
+                LogLeased(job.JobId, job.Attempt, worker, Shard);
+            }
+
+            return job;
+        }
+        catch (Exception ex)
+        {
+            // The job grain may or may not have started the attempt. Keep the lease but let it run out soon:
+            // the take-back then asks the job grain, which knows.
+            LogStartFailed(ex, entry.JobId, worker);
+            _leases.Postpone(entry.JobId, _time.GetUtcNow() + _options.WorkerTimeout);
+            return null;
+        }
+    }
+
+    private async Task Sweep(CancellationToken cancellationToken)
+    {
+        if (_sweeping)
+        {
+            return;
+        }
+
+        _sweeping = true;
+        try
+        {
+            var now = _time.GetUtcNow();
+            var promoted = _pending.PromoteDue(now);
+            if (promoted > 0)
+            {
+                MarkDirty();
+                WakeWaiters(promoted);
+            }
+
+            var expired = _leases.TakeExpired(now);
+            foreach (var lost in _workers.DeclareSilentLost(now))
+            {
+                var held = _leases.TakeAllOf(lost);
+                LogWorkerLost(lost, Shard, held.Count);
+                if (held.Count > 0)
+                {
+                    await TakeBack(held, RequeueCause.WorkerLost);
+                }
+            }
+
+            if (expired.Count > 0)
+            {
+                await TakeBack(expired, RequeueCause.Deadline);
+            }
+        }
+        finally
+        {
+            _sweeping = false;
+        }
+    }
+
+    /// <summary>Asks each job grain to take its lease back, and queues again what it returns. A lease whose job
+    /// grain does not answer goes back into the table to be tried again shortly: it is never dropped.</summary>
+    private async Task TakeBack(List<LeaseRecord> leases, RequeueCause cause)
+    {
+        MarkDirty();
+        var replies = await Task.WhenAll(leases.Select(async lease =>
+        {
+            try
+            {
+                return (lease, reply: await GrainFactory.GetGrain<IJobGrain>(lease.JobId).TakeBack(lease.Attempt, cause));
+            }
+            catch (Exception ex)
+            {
+                LogTakeBackFailed(ex, lease.JobId, lease.Attempt);
+                return (lease, reply: (TakeBackReply?)null);
+            }
+        }));
+
+        var now = _time.GetUtcNow();
+        var requeued = 0;
+        foreach (var (lease, reply) in replies)
+        {
+            if (reply is null)
+            {
+                if (!_leases.Contains(lease.JobId) && !_pending.Contains(lease.JobId))
+                {
+                    _leases.Add(lease with { ExpiresAt = now + _options.SweepInterval * 10 });
+                }
+
+                continue;
+            }
+
+            if (reply.TookBack)
+            {
+                LogTakenBack(lease.JobId, lease.Attempt, lease.Worker, cause, reply.Status);
+                if (reply.Requeue is not null)
+                {
+                    CountRequeue(cause);
+                }
+                else if (reply.Status == JobStatus.Failed)
+                {
+                    _counters.Failed++;
+                    _instruments.Failed();
+                    _recent.Add(lease.JobId, JobStatus.Failed);
+                    _workers.CountOutcome(lease.Worker, completed: false);
+                }
+            }
+
+            if (reply.Requeue is not null && AddPending(reply.Requeue, now))
+            {
+                requeued++;
+            }
+        }
+
+        MarkDirty();
+        WakeWaiters(requeued);
+    }
+
+    /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only.</summary>
+    private bool AddPending(QueueEntry entry, DateTimeOffset now) =>
+        !_leases.Contains(entry.JobId) && _pending.Add(entry, now);
+
+    private void CountRequeue(RequeueCause cause)
+    {
+        switch (cause)
+        {
+            case RequeueCause.Deadline: _counters.RequeuedDeadline++; break;
+            case RequeueCause.WorkerLost: _counters.RequeuedWorkerLost++; break;
+            case RequeueCause.HandedBack: _counters.RequeuedHandedBack++; break;
+            case RequeueCause.Manual: _counters.RequeuedManual++; break;
+            case RequeueCause.Retry: _counters.Retried++; break;
+        }
+
+        _instruments.Requeued(cause);
+    }
+
+    private void WakeWaiters(int count)
+    {
+        while (count-- > 0 && _waiters.First is { } first)
+        {
+            _waiters.RemoveFirst();
+            first.Value.TrySetResult();
+        }
+    }
+
+    private void MarkDirty() => _dirty = true;
+
+    private Task Flush(CancellationToken cancellationToken) => _dirty ? WriteState() : Task.CompletedTask;
+
+    private async Task WriteState()
+    {
+        if (_flushing)
+        {
+            return;
+        }
+
+        _flushing = true;
+        try
+        {
+            _dirty = false;
+            _state.State = new ScheduleState
+            {
+                Pending = _pending.Snapshot().ToList(),
+                Leases = _leases.All.ToList(),
+                Counters = _counters.Clone(),
+                Recent = _recent.Snapshot().ToList(),
+            };
+            await _state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            _dirty = true;
+            LogFlushFailed(ex, Shard);
+        }
+        finally
+        {
+            _flushing = false;
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
+        value < min ? min : value > max ? max : value;
+}

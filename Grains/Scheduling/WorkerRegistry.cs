@@ -1,0 +1,94 @@
+namespace OrleansQueue.Scheduling;
+
+/// <summary>The workers a shard has heard from, and when. A worker is alive while it keeps calling
+/// (lease or heartbeat) within the timeout; then it is lost until it calls again.</summary>
+public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
+{
+    private sealed class Entry(string name)
+    {
+        public string Name { get; } = name;
+        public int Slots { get; set; }
+        public DateTimeOffset LastSeen { get; set; }
+        public bool Alive { get; set; } = true;
+        public long Completed { get; set; }
+        public long Failed { get; set; }
+    }
+
+    private readonly Dictionary<string, Entry> _workers = new(StringComparer.Ordinal);
+
+    public int AliveCount => _workers.Values.Count(w => w.Alive);
+
+    /// <summary>Records a sign of life. Returns true when the worker was lost (or unknown) and is back.</summary>
+    public bool Touch(string name, int? slots, DateTimeOffset now)
+    {
+        var known = _workers.TryGetValue(name, out var worker);
+        if (!known)
+        {
+            _workers[name] = worker = new Entry(name);
+        }
+
+        var cameBack = !known || !worker!.Alive;
+        worker!.LastSeen = now;
+        worker.Alive = true;
+        if (slots is { } s)
+        {
+            worker.Slots = s;
+        }
+
+        return cameBack && known;
+    }
+
+    /// <summary>Marks workers silent for longer than the timeout as lost and returns their names.
+    /// Forgets workers lost for longer than the retention.</summary>
+    public List<string> DeclareSilentLost(DateTimeOffset now)
+    {
+        var lost = new List<string>();
+        foreach (var worker in _workers.Values.ToList())
+        {
+            if (worker.Alive && now - worker.LastSeen > timeout)
+            {
+                worker.Alive = false;
+                lost.Add(worker.Name);
+            }
+            else if (!worker.Alive && now - worker.LastSeen > lostRetention)
+            {
+                _workers.Remove(worker.Name);
+            }
+        }
+
+        return lost;
+    }
+
+    public bool IsAlive(string name) => _workers.TryGetValue(name, out var w) && w.Alive;
+
+    public void Forget(string name) => _workers.Remove(name);
+
+    public void CountOutcome(string name, bool completed)
+    {
+        if (_workers.TryGetValue(name, out var worker))
+        {
+            if (completed)
+            {
+                worker.Completed++;
+            }
+            else
+            {
+                worker.Failed++;
+            }
+        }
+    }
+
+    public IEnumerable<WorkerInfo> Describe(Func<string, int> busy) =>
+        _workers.Values
+            .OrderBy(w => w.Name, StringComparer.Ordinal)
+            .Select(w => new WorkerInfo
+            {
+                Name = w.Name,
+                Slots = w.Slots,
+                Busy = busy(w.Name),
+                Alive = w.Alive,
+                LastSeen = w.LastSeen,
+                Completed = w.Completed,
+                Failed = w.Failed,
+            });
+}

@@ -1,0 +1,46 @@
+namespace OrleansQueue.Silo.Hosting;
+
+/// <summary>The silo takes configuration keys as switches (<c>--Queue:WorkerTimeout=00:00:05</c>) plus a few short
+/// names. This only catches what the configuration binder would silently ignore: a misspelt switch or a missing value.</summary>
+internal static class SiloCommandLine
+{
+    public const string Usage = """
+        usage: OrleansQueue.Silo [--silo-port N] [--gateway-port N] [--cluster-id ID] [--service-id ID] [--primary-silo-port N]
+                                 [--Section:Key=value ...]   any configuration key, e.g. --Queue:WorkerTimeout=00:00:10
+        """;
+
+    public static string? Check(string[] args, IReadOnlyDictionary<string, string> switches)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                return $"unexpected argument '{arg}'";
+            }
+
+            var name = arg.Split('=', 2)[0];
+            if (!switches.ContainsKey(name) && !name.Contains(':', StringComparison.Ordinal))
+            {
+                return $"unknown option '{name}'";
+            }
+
+            if (!arg.Contains('=', StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return $"option '{name}' needs a value";
+                }
+
+                i++;
+            }
+        }
+
+        return null;
+    }
+}

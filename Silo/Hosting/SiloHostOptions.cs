@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansQueue.Silo.Hosting;
+
+/// <summary>Where the silo listens and which cluster it joins, bound from the <c>Silo</c> section
+/// (or <c>--silo-port</c>, <c>--gateway-port</c>, <c>--cluster-id</c>, <c>--service-id</c>).</summary>
+public sealed class SiloHostOptions
+{
+    public const string SectionName = "Silo";
+
+    /// <summary>Silo-to-silo port. Default 11111, Orleans' own default; give each silo on a machine its own.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients (workers, console) connect to. Default 30000.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Silos and clients only talk within one cluster id. Default <c>orleans-queue</c>.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "The cluster id may only hold letters, digits, '.', '_' and '-'.")]
+    public string ClusterId { get; set; } = "orleans-queue";
+
+    /// <summary>Identifies the service across deployments (storage keys are scoped by it). Default <c>orleans-queue</c>.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "The service id may only hold letters, digits, '.', '_' and '-'.")]
+    public string ServiceId { get; set; } = "orleans-queue";
+
+    /// <summary>Port of the first silo of a local multi-silo cluster (the membership seed). Default: this silo.</summary>
+    [Range(1, 65535)]
+    public int? PrimarySiloPort { get; set; }
+}
