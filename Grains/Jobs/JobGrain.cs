@@ -61,16 +61,16 @@ public sealed partial class JobGrain(
     }
 
     public Task<ReportReply> Complete(int attempt, byte[]? result) =>
-        Apply(attempt, JobLifecycle.Complete(Job, attempt, result, _options, time.GetUtcNow()));
+        Apply(attempt, now => JobLifecycle.Complete(Job, attempt, result, _options, now));
 
     public Task<ReportReply> Fail(int attempt, string reason) =>
-        Apply(attempt, JobLifecycle.Fail(Job, attempt, reason, _options, time.GetUtcNow(), Random.Shared));
+        Apply(attempt, now => JobLifecycle.Fail(Job, attempt, reason, _options, now, Random.Shared));
 
     public Task<ReportReply> HandBack(int attempt) =>
-        Apply(attempt, JobLifecycle.HandBack(Job, attempt, time.GetUtcNow()));
+        Apply(attempt, now => JobLifecycle.HandBack(Job, attempt, now));
 
     public Task<ReportReply> Cancel() =>
-        Apply(Job.CurrentAttempt, JobLifecycle.Cancel(Job, time.GetUtcNow()));
+        Apply(Job.CurrentAttempt, now => JobLifecycle.Cancel(Job, now));
 
     public async Task<ReportReply> Requeue()
     {
@@ -81,7 +81,7 @@ public sealed partial class JobGrain(
             return new ReportReply(ReportResult.Duplicate, Job.Status, Job.CurrentAttempt, $"job {Job.Id} is already pending");
         }
 
-        return await Apply(Job.CurrentAttempt, JobLifecycle.Requeue(Job, time.GetUtcNow()));
+        return await Apply(Job.CurrentAttempt, now => JobLifecycle.Requeue(Job, now));
     }
 
     public async Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause)
@@ -97,13 +97,14 @@ public sealed partial class JobGrain(
         return reply;
     }
 
-    private async Task<ReportReply> Apply(int attempt, JobTransition transition)
+    private async Task<ReportReply> Apply(int attempt, Func<DateTimeOffset, JobTransition> command)
     {
         if (!Job.Exists)
         {
-            return transition.Reply with { Result = ReportResult.NotFound, Message = $"no job has the id {this.GetPrimaryKey()}" };
+            return new ReportReply(ReportResult.NotFound, Job.Status, 0, $"no job has the id {this.GetPrimaryKey()}");
         }
 
+        var transition = command(time.GetUtcNow());
         if (!transition.Changed)
         {
             if (transition.Reply.Result == ReportResult.StaleAttempt)

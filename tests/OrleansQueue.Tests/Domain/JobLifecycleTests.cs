@@ -1,0 +1,316 @@
+using System.Text;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Domain;
+
+public sealed class JobLifecycleTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly QueueOptions Options = new() { DefaultRetryBackoff = TimeSpan.Zero };
+
+    private static JobState CreateJob(int retries = 2, TimeSpan? backoff = null, int priority = 4) =>
+        JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("TRANSCODE_VIDEO", Encoding.UTF8.GetBytes("{}"), priority, retries, TimeSpan.FromSeconds(30), backoff), Options, 0, T0);
+
+    private static JobState CreateRunningJob(int retries = 2, TimeSpan? backoff = null)
+    {
+        var job = CreateJob(retries, backoff);
+        Assert.NotNull(JobLifecycle.Start(job, "w1", T0.AddSeconds(1)));
+        return job;
+    }
+
+    [Fact]
+    public void Create_AppliesDefaults_ForOmittedValues()
+    {
+        var job = JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("T", []), new QueueOptions(), 0, T0);
+
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(5, job.Priority);
+        Assert.Equal(3, job.Retries);
+        Assert.Equal(3, job.RetriesLeft);
+        Assert.Equal(TimeSpan.FromSeconds(300), job.Deadline);
+    }
+
+    [Theory]
+    [InlineData("", null, null, null, "type is empty")]
+    [InlineData("T", 11, null, null, "Priority 11 is out of range")]
+    [InlineData("T", -1, null, null, "Priority -1 is out of range")]
+    [InlineData("T", null, -1, null, "Retries -1 is negative")]
+    [InlineData("T", null, 101, null, "Retries 101 is above the limit of 100")]
+    [InlineData("T", null, null, 0.0, "must be greater than zero")]
+    [InlineData("T", null, null, -5.0, "must be greater than zero")]
+    [InlineData("T", null, null, 86401.0, "above the limit of 86400 s")]
+    [InlineData("HAS SPACE", null, null, null, "white space")]
+    public void Create_RejectsOutOfRangeValues_WithAClearMessage(string type, int? priority, int? retries, double? deadlineSeconds, string expected)
+    {
+        var submission = new JobSubmission(type, [], priority, retries, deadlineSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+
+        var error = Assert.Throws<InvalidJobException>(() => JobLifecycle.Create(Guid.CreateVersion7(), submission, new QueueOptions(), 0, T0));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_RejectsAPayloadOverTheLimit()
+    {
+        var options = new QueueOptions { MaxPayloadBytes = 10 };
+
+        var error = Assert.Throws<InvalidJobException>(() =>
+            JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("T", new byte[11]), options, 0, T0));
+
+        Assert.Contains("11 bytes; the limit is 10 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_OpensAttemptOne_AsTheFencingToken()
+    {
+        var job = CreateJob();
+
+        var leased = JobLifecycle.Start(job, "w1", T0.AddSeconds(1));
+
+        Assert.NotNull(leased);
+        Assert.Equal(1, leased.Attempt);
+        Assert.Equal(JobStatus.Processing, job.Status);
+        Assert.Equal(AttemptOutcome.Running, job.LastAttempt!.Outcome);
+        Assert.Null(JobLifecycle.Start(job, "w2", T0.AddSeconds(2)));
+    }
+
+    [Fact]
+    public void Complete_WithTheCurrentAttempt_CompletesTheJob_AndTellsTheSchedule()
+    {
+        var job = CreateRunningJob();
+
+        var t = JobLifecycle.Complete(job, 1, Encoding.UTF8.GetBytes("ok"), Options, T0.AddSeconds(2));
+
+        Assert.Equal(ReportResult.Accepted, t.Reply.Result);
+        Assert.Equal(JobStatus.Completed, job.Status);
+        Assert.Equal("ok", Encoding.UTF8.GetString(job.Result!));
+        Assert.Equal(T0.AddSeconds(2), job.FinishedAt);
+        Assert.Equal(ScheduleEffectKind.AttemptEnded, t.Effect.Kind);
+        Assert.Null(t.Effect.Requeue);
+    }
+
+    [Fact]
+    public void Complete_WithAStaleAttempt_IsRefused_AndChangesNothing()
+    {
+        var job = CreateRunningJob();
+        JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
+        JobLifecycle.Start(job, "w2", T0.AddSeconds(32));
+
+        var t = JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(33));
+
+        Assert.Equal(ReportResult.StaleAttempt, t.Reply.Result);
+        Assert.False(t.Changed);
+        Assert.Equal(JobStatus.Processing, job.Status);
+        Assert.Equal(2, job.CurrentAttempt);
+        Assert.Equal(AttemptOutcome.Running, job.LastAttempt!.Outcome);
+    }
+
+    [Fact]
+    public void Complete_Twice_IsADuplicate_NotASecondCompletion()
+    {
+        var job = CreateRunningJob();
+        JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(2));
+
+        var again = JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(3));
+
+        Assert.Equal(ReportResult.Duplicate, again.Reply.Result);
+        Assert.False(again.Changed);
+        Assert.Single(job.Attempts, a => a.Outcome == AttemptOutcome.Completed);
+    }
+
+    [Fact]
+    public void Fail_WithRetriesLeft_RequeuesTheJob_KeepingPriorityAndId()
+    {
+        var job = CreateRunningJob(retries: 2);
+
+        var t = JobLifecycle.Fail(job, 1, "boom", Options, T0.AddSeconds(2), new Random(1));
+
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(1, job.RetriesLeft);
+        Assert.Equal("boom", job.Error);
+        Assert.NotNull(t.Effect.Requeue);
+        Assert.Equal(job.Id, t.Effect.Requeue.JobId);
+        Assert.Equal(4, t.Effect.Requeue.Priority);
+        Assert.Null(t.Effect.Requeue.NotBefore);
+    }
+
+    [Fact]
+    public void Fail_WithBackoff_DelaysTheRetry()
+    {
+        var job = CreateRunningJob(retries: 2, backoff: TimeSpan.FromSeconds(10));
+
+        var t = JobLifecycle.Fail(job, 1, "boom", Options, T0.AddSeconds(2), new Random(1));
+
+        Assert.NotNull(t.Effect.Requeue!.NotBefore);
+        Assert.InRange(t.Effect.Requeue.NotBefore.Value - T0.AddSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Fail_WithNoRetriesLeft_FailsTheJob_KeepingTheLastErrorAndEveryAttempt()
+    {
+        var job = CreateRunningJob(retries: 1);
+        JobLifecycle.Fail(job, 1, "first", Options, T0.AddSeconds(2), new Random(1));
+        JobLifecycle.Start(job, "w2", T0.AddSeconds(3));
+
+        var t = JobLifecycle.Fail(job, 2, "second", Options, T0.AddSeconds(4), new Random(1));
+
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Equal("second", job.Error);
+        Assert.Equal(["first", "second"], job.Attempts.Select(a => a.Error));
+        Assert.Null(t.Effect.Requeue);
+    }
+
+    [Fact]
+    public void Backoff_GrowsExponentially_WithJitter_AndIsCapped()
+    {
+        var random = new Random(42);
+        var b = TimeSpan.FromSeconds(1);
+        var cap = TimeSpan.FromSeconds(5);
+
+        Assert.InRange(JobLifecycle.Backoff(b, 1, cap, random), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1));
+        Assert.InRange(JobLifecycle.Backoff(b, 2, cap, random), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        Assert.InRange(JobLifecycle.Backoff(b, 3, cap, random), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
+        Assert.InRange(JobLifecycle.Backoff(b, 10, cap, random), TimeSpan.FromSeconds(2.5), cap);
+        Assert.Equal(TimeSpan.Zero, JobLifecycle.Backoff(TimeSpan.Zero, 3, cap, random));
+    }
+
+    [Fact]
+    public void HandBack_RequeuesAtOnce_WithoutUsingARetry()
+    {
+        var job = CreateRunningJob(retries: 2, backoff: TimeSpan.FromSeconds(10));
+
+        var t = JobLifecycle.HandBack(job, 1, T0.AddSeconds(2));
+
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(2, job.RetriesLeft);
+        Assert.Equal(AttemptOutcome.HandedBack, job.LastAttempt!.Outcome);
+        Assert.Null(t.Effect.Requeue!.NotBefore);
+    }
+
+    [Theory]
+    [InlineData(RequeueCause.Deadline, AttemptOutcome.DeadlineExceeded, "deadline exceeded")]
+    [InlineData(RequeueCause.WorkerLost, AttemptOutcome.WorkerLost, "worker lost")]
+    public void TakeBack_CountsAsAFailedAttempt_AndRequeuesWhileRetriesLast(RequeueCause cause, AttemptOutcome outcome, string error)
+    {
+        var job = CreateRunningJob(retries: 1);
+
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, cause, T0.AddSeconds(31));
+
+        Assert.True(changed);
+        Assert.True(reply.TookBack);
+        Assert.NotNull(reply.Requeue);
+        Assert.Equal(0, job.RetriesLeft);
+        Assert.Equal(outcome, job.LastAttempt!.Outcome);
+        Assert.Equal(error, job.LastAttempt.Error);
+
+        JobLifecycle.Start(job, "w2", T0.AddSeconds(32));
+        var (last, _) = JobLifecycle.TakeBack(job, 2, cause, T0.AddSeconds(63));
+
+        Assert.Null(last.Requeue);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Equal(error, job.Error);
+    }
+
+    [Fact]
+    public void TakeBack_OfAnAttemptThatAlreadyCompleted_DoesNothing()
+    {
+        var job = CreateRunningJob();
+        JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(2));
+
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
+
+        Assert.False(changed);
+        Assert.False(reply.TookBack);
+        Assert.Null(reply.Requeue);
+        Assert.Equal(JobStatus.Completed, job.Status);
+    }
+
+    [Fact]
+    public void TakeBack_OfAPendingJobWhoseRequeueNoticeWasLost_ReturnsTheEntryAgain_WithoutChangingIt()
+    {
+        var job = CreateRunningJob();
+        JobLifecycle.Fail(job, 1, "boom", Options, T0.AddSeconds(2), new Random(1));
+
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
+
+        Assert.False(changed);
+        Assert.False(reply.TookBack);
+        Assert.Equal(job.Id, reply.Requeue!.JobId);
+        Assert.Equal(1, job.RetriesLeft);
+    }
+
+    [Fact]
+    public void Cancel_OfAPendingJob_CancelsIt_AndRemovesItFromTheIndex()
+    {
+        var job = CreateJob();
+
+        var t = JobLifecycle.Cancel(job, T0.AddSeconds(1));
+
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.Equal(ScheduleEffectKind.RemovePending, t.Effect.Kind);
+    }
+
+    [Fact]
+    public void Cancel_OfAProcessingJob_EndsTheAttempt_AndFencesItsLateReport()
+    {
+        var job = CreateRunningJob();
+
+        var t = JobLifecycle.Cancel(job, T0.AddSeconds(2));
+        var late = JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(3));
+
+        Assert.Equal(ScheduleEffectKind.AttemptEnded, t.Effect.Kind);
+        Assert.Equal(AttemptOutcome.Cancelled, t.Effect.Outcome);
+        Assert.Equal(ReportResult.StaleAttempt, late.Reply.Result);
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+    }
+
+    [Fact]
+    public void Cancel_OfAFinishedJob_IsRefused()
+    {
+        var job = CreateRunningJob();
+        JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(2));
+
+        var t = JobLifecycle.Cancel(job, T0.AddSeconds(3));
+
+        Assert.Equal(ReportResult.WrongState, t.Reply.Result);
+        Assert.Contains("already COMPLETED", t.Reply.Message, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Completed, job.Status);
+    }
+
+    [Fact]
+    public void Requeue_OfAFailedJob_RestoresItsRetries()
+    {
+        var job = CreateRunningJob(retries: 0);
+        JobLifecycle.Fail(job, 1, "boom", Options, T0.AddSeconds(2), new Random(1));
+
+        var t = JobLifecycle.Requeue(job, T0.AddSeconds(3));
+
+        Assert.Equal(ReportResult.Accepted, t.Reply.Result);
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(0, job.RetriesLeft);
+        Assert.Equal(ScheduleEffectKind.Enqueue, t.Effect.Kind);
+        Assert.Null(job.FinishedAt);
+    }
+
+    [Fact]
+    public void Requeue_OfACompletedJob_IsRefused()
+    {
+        var job = CreateRunningJob();
+        JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(2));
+
+        Assert.Equal(ReportResult.WrongState, JobLifecycle.Requeue(job, T0.AddSeconds(3)).Reply.Result);
+    }
+
+    [Fact]
+    public void Complete_WithAResultOverTheLimit_FailsTheAttempt()
+    {
+        var job = CreateRunningJob(retries: 0);
+
+        var t = JobLifecycle.Complete(job, 1, new byte[Options.MaxResultBytes + 1], Options, T0.AddSeconds(2));
+
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("limit", t.Reply.Message + job.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,176 @@
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Domain;
+
+public sealed class PendingIndexTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static PendingIndex CreateIndex(TimeSpan? agingStep = null) => new(agingStep ?? TimeSpan.Zero);
+
+    private static QueueEntry Entry(int priority, DateTimeOffset? at = null, DateTimeOffset? notBefore = null) =>
+        new(Guid.CreateVersion7(), priority, at ?? T0, TimeSpan.FromMinutes(5), notBefore);
+
+    [Fact]
+    public void Take_ReturnsMostImportantPriorityFirst_AndFifoWithinAPriority()
+    {
+        var index = CreateIndex();
+        var low1 = Entry(7, T0);
+        var high1 = Entry(0, T0.AddMilliseconds(1));
+        var low2 = Entry(7, T0.AddMilliseconds(2));
+        var mid = Entry(3, T0.AddMilliseconds(3));
+        var high2 = Entry(0, T0.AddMilliseconds(4));
+        foreach (var e in new[] { low1, high1, low2, mid, high2 })
+        {
+            index.Add(e, T0);
+        }
+
+        var order = index.Take(10, T0.AddMilliseconds(5)).Select(e => e.JobId).ToList();
+
+        Assert.Equal([high1.JobId, high2.JobId, mid.JobId, low1.JobId, low2.JobId], order);
+        Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
+    public void Take_RespectsMax()
+    {
+        var index = CreateIndex();
+        for (var i = 0; i < 5; i++)
+        {
+            index.Add(Entry(5), T0);
+        }
+
+        Assert.Equal(3, index.Take(3, T0).Count);
+        Assert.Equal(2, index.Count);
+    }
+
+    [Fact]
+    public void Add_RefusesAJobAlreadyQueued()
+    {
+        var index = CreateIndex();
+        var entry = Entry(1);
+
+        Assert.True(index.Add(entry, T0));
+        Assert.False(index.Add(entry with { Priority = 0 }, T0));
+        Assert.Equal(1, index.Count);
+    }
+
+    [Fact]
+    public void Remove_DropsTheJob_SoItIsNeverTaken()
+    {
+        var index = CreateIndex();
+        var a = Entry(1);
+        var b = Entry(1);
+        index.Add(a, T0);
+        index.Add(b, T0);
+
+        Assert.True(index.Remove(a.JobId));
+
+        Assert.Equal([b.JobId], index.Take(10, T0).Select(e => e.JobId));
+        Assert.Equal(0, index.ReadyCount(1));
+    }
+
+    [Fact]
+    public void RemovedThenReAdded_TakesOnlyTheNewEntry_Once()
+    {
+        var index = CreateIndex();
+        var a = Entry(4);
+        index.Add(a, T0);
+        index.Remove(a.JobId);
+        index.Add(a with { Priority = 2 }, T0);
+
+        var taken = index.Take(10, T0);
+
+        Assert.Single(taken);
+        Assert.Equal(2, taken[0].Priority);
+    }
+
+    [Fact]
+    public void DelayedEntry_IsNotTakenBeforeItsTime_ThenJoinsTheQueue()
+    {
+        var index = CreateIndex();
+        var retry = Entry(0, T0, notBefore: T0.AddSeconds(5));
+        index.Add(retry, T0);
+
+        Assert.Empty(index.Take(10, T0.AddSeconds(1)));
+        Assert.Equal(1, index.DelayedCount);
+        Assert.Equal(T0.AddSeconds(5), index.NextDue());
+
+        Assert.Equal(1, index.PromoteDue(T0.AddSeconds(5)));
+
+        Assert.Equal(0, index.DelayedCount);
+        Assert.Equal(retry.JobId, Assert.Single(index.Take(10, T0.AddSeconds(5))).JobId);
+    }
+
+    [Fact]
+    public void RemovingADelayedEntry_KeepsItFromEverBeingPromoted()
+    {
+        var index = CreateIndex();
+        var retry = Entry(0, T0, notBefore: T0.AddSeconds(5));
+        index.Add(retry, T0);
+        index.Remove(retry.JobId);
+
+        Assert.Equal(0, index.PromoteDue(T0.AddSeconds(10)));
+        Assert.Empty(index.Take(10, T0.AddSeconds(10)));
+        Assert.Null(index.NextDue());
+    }
+
+    [Fact]
+    public void WithoutAging_AConstantStreamOfPriorityZero_StarvesPriorityTen()
+    {
+        var index = CreateIndex(TimeSpan.Zero);
+        var old = Entry(10, T0);
+        index.Add(old, T0);
+        for (var i = 0; i < 100; i++)
+        {
+            var now = T0.AddMinutes(i);
+            index.Add(Entry(0, now), now);
+            Assert.NotEqual(old.JobId, index.Take(1, now)[0].JobId);
+        }
+    }
+
+    [Fact]
+    public void WithAging_APriorityTenJob_IsServedAfterTenAgingSteps_UnderAConstantStreamOfPriorityZero()
+    {
+        var step = TimeSpan.FromSeconds(60);
+        var index = CreateIndex(step);
+        var old = Entry(10, T0);
+        index.Add(old, T0);
+
+        // A fresh priority-0 job arrives every second and one job is leased every second.
+        DateTimeOffset? servedAt = null;
+        for (var second = 0; second < 1200 && servedAt is null; second++)
+        {
+            var now = T0.AddSeconds(second);
+            index.Add(Entry(0, now), now);
+            if (index.Take(1, now)[0].JobId == old.JobId)
+            {
+                servedAt = now;
+            }
+        }
+
+        Assert.NotNull(servedAt);
+        Assert.InRange(servedAt.Value - T0, step * 10, step * 10 + TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public void Snapshot_ListsReadyEntriesInLeaseOrderPerPriority_AndDelayedOnes()
+    {
+        var index = CreateIndex();
+        var a = Entry(3, T0);
+        var b = Entry(3, T0.AddSeconds(1));
+        var delayed = Entry(1, T0, notBefore: T0.AddMinutes(1));
+        index.Add(a, T0);
+        index.Add(b, T0);
+        index.Add(delayed, T0);
+
+        var restored = CreateIndex();
+        foreach (var e in index.Snapshot())
+        {
+            restored.Add(e, T0);
+        }
+
+        Assert.Equal([a.JobId, b.JobId], restored.Take(10, T0).Select(e => e.JobId));
+        Assert.Equal(1, restored.DelayedCount);
+    }
+}
