@@ -41,7 +41,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     private readonly RecentJobs _recent;
     private ScheduleCounters _counters = new();
     private bool _dirty;
-    private bool _flushing;
+    private Task _writing = Task.CompletedTask;
     private bool _sweeping;
     private IGrainTimer? _sweepTimer;
 
@@ -103,6 +103,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             waiter.TrySetResult();
         }
 
+        await _writing;
         await WriteState();
 
         // Re-arm the reminder to the next thing due, so a deactivated shard comes back in time for it.
@@ -522,34 +523,36 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     private Task Flush(CancellationToken cancellationToken) => _dirty ? WriteState() : Task.CompletedTask;
 
-    private async Task WriteState()
+    /// <summary>Writes a snapshot of the shard. Writes never overlap: a call while one is under way returns that
+    /// one, and whatever changed meanwhile stays dirty for the next flush.</summary>
+    private Task WriteState()
     {
-        if (_flushing)
+        if (!_writing.IsCompleted)
         {
-            return;
+            return _writing;
         }
 
-        _flushing = true;
+        _dirty = false;
+        _state.State = new ScheduleState
+        {
+            Pending = _pending.Snapshot().ToList(),
+            Leases = _leases.All.ToList(),
+            Counters = _counters.Clone(),
+            Recent = _recent.Snapshot().ToList(),
+        };
+        return _writing = WriteSnapshot();
+    }
+
+    private async Task WriteSnapshot()
+    {
         try
         {
-            _dirty = false;
-            _state.State = new ScheduleState
-            {
-                Pending = _pending.Snapshot().ToList(),
-                Leases = _leases.All.ToList(),
-                Counters = _counters.Clone(),
-                Recent = _recent.Snapshot().ToList(),
-            };
             await _state.WriteStateAsync();
         }
         catch (Exception ex)
         {
             _dirty = true;
             LogFlushFailed(ex, Shard);
-        }
-        finally
-        {
-            _flushing = false;
         }
     }
 
