@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs the whole system on this machine: a localhost silo, two worker hosts and a sample workload like the
+# job servers it replaces (TRANSCODE_VIDEO, CALCULATE_FINANCE, CLEANUP_LOGS, SEND_NOTIFICATION), then shows the
+# jobs finishing, their status and the metrics. Everything it starts is stopped when it ends (or on Ctrl-C).
+#   SILO_PORT (11111), GATEWAY_PORT (30000): where the silo listens.   LOGS (.oq/logs): process logs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+silo_port=${SILO_PORT:-11111}
+gateway_port=${GATEWAY_PORT:-30000}
+logs=${LOGS:-.oq/logs}
+gateway="127.0.0.1:$gateway_port"
+mkdir -p "$logs"
+
+for port in "$silo_port" "$gateway_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use (another silo?). Stop it, or run: SILO_PORT=21111 GATEWAY_PORT=23000 $0" >&2
+    exit 1
+  fi
+done
+
+echo "== building (Release)"
+dotnet build OrleansQueue.sln -c Release -v quiet -nologo -clp:ErrorsOnly
+
+bin() { echo "$1/bin/Release/net10.0/OrleansQueue.$1.dll"; }
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+wait_for() { # file pattern seconds
+  local deadline=$((SECONDS + $3))
+  until grep -q "$2" "$1" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then echo "timed out waiting for '$2' in $1:" >&2; tail -20 "$1" >&2; exit 1; fi
+    sleep 0.2
+  done
+}
+
+echo "== starting the silo (silo port $silo_port, gateway $gateway); log: $logs/silo.log"
+dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" >"$logs/silo.log" 2>&1 &
+pids+=($!)
+wait_for "$logs/silo.log" "Silo ready" 60
+
+for n in 1 2; do
+  echo "== starting worker-$n (2 slots); log: $logs/worker-$n.log"
+  dotnet "$(bin WorkerHost)" --gateway "$gateway" --name "worker-$n" --concurrency 2 >"$logs/worker-$n.log" 2>&1 &
+  pids+=($!)
+done
+wait_for "$logs/worker-1.log" "ready:" 60
+wait_for "$logs/worker-2.log" "ready:" 60
+
+client() { dotnet "$(bin ClientConsole)" --gateway "$gateway" "$@"; }
+
+echo "== submitting the sample workload through the interactive client (the old servers' SUBMIT protocol)"
+client >"$logs/submit.out" <<'JOBS'
+SUBMIT CLEANUP_LOGS --data={"durationMs":2000,"result":"removed 42 old log files"} --priority=8
+SUBMIT CALCULATE_FINANCE --data={"durationMs":5000,"result":"Q3 balance: 1,234,567.89"} --priority=2
+SUBMIT TRANSCODE_VIDEO --data={"durationMs":3000,"result":"video.mp4 -> 720p, 1080p"} --priority=1 --retries=3 --deadline=300
+SUBMIT SEND_NOTIFICATION --data={"durationMs":1000,"result":"sent to 3 subscribers"} --priority=0
+SUBMIT TRANSCODE_VIDEO --data={"durationMs":3000,"result":"intro.mov -> 720p"} --priority=1
+SUBMIT SEND_NOTIFICATION --data={"durationMs":1000,"result":"sent to 1 subscriber"} --priority=0
+SUBMIT CLEANUP_LOGS --data={"durationMs":2000,"result":"removed 7 temp files"} --priority=9
+SUBMIT CALCULATE_FINANCE --data={"durationMs":5000,"fail":true,"error":"ledger locked"} --priority=3 --retries=1 --deadline=60
+JOBS
+mapfile -t ids <"$logs/submit.out"
+printf '   submitted %s\n' "${ids[@]}"
+
+echo "== watching until every job has finished"
+deadline=$((SECONDS + 90))
+while :; do
+  m=$(client metrics --json)
+  pending=$(grep -o '"pending": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
+  processing=$(grep -o '"processing": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
+  completed=$(grep -o '"completed": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
+  failed=$(grep -o '"failed": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
+  printf '   %(%H:%M:%S)T  pending %s  processing %s  completed %s  failed %s\n' -1 "$pending" "$processing" "$completed" "$failed"
+  [ "$pending" = 0 ] && [ "$processing" = 0 ] && break
+  if [ $SECONDS -ge $deadline ]; then echo "jobs did not finish in time; see $logs" >&2; exit 1; fi
+  sleep 1
+done
+
+echo "== the order the workers started them (priority first, FIFO within a priority)"
+grep -h "started:" "$logs"/worker-*.log | sort | sed 's/^/   /'
+
+echo "== status of the first TRANSCODE_VIDEO job"
+client status "${ids[2]}"
+
+echo "== the job that failed (retried once, then FAILED with its last error)"
+client list --status failed
+
+echo "== metrics"
+client metrics
