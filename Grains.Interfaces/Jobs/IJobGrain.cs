@@ -32,6 +32,10 @@ public interface IJobGrain : IGrainWithGuidKey
     [Alias("Fail")]
     Task<ReportReply> Fail(int attempt, string reason);
 
+    /// <summary>The handler's progress (0–100 and a short message); refused for any attempt but the running one.</summary>
+    [Alias("ReportProgress")]
+    Task<ReportReply> ReportProgress(int attempt, int percent, string? message);
+
     /// <summary>The worker gives the attempt back unfinished; the job is queued again at once and keeps its retries.</summary>
     [Alias("HandBack")]
     Task<ReportReply> HandBack(int attempt);

@@ -24,10 +24,20 @@ public sealed record JobView
     /// <summary>While a retry waits out its backoff: when it becomes leasable again.</summary>
     [Id(14)] public DateTimeOffset? NotBefore { get; init; }
     [Id(15)] public required TimeSpan RetryBackoff { get; init; }
+    /// <summary>The latest progress the handler reported for the current (or last) attempt.</summary>
+    [Id(16)] public JobProgress? Progress { get; init; }
 
     /// <summary>The worker of the latest attempt, if any.</summary>
     public string? Worker => Attempts.Count == 0 ? null : Attempts[^1].Worker;
 }
+
+/// <summary>A handler's latest progress report: a percent (0–100) and a short message.</summary>
+[GenerateSerializer, Immutable, Alias("oq.JobProgress")]
+public sealed record JobProgress(
+    [property: Id(0)] int Attempt,
+    [property: Id(1)] int Percent,
+    [property: Id(2)] string? Message,
+    [property: Id(3)] DateTimeOffset At);
 
 /// <summary>One attempt at running a job. <see cref="Number"/> is also the attempt's fencing token.</summary>
 [GenerateSerializer, Immutable, Alias("oq.AttemptRecord")]

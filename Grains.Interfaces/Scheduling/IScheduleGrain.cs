@@ -23,9 +23,9 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [Alias("Lease")]
     Task<ImmutableArray<LeasedJob>> Lease(string worker, int max, TimeSpan wait, CancellationToken cancellationToken = default);
 
-    /// <summary>Called by a job grain when an attempt ended; <paramref name="requeue"/> puts the job back.</summary>
+    /// <summary>Called by a job grain when an attempt ended; <see cref="AttemptEnd.Requeue"/> puts the job back.</summary>
     [Alias("AttemptEnded")]
-    Task AttemptEnded(AttemptRef attempt, AttemptOutcome outcome, QueueEntry? requeue);
+    Task AttemptEnded(AttemptEnd notice);
 
     /// <summary>Called by a job grain when a pending job was cancelled: it must never be leased.</summary>
     [Alias("Remove")]

@@ -26,6 +26,18 @@ public sealed record QueueMetrics
     [Id(12)] public long Submitted { get; init; }
     [Id(13)] public required DateTimeOffset At { get; init; }
     [Id(14)] public long RequeuedManual { get; init; }
+    /// <summary>Queue wait of attempts started in the window (enqueue to start).</summary>
+    [Id(15)] public LatencyHistogram WaitTimes { get; init; } = LatencyHistogram.Empty;
+    /// <summary>Run time of attempts that ended (completed or failed) in the window.</summary>
+    [Id(16)] public LatencyHistogram RunTimes { get; init; } = LatencyHistogram.Empty;
+    /// <summary>Submit to completion of jobs completed in the window.</summary>
+    [Id(17)] public LatencyHistogram EndToEndTimes { get; init; } = LatencyHistogram.Empty;
+    /// <summary>Jobs completed per second over the last 10 s, 1 min and 5 min.</summary>
+    [Id(18)] public double CompletedPerSecond10s { get; init; }
+    [Id(19)] public double CompletedPerSecond1m { get; init; }
+    [Id(20)] public double CompletedPerSecond5m { get; init; }
+    /// <summary>The span of the latency window.</summary>
+    [Id(21)] public TimeSpan LatencyWindow { get; init; }
 
     public long Pending => PendingByPriority.Sum() + Delayed;
 
@@ -65,6 +77,8 @@ public sealed record QueueMetrics
                 Failed = a.Failed + b.Failed,
                 Alive = a.Alive || b.Alive,
                 LastSeen = a.LastSeen > b.LastSeen ? a.LastSeen : b.LastSeen,
+                Slots = Math.Max(a.Slots, b.Slots),
+                BusySlotSeconds = a.BusySlotSeconds + b.BusySlotSeconds,
             }))
             .OrderBy(w => w.Name, StringComparer.Ordinal)
             .ToImmutableArray();
@@ -86,6 +100,13 @@ public sealed record QueueMetrics
             OldestPendingSince = shards.Select(s => s.OldestPendingSince).Where(t => t is not null).Min(),
             Workers = workers,
             At = shards.Max(s => s.At),
+            WaitTimes = LatencyHistogram.Merge(shards.Select(s => s.WaitTimes)),
+            RunTimes = LatencyHistogram.Merge(shards.Select(s => s.RunTimes)),
+            EndToEndTimes = LatencyHistogram.Merge(shards.Select(s => s.EndToEndTimes)),
+            CompletedPerSecond10s = shards.Sum(s => s.CompletedPerSecond10s),
+            CompletedPerSecond1m = shards.Sum(s => s.CompletedPerSecond1m),
+            CompletedPerSecond5m = shards.Sum(s => s.CompletedPerSecond5m),
+            LatencyWindow = shards.Max(s => s.LatencyWindow),
         };
     }
 }
@@ -101,4 +122,11 @@ public sealed record WorkerInfo
     [Id(4)] public required DateTimeOffset LastSeen { get; init; }
     [Id(5)] public long Completed { get; init; }
     [Id(6)] public long Failed { get; init; }
+    /// <summary>Slot-seconds this worker spent busy over <see cref="UtilizationWindow"/>.</summary>
+    [Id(7)] public double BusySlotSeconds { get; init; }
+    [Id(8)] public TimeSpan UtilizationWindow { get; init; }
+
+    /// <summary>The share (0..1) of its slot-time that was busy over the window.</summary>
+    public double Utilization =>
+        Slots <= 0 || UtilizationWindow <= TimeSpan.Zero ? 0 : Math.Clamp(BusySlotSeconds / (Slots * UtilizationWindow.TotalSeconds), 0, 1);
 }

@@ -19,6 +19,8 @@ public sealed class QueueInstruments : IDisposable
     private readonly Counter<long> _retried;
     private readonly Counter<long> _requeued;
     private readonly Counter<long> _cancelled;
+    private readonly Histogram<double> _waitTime;
+    private readonly Histogram<double> _runTime;
 
     public QueueInstruments(IMeterFactory meterFactory)
     {
@@ -30,6 +32,8 @@ public sealed class QueueInstruments : IDisposable
         _retried = _meter.CreateCounter<long>("orleansqueue.jobs.retried", "{job}", "Failed attempts that were retried.");
         _requeued = _meter.CreateCounter<long>("orleansqueue.jobs.requeued", "{job}", "Jobs sent back to the queue, by cause.");
         _cancelled = _meter.CreateCounter<long>("orleansqueue.jobs.cancelled", "{job}", "Jobs cancelled.");
+        _waitTime = _meter.CreateHistogram<double>("orleansqueue.job.wait.duration", "s", "Time from (re)queueing to the start of an attempt.");
+        _runTime = _meter.CreateHistogram<double>("orleansqueue.job.run.duration", "s", "Run time of attempts that completed or failed.");
     }
 
     public void Submitted(int count) => _submitted.Add(count);
@@ -43,6 +47,10 @@ public sealed class QueueInstruments : IDisposable
     public void Retried() => _retried.Add(1);
 
     public void Cancelled() => _cancelled.Add(1);
+
+    public void WaitTime(TimeSpan wait) => _waitTime.Record(wait.TotalSeconds);
+
+    public void RunTime(TimeSpan run) => _runTime.Record(run.TotalSeconds);
 
     public void Requeued(RequeueCause cause) =>
         _requeued.Add(1, new KeyValuePair<string, object?>("cause", cause.ToString().ToLowerInvariant()));

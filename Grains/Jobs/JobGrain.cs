@@ -66,6 +66,9 @@ public sealed partial class JobGrain(
     public Task<ReportReply> Fail(int attempt, string reason) =>
         Apply(attempt, now => JobLifecycle.Fail(Job, attempt, reason, _options, now, Random.Shared));
 
+    public Task<ReportReply> ReportProgress(int attempt, int percent, string? message) =>
+        Apply(attempt, now => JobLifecycle.ReportProgress(Job, attempt, percent, message, now));
+
     public Task<ReportReply> HandBack(int attempt) =>
         Apply(attempt, now => JobLifecycle.HandBack(Job, attempt, now));
 
@@ -116,6 +119,11 @@ public sealed partial class JobGrain(
         }
 
         await state.WriteStateAsync();
+        if (transition.Effect.Kind == ScheduleEffectKind.None)
+        {
+            return transition.Reply;
+        }
+
         LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);
         await Tell(transition.Effect);
         DeactivateIfFinished();
@@ -132,7 +140,8 @@ public sealed partial class JobGrain(
                     await Schedule.Enqueue([effect.Requeue!], RequeueCause.Manual);
                     break;
                 case ScheduleEffectKind.AttemptEnded:
-                    await Schedule.AttemptEnded(effect.Attempt, effect.Outcome, effect.Requeue);
+                    var ended = Job.Attempts[effect.Attempt.Attempt - 1].EndedAt ?? time.GetUtcNow();
+                    await Schedule.AttemptEnded(new AttemptEnd(effect.Attempt, effect.Outcome, effect.Requeue, Job.SubmittedAt, ended));
                     break;
                 case ScheduleEffectKind.RemovePending:
                     await Schedule.Remove(Job.Id);

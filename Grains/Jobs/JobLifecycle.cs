@@ -139,6 +139,7 @@ public static class JobLifecycle
         job.Status = JobStatus.Processing;
         job.StartedAt ??= now;
         job.NotBefore = null;
+        job.Progress = null;
         return new LeasedJob(job.Id, job.Type, job.Payload, job.Priority, attempt, job.Deadline, now, job.RetriesLeft);
     }
 
@@ -187,6 +188,25 @@ public static class JobLifecycle
         job.FinishedAt = now;
         return Accepted(job, $"attempt {attempt} failed; no retries left, the job failed",
             new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Failed));
+    }
+
+    public const int MaxProgressMessageLength = 200;
+
+    /// <summary>Records the running attempt's progress; refused for any other attempt. It tells the schedule nothing.</summary>
+    public static JobTransition ReportProgress(JobState job, int attempt, int percent, string? message, DateTimeOffset now)
+    {
+        if (CheckRunning(job, attempt, AttemptOutcome.Running) is { } refused)
+        {
+            return refused;
+        }
+
+        if (message is { Length: > MaxProgressMessageLength })
+        {
+            message = message[..MaxProgressMessageLength];
+        }
+
+        job.Progress = new JobProgress(attempt, Math.Clamp(percent, 0, 100), message, now);
+        return Accepted(job, $"progress {job.Progress.Percent}%", ScheduleEffect.None);
     }
 
     /// <summary>The worker gives the attempt back unfinished: queued again at once, no retry used.</summary>

@@ -26,6 +26,7 @@ public sealed class JobState
     [Id(16)] public int Shard { get; set; }
     /// <summary>When the job last entered the queue (submit, retry, take-back or requeue).</summary>
     [Id(17)] public DateTimeOffset EnqueuedAt { get; set; }
+    [Id(19)] public JobProgress? Progress { get; set; }
 
     public int CurrentAttempt => Attempts.Count;
 
@@ -51,5 +52,6 @@ public sealed class JobState
         PayloadBytes = Payload.Length,
         NotBefore = NotBefore,
         RetryBackoff = RetryBackoff,
+        Progress = Progress,
     };
 }

@@ -29,6 +29,9 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 {
     public const string ReminderName = "deadlines";
 
+    /// <summary>Latency percentiles describe the attempts of the last five minutes.</summary>
+    public static readonly TimeSpan LatencyWindow = TimeSpan.FromMinutes(5);
+
     private readonly IPersistentState<ScheduleState> _state;
     private readonly QueueOptions _options;
     private readonly TimeProvider _time;
@@ -39,6 +42,10 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     private readonly WorkerRegistry _workers;
     private readonly LinkedList<TaskCompletionSource> _waiters = new();
     private readonly RecentJobs _recent;
+    private readonly SlidingHistogram _waitTimes = new(LatencyWindow);
+    private readonly SlidingHistogram _runTimes = new(LatencyWindow);
+    private readonly SlidingHistogram _endToEndTimes = new(LatencyWindow);
+    private readonly RateWindow _completions = new(300);
     private ScheduleCounters _counters = new();
     private bool _dirty;
     private Task _writing = Task.CompletedTask;
@@ -200,15 +207,26 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
     }
 
-    public Task AttemptEnded(AttemptRef attempt, AttemptOutcome outcome, QueueEntry? requeue)
+    public Task AttemptEnded(AttemptEnd notice)
     {
+        ArgumentNullException.ThrowIfNull(notice);
+        var (attempt, outcome, requeue) = (notice.Attempt, notice.Outcome, notice.Requeue);
         var lease = _leases.Remove(attempt.JobId, attempt.Attempt);
         var now = _time.GetUtcNow();
+        if (lease is not null && outcome is AttemptOutcome.Completed or AttemptOutcome.Failed)
+        {
+            var run = notice.EndedAt - lease.LeasedAt;
+            _runTimes.Record(run, now);
+            _instruments.RunTime(run);
+        }
+
         switch (outcome)
         {
             case AttemptOutcome.Completed:
                 _counters.Completed++;
                 _instruments.Completed();
+                _completions.Add(now);
+                _endToEndTimes.Record(notice.EndedAt - notice.SubmittedAt, now);
                 _recent.Add(attempt.JobId, JobStatus.Completed);
                 break;
             case AttemptOutcome.Failed when requeue is not null:
@@ -309,6 +327,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
 
         var c = _counters;
+        var now = _time.GetUtcNow();
         return Task.FromResult(new QueueMetrics
         {
             PendingByPriority = ImmutableArray.Create(byPriority),
@@ -324,8 +343,15 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             RequeuedHandedBack = c.RequeuedHandedBack,
             RequeuedManual = c.RequeuedManual,
             OldestPendingSince = _pending.OldestReadySince(),
-            Workers = _workers.Describe(_leases.CountFor).ToImmutableArray(),
-            At = _time.GetUtcNow(),
+            Workers = _workers.Describe(_leases.CountFor, now).ToImmutableArray(),
+            At = now,
+            WaitTimes = _waitTimes.Snapshot(now),
+            RunTimes = _runTimes.Snapshot(now),
+            EndToEndTimes = _endToEndTimes.Snapshot(now),
+            CompletedPerSecond10s = _completions.PerSecond(TimeSpan.FromSeconds(10), now),
+            CompletedPerSecond1m = _completions.PerSecond(TimeSpan.FromMinutes(1), now),
+            CompletedPerSecond5m = _completions.PerSecond(TimeSpan.FromMinutes(5), now),
+            LatencyWindow = LatencyWindow,
         });
     }
 
@@ -379,6 +405,9 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             else
             {
                 _leases.Confirm(entry.JobId, job.Attempt, job.StartedAt + job.Deadline);
+                var wait = job.StartedAt - entry.EnqueuedAt;
+                _waitTimes.Record(wait, job.StartedAt);
+                _instruments.WaitTime(wait);
                 LogLeased(job.JobId, job.Attempt, worker, Shard);
             }
 
@@ -405,6 +434,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         try
         {
             var now = _time.GetUtcNow();
+            _workers.SampleBusy(_leases.CountFor, now);
             var promoted = _pending.PromoteDue(now);
             if (promoted > 0)
             {

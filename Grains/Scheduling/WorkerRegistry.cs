@@ -1,3 +1,5 @@
+using OrleansQueue.Diagnostics;
+
 namespace OrleansQueue.Scheduling;
 
 /// <summary>The workers a shard has heard from, and when. A worker is alive while it keeps calling
@@ -12,7 +14,13 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
         public bool Alive { get; set; } = true;
         public long Completed { get; set; }
         public long Failed { get; set; }
+        public RateWindow BusySlotSeconds { get; } = new(60);
     }
+
+    /// <summary>The span over which utilization is measured.</summary>
+    public static readonly TimeSpan UtilizationWindow = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset? _lastSample;
 
     private readonly Dictionary<string, Entry> _workers = new(StringComparer.Ordinal);
 
@@ -59,6 +67,26 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
         return lost;
     }
 
+    /// <summary>Adds each worker's busy slots times the time since the last sample to its busy slot-seconds.</summary>
+    public void SampleBusy(Func<string, int> busy, DateTimeOffset now)
+    {
+        var elapsed = _lastSample is { } last ? (now - last).TotalSeconds : 0;
+        _lastSample = now;
+        if (elapsed <= 0 || elapsed > 5)
+        {
+            return;
+        }
+
+        foreach (var worker in _workers.Values)
+        {
+            var slotsBusy = busy(worker.Name);
+            if (slotsBusy > 0)
+            {
+                worker.BusySlotSeconds.Add(now, slotsBusy * elapsed);
+            }
+        }
+    }
+
     public bool IsAlive(string name) => _workers.TryGetValue(name, out var w) && w.Alive;
 
     public void Forget(string name) => _workers.Remove(name);
@@ -78,7 +106,7 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
         }
     }
 
-    public IEnumerable<WorkerInfo> Describe(Func<string, int> busy) =>
+    public IEnumerable<WorkerInfo> Describe(Func<string, int> busy, DateTimeOffset now) =>
         _workers.Values
             .OrderBy(w => w.Name, StringComparer.Ordinal)
             .Select(w => new WorkerInfo
@@ -90,5 +118,7 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
                 LastSeen = w.LastSeen,
                 Completed = w.Completed,
                 Failed = w.Failed,
+                BusySlotSeconds = w.BusySlotSeconds.Sum(UtilizationWindow, now),
+                UtilizationWindow = UtilizationWindow,
             });
 }

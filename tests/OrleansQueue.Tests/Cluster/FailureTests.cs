@@ -260,5 +260,48 @@ public sealed class FailureTests
         Assert.Equal((5L, 0L, 0), (w1.Completed, w1.Failed, w1.Busy));
         Assert.Equal((0L, 1L, 1), (w2.Completed, w2.Failed, w2.Busy));
         Assert.Equal(2, m.LiveWorkers);
+        Assert.Equal((7L, 6L, 5L), (m.WaitTimes.Count, m.RunTimes.Count, m.EndToEndTimes.Count));
+        Assert.Equal(5.0 / 60, m.CompletedPerSecond1m, 3);
+        Assert.Equal(5.0 / 300, m.CompletedPerSecond5m, 3);
+        Assert.True(m.WaitTimes.Percentile(0.99) < TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task WorkerUtilization_IsTheShareOfItsSlotTimeSpentBusy()
+    {
+        await using var q = await QueueTestCluster.StartAsync();
+        await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 2, []));
+        await q.SubmitAsync(deadline: TimeSpan.FromMinutes(5));
+        var leased = await q.LeaseOneAsync("w1");
+        var running = ImmutableArray.Create(new AttemptRef(leased.JobId, leased.Attempt));
+
+        // One of two slots busy for about two seconds.
+        var started = DateTime.UtcNow;
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(2))
+        {
+            await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 2, running));
+            await Task.Delay(200);
+        }
+
+        var w1 = Assert.Single((await q.Queue.GetMetricsAsync()).Workers);
+        Assert.InRange(w1.BusySlotSeconds, 1.5, 3.0);
+        Assert.InRange(w1.Utilization, 1.5 / 120, 3.0 / 120);
+    }
+
+    [Fact]
+    public async Task Progress_FromTheRunningAttempt_IsShownInStatus_AndAStaleAttemptsIsRefused()
+    {
+        await using var q = await QueueTestCluster.StartAsync();
+        var job = await q.SubmitAsync(retries: 1);
+        var first = await q.LeaseOneAsync("w1");
+        await q.Job(job.Id).HandBack(first.Attempt);
+        var second = await q.LeaseOneAsync("w1");
+
+        var accepted = await q.Job(job.Id).ReportProgress(second.Attempt, 40, "encoding 720p");
+        var stale = await q.Job(job.Id).ReportProgress(first.Attempt, 90, "old");
+
+        Assert.Equal((ReportResult.Accepted, ReportResult.StaleAttempt), (accepted.Result, stale.Result));
+        var progress = (await q.StatusAsync(job.Id)).Progress;
+        Assert.Equal((2, 40, "encoding 720p"), (progress!.Attempt, progress.Percent, progress.Message));
     }
 }

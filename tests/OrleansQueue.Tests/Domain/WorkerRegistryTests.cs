@@ -32,6 +32,6 @@ public sealed class WorkerRegistryTests
 
         registry.DeclareSilentLost(T0.AddMinutes(2));
 
-        Assert.Empty(registry.Describe(_ => 0));
+        Assert.Empty(registry.Describe(_ => 0, T0));
     }
 }
