@@ -1,0 +1,46 @@
+using System.Text;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Worker.Handlers;
+
+/// <summary>What a handler gets to know about the attempt it runs.</summary>
+/// <param name="job">The leased job; <see cref="LeasedJob.Attempt"/> is this run's fencing token.</param>
+/// <param name="workerName">The worker running it.</param>
+/// <param name="logger">A logger for the handler; its lines carry the job's scope (JobId, Attempt, Worker, JobType).</param>
+/// <param name="receivedAt">When the worker received the lease: the attempt's deadline counts from here.</param>
+/// <param name="progress">Sends a progress report for this attempt; null where there is no one to tell (tests).</param>
+public sealed class JobContext(
+    LeasedJob job,
+    string workerName,
+    ILogger logger,
+    DateTimeOffset receivedAt,
+    Func<int, string?, Task>? progress = null)
+{
+    public LeasedJob Job { get; } = job ?? throw new ArgumentNullException(nameof(job));
+
+    public string WorkerName { get; } = workerName;
+
+    public ILogger Logger { get; } = logger;
+
+    public DateTimeOffset ReceivedAt { get; } = receivedAt;
+
+    public Guid JobId => Job.JobId;
+
+    public int Attempt => Job.Attempt;
+
+    public string JobType => Job.Type;
+
+    /// <summary>When the worker stops the attempt because it ran past its deadline.</summary>
+    public DateTimeOffset DeadlineAt => ReceivedAt + Job.Deadline;
+
+    public ReadOnlyMemory<byte> Payload => Job.Payload;
+
+    /// <summary>The payload decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
+    public string PayloadText => Encoding.UTF8.GetString(Job.Payload);
+
+    /// <summary>Tells the job how far this attempt got (<paramref name="percent"/> 0 to 100, clamped) with an optional
+    /// short message; <c>status</c> shows the latest. Best effort: it never throws, and a report the job refuses
+    /// (the attempt is no longer current) is dropped.</summary>
+    public Task ReportProgressAsync(int percent, string? message = null) =>
+        progress is null ? Task.CompletedTask : progress(Math.Clamp(percent, 0, 100), message);
+}

@@ -1,0 +1,43 @@
+using OrleansQueue.Client;
+
+namespace OrleansQueue.Worker.Hosting;
+
+/// <summary>How the worker runs, bound from the <c>Worker</c> section (<c>--Worker:Concurrency=8</c>,
+/// env <c>Worker__Concurrency=8</c>) or the short switches of <see cref="WorkerCommandLine"/>.
+/// Checked once at start by <see cref="WorkerOptionsValidator"/>.</summary>
+public sealed class WorkerOptions
+{
+    public const string SectionName = "Worker";
+
+    /// <summary>The name the schedule knows this worker by; leases, heartbeats and attempts carry it.
+    /// Default <c>{hostname}-{pid}</c>, unique per process on a machine. Two live workers must not share a name:
+    /// the schedule would treat them as one.</summary>
+    public string Name { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Job slots: how many attempts run at once. Default 4; 1 to 1024.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>The silo gateway, <c>host:port</c>. Default <c>127.0.0.1:30000</c>, the silo's default gateway port.</summary>
+    public string Gateway { get; set; } = GatewayEndpoint.Default;
+
+    /// <summary>Cluster id; must match the silo's. Default <c>orleans-queue</c>.</summary>
+    public string ClusterId { get; set; } = "orleans-queue";
+
+    /// <summary>Service id; must match the silo's. Default <c>orleans-queue</c>.</summary>
+    public string ServiceId { get; set; } = "orleans-queue";
+
+    /// <summary>On a graceful stop, how long running attempts may go on to finish and report before they are
+    /// cancelled and handed back. Default 10 s: enough for short jobs, short enough for a deployment to wait.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the worker tells each shard it is alive and what it runs. Default 2 s; it must stay well under
+    /// the silo's <c>Queue:WorkerTimeout</c> (default 10 s), else the worker is declared lost between beats.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one lease call waits on the schedule for a job (long poll). Default 10 s. It must stay under
+    /// the silo's <c>Queue:MaxLeaseWait</c> (default 20 s), itself under Orleans' 30 s response timeout.</summary>
+    public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the start keeps trying to reach the gateway before it gives up (exit code 4). Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Options;
+using OrleansQueue.Worker.Handlers;
+using OrleansQueue.Worker.Hosting;
+
+namespace OrleansQueue.Worker.Running;
+
+/// <summary>
+/// Runs one attempt with the handler of its job type and sends the one report its outcome calls for:
+/// a returned result is reported as is (complete or fail); a handler that stopped on our token is reported
+/// according to why the token fired (<see cref="StopReason"/>).
+/// </summary>
+internal sealed partial class JobRunner(
+    IServiceScopeFactory scopes,
+    JobReporter reporter,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    ILogger<JobRunner> logger)
+{
+    private static readonly Func<ILogger, Guid, int, string, string, IDisposable?> JobScope =
+        LoggerMessage.DefineScope<Guid, int, string, string>("JobId:{JobId} Attempt:{Attempt} Worker:{Worker} JobType:{JobType}");
+
+    private readonly string _worker = options.Value.Name;
+
+    /// <summary>Never throws: every failure ends as a report or a log line.</summary>
+    public async Task<RunOutcome> RunAsync(RunningAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var job = attempt.Job;
+        using var scope = JobScope(logger, job.JobId, job.Attempt, _worker, job.Type);
+        LogStarted(job.JobId, job.Attempt, job.Type, job.Priority);
+
+        JobResult result;
+        try
+        {
+            // A scope per attempt, so that transient handlers and what they use are disposed when it ends.
+            var services = scopes.CreateAsyncScope();
+            await using (services.ConfigureAwait(false))
+            {
+                var handler = JobHandlerResolver.Resolve(services.ServiceProvider, job.Type);
+                var context = new JobContext(
+                    job, _worker, loggers.CreateLogger(handler.GetType()), attempt.ReceivedAt,
+                    (percent, message) => reporter.ProgressAsync(job, percent, message));
+                result = await handler.HandleAsync(context, attempt.Token).ConfigureAwait(false)
+                    ?? JobResult.Failure($"the handler {handler.GetType().Name} returned no result");
+            }
+        }
+        catch (OperationCanceledException) when (attempt.Token.IsCancellationRequested)
+        {
+            return await StoppedAsync(attempt).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogHandlerThrew(ex, job.JobId, job.Attempt);
+            result = JobResult.Failure(string.IsNullOrWhiteSpace(ex.Message) ? ex.GetType().Name : $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        var elapsed = time.GetElapsedTime(attempt.StartedTimestamp);
+        if (!attempt.TryClaimReport())
+        {
+            // The graceful stop gave up on this handler and handed the attempt back already.
+            LogLateResult(job.JobId, job.Attempt, (long)elapsed.TotalMilliseconds);
+            return RunOutcome.Abandoned;
+        }
+
+        if (attempt.StopReason != StopReason.None)
+        {
+            LogAnsweredAfterStop(job.JobId, job.Attempt, attempt.StopReason);
+        }
+
+        if (result.Succeeded)
+        {
+            LogCompleted(job.JobId, job.Attempt, (long)elapsed.TotalMilliseconds);
+            await reporter.CompleteAsync(job, result.Result).ConfigureAwait(false);
+        }
+        else
+        {
+            var error = result.Error ?? "the handler failed without a message";
+            LogFailed(job.JobId, job.Attempt, error);
+            await reporter.FailAsync(job, error).ConfigureAwait(false);
+        }
+
+        return RunOutcome.Reported;
+    }
+
+    private async Task<RunOutcome> StoppedAsync(RunningAttempt attempt)
+    {
+        var job = attempt.Job;
+        switch (attempt.StopReason)
+        {
+            case StopReason.Deadline:
+                LogPastDeadline(job.JobId, job.Attempt, (long)job.Deadline.TotalMilliseconds);
+                return RunOutcome.Abandoned;
+            case StopReason.RemoteStop:
+                LogRemotelyStopped(job.JobId, job.Attempt);
+                return RunOutcome.Abandoned;
+            default:
+                if (!attempt.TryClaimReport())
+                {
+                    return RunOutcome.Abandoned;
+                }
+
+                var reply = await reporter.HandBackAsync(job, "the graceful-stop grace ran out").ConfigureAwait(false);
+                return reply is { IsAccepted: true } ? RunOutcome.HandedBack : RunOutcome.Abandoned;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Worker.Running;
+
+/// <summary>
+/// One attempt in flight on this worker: the leased job, the token its handler watches, why that token fired,
+/// and whether its single report has been claimed.
+/// </summary>
+internal sealed class RunningAttempt : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly ITimer _deadline;
+    private int _stopReason;
+    private int _reportClaimed;
+    private volatile bool _disposed;
+
+    public RunningAttempt(LeasedJob job, int shard, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(time);
+        Job = job;
+        Shard = shard;
+        ReceivedAt = time.GetUtcNow();
+        StartedTimestamp = time.GetTimestamp();
+
+        // The deadline counts from when this worker received the lease, not from the schedule's clock.
+        _deadline = time.CreateTimer(
+            static state => ((RunningAttempt)state!).Stop(StopReason.Deadline), this, job.Deadline, Timeout.InfiniteTimeSpan);
+    }
+
+    public LeasedJob Job { get; }
+
+    /// <summary>The schedule shard that leased it (and that its heartbeats go to).</summary>
+    public int Shard { get; }
+
+    public AttemptRef Ref => new(Job.JobId, Job.Attempt);
+
+    public DateTimeOffset ReceivedAt { get; }
+
+    public long StartedTimestamp { get; }
+
+    public CancellationToken Token => _cancellation.Token;
+
+    public StopReason StopReason => (StopReason)Volatile.Read(ref _stopReason);
+
+    /// <summary>Completes when the worker is done with the attempt (reported, handed back or abandoned); never faults.</summary>
+    public Task<RunOutcome> Completion { get; set; } = Task.FromResult(RunOutcome.Abandoned);
+
+    /// <summary>Cancels the attempt's token for <paramref name="reason"/>. Only the first reason counts;
+    /// returns false when the attempt was already stopped.</summary>
+    public bool Stop(StopReason reason)
+    {
+        if (reason == StopReason.None || Interlocked.CompareExchange(ref _stopReason, (int)reason, (int)StopReason.None) != 0)
+        {
+            return false;
+        }
+
+        if (!_disposed)
+        {
+            try
+            {
+                // Asynchronously, so that the handler's continuations do not run on the timer or heartbeat thread.
+                _ = _cancellation.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Ended meanwhile: nothing left to stop.
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An attempt gets one report (complete, fail or hand-back). The first caller gets true and sends it;
+    /// this keeps a late handler and the graceful stop from both reporting.</summary>
+    public bool TryClaimReport() => Interlocked.Exchange(ref _reportClaimed, 1) == 0;
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _deadline.Dispose();
+        _cancellation.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+namespace OrleansQueue.Worker.Running;
+
+internal sealed partial class WorkerService
+{
+    /// <summary>The line scripts and tests wait for: the worker leases from here on.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Name} ready: {Slots} slots, gateway {Gateway}, cluster '{ClusterId}', {Shards} schedule shard(s)")]
+    private partial void LogReady(string name, int slots, string gateway, string clusterId, int shards);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Name} stopping: leasing stopped; {Running} running job(s) get up to {GraceSeconds} s to finish")]
+    private partial void LogStopping(string name, int running, double graceSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Name} stopped: {Finished} finished during grace, {HandedBack} handed back")]
+    private partial void LogStopped(string name, int finished, int handedBack);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the schedule's shard count yet; trying again in {DelayMs} ms: {Error}")]
+    private partial void LogShardCountFailed(long delayMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease from shard {Shard} failed; trying again in {DelayMs} ms: {Error}")]
+    private partial void LogLeaseFailed(int shard, long delayMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease from shard {Shard} failed unexpectedly; trying again in {DelayMs} ms: {Error}")]
+    private partial void LogLeaseFailedUnexpectedly(Exception exception, int shard, long delayMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat to shard {Shard} failed; trying again next beat: {Error}")]
+    private partial void LogHeartbeatFailed(int shard, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt}: shard {Shard} says it is no longer ours; stopping it")]
+    private partial void LogRemoteStop(Guid jobId, int attempt, int shard);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} was leased twice; running it once")]
+    private partial void LogDuplicateLease(Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} attempt {Attempt}: running it failed unexpectedly")]
+    private partial void LogRunFailed(Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt}: the handler ignored cancellation for {WaitMs} ms; handing the attempt back without it")]
+    private partial void LogHungHandler(Guid jobId, int attempt, long waitMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling shard {Shard} that worker {Name} stopped failed: {Error}; the shard will declare it lost and take its leases back")]
+    private partial void LogStopNoticeFailed(int shard, string name, string error);
+}

@@ -1,0 +1,357 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using OrleansQueue.Scheduling;
+using OrleansQueue.Worker.Hosting;
+
+namespace OrleansQueue.Worker.Running;
+
+/// <summary>
+/// The worker's life: learn the shards, lease from each while slots are free, run what is leased, beat to every
+/// shard, and on the host's stop hand back what cannot finish in the grace.
+/// <para>
+/// Slots: a slot is reserved before a lease call and held until the attempt it carried ends, so the number of
+/// attempts running plus jobs being asked for never exceeds <see cref="WorkerOptions.Concurrency"/>.
+/// </para>
+/// <para>
+/// Reports: each attempt gets at most one report (<see cref="RunningAttempt.TryClaimReport"/>), and it stays in
+/// <see cref="RunningAttempts"/> until that report is sent, so heartbeats name every lease the worker holds.
+/// </para>
+/// </summary>
+internal sealed partial class WorkerService(
+    IGrainFactory grains,
+    IOptions<WorkerOptions> options,
+    JobRunner runner,
+    JobReporter reporter,
+    TimeProvider time,
+    ILogger<WorkerService> logger) : BackgroundService
+{
+    /// <summary>The silo's default <c>Queue:MaxLeaseBatch</c>: one lease call never asks for more jobs.</summary>
+    public const int MaxLeaseBatch = 1000;
+
+    /// <summary>After the grace, how long cancelled handlers get to return before their attempts are handed back
+    /// without them. Part of the shutdown budget (<see cref="WorkerServiceCollectionExtensions"/>).</summary>
+    public static readonly TimeSpan CancelledHandlerWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>Bounds the last calls of a stop, so a silo that is gone cannot hold the exit.</summary>
+    public static readonly TimeSpan StopCallTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a poll parks while other shards' loops wait for a slot: slots go round the shards this often.</summary>
+    public static readonly TimeSpan ContendedLeaseWait = TimeSpan.FromSeconds(1);
+
+    private readonly WorkerOptions _options = options.Value;
+    private readonly RunningAttempts _running = new();
+    private readonly SlotPool _slots = new(options.Value.Concurrency);
+    private CancellationToken _stopping;
+    private int _finishedWhileStopping;
+    private int _handedBack;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        var shardCount = await GetShardCountAsync(stoppingToken).ConfigureAwait(false);
+        if (shardCount == 0)
+        {
+            return; // Stopped before the schedule answered: nothing was leased.
+        }
+
+        LogReady(_options.Name, _options.Concurrency, _options.Gateway, _options.ClusterId, shardCount);
+
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeats = RunHeartbeatsAsync(shardCount, heartbeatStop.Token);
+
+        // The lease loops end as soon as the host stops: the token cancels their parked long polls.
+        await Task.WhenAll(Enumerable.Range(0, shardCount).Select(shard => LeaseLoopAsync(shard, shardCount, stoppingToken)))
+            .ConfigureAwait(false);
+
+        await DrainAsync().ConfigureAwait(false);
+
+        // Heartbeats go on through the grace, so the schedule neither declares the worker lost nor misses a remote stop.
+        await heartbeatStop.CancelAsync().ConfigureAwait(false);
+        await heartbeats.ConfigureAwait(false);
+
+        await NotifyStoppedAsync(shardCount).ConfigureAwait(false);
+        var finished = Volatile.Read(ref _finishedWhileStopping);
+        var handedBack = Volatile.Read(ref _handedBack);
+        LogStopped(_options.Name, finished, handedBack);
+    }
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
+    }
+
+    /// <returns>The number of shards, or 0 when the host stopped first.</returns>
+    private async Task<int> GetShardCountAsync(CancellationToken stoppingToken)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                return await grains.GetGrain<IScheduleGrain>(0).GetShardCount().WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                var delay = TransientErrors.Backoff(failures);
+                LogShardCountFailed((long)delay.TotalMilliseconds, ex.Message);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    private async Task LeaseLoopAsync(int shard, int shardCount, CancellationToken stoppingToken)
+    {
+        var schedule = grains.GetGrain<IScheduleGrain>(shard);
+
+        // A loop asks for at most its share of the slots, so that a long poll parked on an empty shard cannot hold
+        // every slot while another shard has jobs. With more shards than slots the loops take turns (see below).
+        var share = Math.Clamp(_options.Concurrency / shardCount, 1, MaxLeaseBatch);
+        var handBacks = new List<Task>();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int reserved;
+            try
+            {
+                reserved = await _slots.ReserveAsync(share, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            // While other loops wait for a slot, park briefly so that the slots go round the shards. (Cancelling a parked
+            // poll instead would lose the reply of a poll that leased a job at that instant: the client drops it.)
+            var wait = _slots.Waiting > 0 && _options.LeaseWait > ContendedLeaseWait ? ContendedLeaseWait : _options.LeaseWait;
+            ImmutableArray<LeasedJob> jobs;
+            try
+            {
+                jobs = await schedule.Lease(_options.Name, reserved, wait, stoppingToken).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _slots.Release(reserved);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var delay = TransientErrors.Backoff(++failures);
+                if (TransientErrors.IsTransient(ex))
+                {
+                    LogLeaseFailed(shard, (long)delay.TotalMilliseconds, ex.Message);
+                }
+                else
+                {
+                    LogLeaseFailedUnexpectedly(ex, shard, (long)delay.TotalMilliseconds, ex.Message);
+                }
+
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i < jobs.Length; i++)
+            {
+                if (i >= reserved)
+                {
+                    handBacks.Add(HandBackUnstartedAsync(jobs[i], "the schedule leased more jobs than were asked for"));
+                }
+                else if (stoppingToken.IsCancellationRequested)
+                {
+                    _slots.Release(1);
+                    handBacks.Add(HandBackUnstartedAsync(jobs[i], "leased after the worker began to stop; not started"));
+                }
+                else
+                {
+                    Start(jobs[i], shard);
+                }
+            }
+
+            _slots.Release(reserved - Math.Min(reserved, jobs.Length));
+        }
+
+        await Task.WhenAll(handBacks).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the attempt at once on the thread pool; its slot is already reserved and is released when it ends.</summary>
+    private void Start(LeasedJob job, int shard)
+    {
+        var attempt = new RunningAttempt(job, shard, time);
+        if (!_running.TryAdd(attempt))
+        {
+            // The schedule leases an attempt once; a second copy is dropped, the first one reports.
+            LogDuplicateLease(job.JobId, job.Attempt);
+            attempt.Dispose();
+            _slots.Release(1);
+            return;
+        }
+
+        // Set before the lease loop goes on; the drain reads it only after every lease loop has ended.
+        attempt.Completion = Task.Run(() => RunAsync(attempt));
+    }
+
+    private async Task<RunOutcome> RunAsync(RunningAttempt attempt)
+    {
+        try
+        {
+            var outcome = await runner.RunAsync(attempt).ConfigureAwait(false);
+            if (outcome == RunOutcome.HandedBack)
+            {
+                Interlocked.Increment(ref _handedBack);
+            }
+            else if (outcome == RunOutcome.Reported && _stopping.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _finishedWhileStopping);
+            }
+
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogRunFailed(ex, attempt.Job.JobId, attempt.Job.Attempt);
+            return RunOutcome.Abandoned;
+        }
+        finally
+        {
+            _running.Remove(attempt);
+            attempt.Dispose();
+            _slots.Release(1);
+        }
+    }
+
+    private async Task HandBackUnstartedAsync(LeasedJob job, string reason)
+    {
+        var reply = await reporter.HandBackAsync(job, reason).ConfigureAwait(false);
+        if (reply is { IsAccepted: true })
+        {
+            Interlocked.Increment(ref _handedBack);
+        }
+    }
+
+    private async Task RunHeartbeatsAsync(int shardCount, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
+        try
+        {
+            do
+            {
+                await Task.WhenAll(Enumerable.Range(0, shardCount).Select(SendHeartbeatAsync)).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped after the drain.
+        }
+    }
+
+    private async Task SendHeartbeatAsync(int shard)
+    {
+        try
+        {
+            var beat = new WorkerHeartbeat(_options.Name, _options.Concurrency, _running.OfShard(shard));
+            var reply = await grains.GetGrain<IScheduleGrain>(shard).Heartbeat(beat).ConfigureAwait(false);
+            foreach (var stop in reply.Stop)
+            {
+                if (_running.Find(stop) is { } attempt && attempt.Stop(StopReason.RemoteStop))
+                {
+                    LogRemoteStop(stop.JobId, stop.Attempt, shard);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogHeartbeatFailed(shard, ex.Message);
+        }
+    }
+
+    /// <summary>Leasing has stopped. Running attempts get the grace to finish and report; then the rest are
+    /// cancelled and hand themselves back; handlers that ignore the cancellation are handed back without them.</summary>
+    private async Task DrainAsync()
+    {
+        var running = _running.Snapshot();
+        LogStopping(_options.Name, running.Count, _options.Grace.TotalSeconds);
+        if (running.Count == 0 || await WaitAllAsync(running, _options.Grace).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var left = _running.Snapshot();
+        foreach (var attempt in left)
+        {
+            attempt.Stop(StopReason.Grace);
+        }
+
+        if (await WaitAllAsync(left, CancelledHandlerWait).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // Only attempts stopped by the grace: one past its deadline or stopped by the schedule is not ours to give back.
+        var hung = _running.Snapshot().Where(a => a.StopReason == StopReason.Grace && a.TryClaimReport()).ToList();
+        foreach (var attempt in hung)
+        {
+            LogHungHandler(attempt.Job.JobId, attempt.Job.Attempt, (long)CancelledHandlerWait.TotalMilliseconds);
+        }
+
+        try
+        {
+            await Task.WhenAll(hung.Select(a => HandBackUnstartedAsync(a.Job, "its handler did not stop when cancelled")))
+                .WaitAsync(StopCallTimeout, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // WorkerStopped hands back whatever is still leased to this worker.
+        }
+    }
+
+    private async Task<bool> WaitAllAsync(IEnumerable<RunningAttempt> attempts, TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(attempts.Select(a => a.Completion)).WaitAsync(timeout, time).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Tells every shard the worker is gone, so it is not counted as lost; a shard also hands back any lease
+    /// of this worker that is left (e.g. one whose reply was lost when the last lease call was cancelled).</summary>
+    private async Task NotifyStoppedAsync(int shardCount)
+    {
+        await Task.WhenAll(Enumerable.Range(0, shardCount).Select(async shard =>
+        {
+            try
+            {
+                await grains.GetGrain<IScheduleGrain>(shard).WorkerStopped(_options.Name).WaitAsync(StopCallTimeout, time).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogStopNoticeFailed(shard, _options.Name, ex.Message);
+            }
+        })).ConfigureAwait(false);
+    }
+}

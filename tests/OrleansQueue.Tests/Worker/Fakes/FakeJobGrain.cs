@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Worker.Fakes;
+
+/// <summary>A job grain that records the reports it gets and answers with <see cref="Reply"/>.</summary>
+internal sealed class FakeJobGrain(Guid id) : IJobGrain
+{
+    public Guid Id { get; } = id;
+
+    /// <summary>Reports in arrival order, e.g. <c>complete 1</c>, <c>fail 2 boom</c>, <c>hand-back 1</c>.</summary>
+    public ConcurrentQueue<string> Reports { get; } = new();
+
+    public ReportResult Reply { get; set; } = ReportResult.Accepted;
+
+    /// <summary>Calls that throw this before any is answered (simulates a silo that is briefly unreachable).</summary>
+    public int FailNextCalls { get; set; }
+
+    public Task<ReportReply> Complete(int attempt, byte[]? result) =>
+        Record($"complete {attempt}{(result is null ? "" : " " + System.Text.Encoding.UTF8.GetString(result))}");
+
+    public Task<ReportReply> Fail(int attempt, string reason) => Record($"fail {attempt} {reason}");
+
+    public Task<ReportReply> HandBack(int attempt) => Record($"hand-back {attempt}");
+
+    public Task<ReportReply> ReportProgress(int attempt, int percent, string? message) => Record($"progress {attempt} {percent}% {message}");
+
+    public Task<JobView> Submit(JobSubmission submission) => throw new NotSupportedException();
+
+    public Task<JobView?> GetStatus() => throw new NotSupportedException();
+
+    public Task<LeasedJob?> StartAttempt(string worker) => throw new NotSupportedException();
+
+    public Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause) => throw new NotSupportedException();
+
+    public Task<ReportReply> Cancel() => throw new NotSupportedException();
+
+    public Task<ReportReply> Requeue() => throw new NotSupportedException();
+
+    private Task<ReportReply> Record(string report)
+    {
+        if (FailNextCalls > 0)
+        {
+            FailNextCalls--;
+            return Task.FromException<ReportReply>(new TimeoutException("simulated timeout"));
+        }
+
+        Reports.Enqueue(report);
+        return Task.FromResult(new ReportReply(Reply, JobStatus.Processing, 1, $"fake reply {Reply}"));
+    }
+}

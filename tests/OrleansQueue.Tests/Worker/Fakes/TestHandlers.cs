@@ -1,0 +1,51 @@
+using OrleansQueue.Worker.Handlers;
+
+namespace OrleansQueue.Tests.Worker.Fakes;
+
+/// <summary>Succeeds at once with the payload text as the result.</summary>
+internal sealed class EchoHandler : IJobHandler
+{
+    public Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(JobResult.Success($"echo {context.PayloadText}"));
+}
+
+/// <summary>Fails at once with the payload text as the error.</summary>
+internal sealed class RefusingHandler : IJobHandler
+{
+    public Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(JobResult.Failure($"refused {context.PayloadText}"));
+}
+
+internal sealed class ThrowingHandler : IJobHandler
+{
+    public Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("the disk is full");
+}
+
+/// <summary>Runs until its token fires, then lets the cancellation escape, as a well-behaved handler does.</summary>
+internal sealed class UntilCancelledHandler : IJobHandler
+{
+    public async Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        return JobResult.Success();
+    }
+}
+
+/// <summary>Throws a cancellation of its own (an upstream call timed out), not the worker's.</summary>
+internal sealed class OwnCancellationHandler : IJobHandler
+{
+    public Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken) =>
+        throw new OperationCanceledException("the upstream call timed out");
+}
+
+/// <summary>Reports 50% and 100% progress, then succeeds.</summary>
+internal sealed class ProgressHandler : IJobHandler
+{
+    public async Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        await context.ReportProgressAsync(50, "half way");
+        await context.ReportProgressAsync(140);
+        return JobResult.Success();
+    }
+}

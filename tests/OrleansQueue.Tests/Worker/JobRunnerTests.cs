@@ -1,0 +1,216 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+using OrleansQueue.Tests.Worker.Fakes;
+using OrleansQueue.Worker.Running;
+
+namespace OrleansQueue.Tests.Worker;
+
+/// <summary>What the worker reports for each way an attempt can end.</summary>
+public sealed class JobRunnerTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private static LeasedJob Job(string type, string payload = "{}", TimeSpan? deadline = null) =>
+        new(Guid.CreateVersion7(), type, Encoding.UTF8.GetBytes(payload), 5, 1, deadline ?? TimeSpan.FromMinutes(5), DateTimeOffset.UnixEpoch, 3);
+
+    [Fact]
+    public async Task RunAsync_ReportsComplete_WithTheHandlersResult()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("ECHO", "hello");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var outcome = await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Reported, outcome);
+        Assert.Equal(["complete 1 echo hello"], grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 started: ECHO, priority 5"));
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 completed in "));
+    }
+
+    [Fact]
+    public async Task RunAsync_PassesTheHandlersProgress_ToTheJob_Clamped()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("PROGRESS");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(["progress 1 50% half way", "progress 1 100% ", "complete 1"], grains.Job(job.JobId).Reports);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReportsFail_WhenTheHandlerReturnsAFailure()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("REFUSE", "this one");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var outcome = await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Reported, outcome);
+        Assert.Equal(["fail 1 refused this one"], grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 failed: refused this one"));
+    }
+
+    [Theory]
+    [InlineData("THROW", "fail 1 InvalidOperationException: the disk is full")]
+    [InlineData("OWN_CANCEL", "fail 1 OperationCanceledException: the upstream call timed out")]
+    public async Task RunAsync_ReportsFail_WhenTheHandlerThrows_OtherThanForItsToken(string type, string expected)
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job(type);
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var outcome = await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Reported, outcome);
+        Assert.Equal([expected], grains.Job(job.JobId).Reports);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReportsNothing_WhenTheAttemptRunsPastItsDeadline()
+    {
+        var grains = new FakeGrainFactory();
+        var time = new FakeTimeProvider();
+        await using var worker = WorkerTestServices.Create(grains, time);
+        var job = Job("SIMULATED", """{"durationMs":60000}""", deadline: TimeSpan.FromSeconds(2));
+        using var attempt = new RunningAttempt(job, 0, time);
+
+        var run = worker.Runner.RunAsync(attempt);
+        time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.False(run.IsCompleted, "stopped before its deadline");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var outcome = await run.WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Abandoned, outcome);
+        Assert.Equal(StopReason.Deadline, attempt.StopReason);
+        Assert.Empty(grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 ran past its deadline of 2000 ms"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReportsNothing_WhenTheScheduleStopsTheAttempt()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("UNTIL_CANCELLED");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var run = worker.Runner.RunAsync(attempt);
+        Assert.False(run.IsCompleted);
+        attempt.Stop(StopReason.RemoteStop);
+        var outcome = await run.WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Abandoned, outcome);
+        Assert.Empty(grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 stopped: the schedule says it is no longer ours"));
+    }
+
+    [Fact]
+    public async Task RunAsync_HandsTheAttemptBack_WhenTheGraceRunsOut()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("UNTIL_CANCELLED");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var run = worker.Runner.RunAsync(attempt);
+        attempt.Stop(StopReason.Grace);
+        var outcome = await run.WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.HandedBack, outcome);
+        Assert.Equal(["hand-back 1"], grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 handed back: the graceful-stop grace ran out"));
+    }
+
+    [Fact]
+    public async Task Stop_KeepsTheFirstReason()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("UNTIL_CANCELLED");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var run = worker.Runner.RunAsync(attempt);
+        Assert.True(attempt.Stop(StopReason.RemoteStop));
+        Assert.False(attempt.Stop(StopReason.Grace));
+        await run.WaitAsync(Patience);
+
+        Assert.Empty(grains.Job(job.JobId).Reports);
+    }
+
+    [Fact]
+    public async Task RunAsync_StillReportsALateAnswer_AndLogsItsRefusal()
+    {
+        var grains = new FakeGrainFactory();
+        var time = new FakeTimeProvider();
+        await using var worker = WorkerTestServices.Create(grains, time);
+        var job = Job("SIMULATED", """{"durationMs":3000,"ignoreCancellation":true}""", deadline: TimeSpan.FromSeconds(1));
+        grains.Job(job.JobId).Reply = ReportResult.StaleAttempt;
+        using var attempt = new RunningAttempt(job, 0, time);
+
+        var run = worker.Runner.RunAsync(attempt);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(run.IsCompleted, "a hung handler answers only when it is done");
+        time.Advance(TimeSpan.FromSeconds(2));
+        var outcome = await run.WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Reported, outcome);
+        Assert.Equal(["complete 1 SIMULATED done in 3000 ms"], grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1: report refused: fake reply StaleAttempt"));
+    }
+
+    [Fact]
+    public async Task RunAsync_SendsAReportAgain_WhenItWasLostInTransit()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("ECHO", "x");
+        grains.Job(job.JobId).FailNextCalls = 2;
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var outcome = await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Reported, outcome);
+        Assert.Equal(["complete 1 echo x"], grains.Job(job.JobId).Reports);
+        Assert.Equal(2, worker.Logs.Matching("complete report failed").Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_GivesUpOnAReport_AfterFourTries()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("ECHO", "x");
+        grains.Job(job.JobId).FailNextCalls = 100;
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Empty(grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching("complete report could not be delivered after 4 tries"));
+    }
+
+    [Fact]
+    public async Task RunAsync_SendsOneReport_WhenTheGracefulStopAlreadyHandedTheAttemptBack()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("ECHO", "x");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+        Assert.True(attempt.TryClaimReport());
+
+        var outcome = await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Abandoned, outcome);
+        Assert.Empty(grains.Job(job.JobId).Reports);
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Configuration;
+using OrleansQueue.Worker.Hosting;
+
+namespace OrleansQueue.Tests.Worker;
+
+public sealed class WorkerCommandLineTests
+{
+    private static WorkerOptions Bind(params string[] args)
+    {
+        var parsed = WorkerCommandLine.Parse(args);
+        Assert.Null(parsed.Error);
+        return new ConfigurationBuilder().AddInMemoryCollection(parsed.Settings).Build()
+            .GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
+    }
+
+    [Fact]
+    public void Parse_MapsEverySwitch_InBothForms()
+    {
+        var options = Bind(
+            "--name", "w7", "--concurrency=8", "--gateway", "10.0.0.5:30001", "--cluster-id=prod",
+            "--grace", "2.5", "--heartbeat=0.5", "--lease-wait", "15", "--connect-timeout=3");
+
+        Assert.Equal("w7", options.Name);
+        Assert.Equal(8, options.Concurrency);
+        Assert.Equal("10.0.0.5:30001", options.Gateway);
+        Assert.Equal("prod", options.ClusterId);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), options.Grace);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.LeaseWait);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.ConnectTimeout);
+    }
+
+    [Fact]
+    public void Parse_PassesConfigurationKeysThrough()
+    {
+        var options = Bind("--Worker:Concurrency=16", "--Worker:Grace", "00:00:30");
+
+        Assert.Equal(16, options.Concurrency);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Grace);
+    }
+
+    [Fact]
+    public void Parse_LeavesTheDefaults_WithoutArguments()
+    {
+        var options = Bind();
+
+        Assert.Equal(4, options.Concurrency);
+        Assert.Equal("127.0.0.1:30000", options.Gateway);
+        Assert.Equal("orleans-queue", options.ClusterId);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.Grace);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.LeaseWait);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ConnectTimeout);
+        Assert.Equal($"{Environment.MachineName}-{Environment.ProcessId}", options.Name);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void Parse_RecognisesHelp(string flag)
+    {
+        var parsed = WorkerCommandLine.Parse(["--concurrency", "2", flag]);
+
+        Assert.True(parsed.Help);
+        Assert.Null(parsed.Error);
+    }
+
+    [Theory]
+    [InlineData("unknown option '--threads'", "--threads", "4")]
+    [InlineData("unknown option '--bogus'", "--bogus=1")]
+    [InlineData("option '--name' needs a value", "--name")]
+    [InlineData("option '--name' needs a value", "--name", "--concurrency", "2")]
+    [InlineData("option '--concurrency' needs a whole number, got 'four'", "--concurrency", "four")]
+    [InlineData("option '--concurrency' needs a whole number, got '2.5'", "--concurrency=2.5")]
+    [InlineData("option '--grace' needs a number of seconds, got '10s'", "--grace", "10s")]
+    [InlineData("option '--lease-wait' needs a number of seconds, got 'NaN'", "--lease-wait", "NaN")]
+    [InlineData("option '--heartbeat' needs a number of seconds, got '1e300'", "--heartbeat", "1e300")]
+    [InlineData("unexpected argument 'worker-a'", "worker-a")]
+    [InlineData("unexpected argument '--'", "--")]
+    public void Parse_RefusesWhatItCannotUse(string expected, params string[] args)
+    {
+        var parsed = WorkerCommandLine.Parse(args);
+
+        Assert.Equal(expected, parsed.Error);
+    }
+
+    [Fact]
+    public void Usage_NamesEverySwitch()
+    {
+        foreach (var flag in new[] { "--name", "--concurrency", "--gateway", "--cluster-id", "--grace", "--heartbeat", "--lease-wait", "--connect-timeout", "--help" })
+        {
+            Assert.Contains(flag, WorkerCommandLine.Usage, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using OrleansQueue.Worker.Hosting;
+
+namespace OrleansQueue.Tests.Worker;
+
+public sealed class WorkerOptionsValidatorTests
+{
+    private static List<string> Validate(Action<WorkerOptions> change)
+    {
+        var options = new WorkerOptions();
+        change(options);
+        var result = new WorkerOptionsValidator().Validate(null, options);
+        return result.Failed ? result.Failures!.ToList() : [];
+    }
+
+    [Fact]
+    public void Validate_AcceptsTheDefaults()
+    {
+        Assert.Empty(Validate(_ => { }));
+    }
+
+    [Theory]
+    [InlineData(0, "Worker:Concurrency (--concurrency) is 0: it must be from 1 to 1024.")]
+    [InlineData(1025, "Worker:Concurrency (--concurrency) is 1025: it must be from 1 to 1024.")]
+    [InlineData(-3, "Worker:Concurrency (--concurrency) is -3: it must be from 1 to 1024.")]
+    public void Validate_RefusesAConcurrencyOutOfRange(int concurrency, string expected)
+    {
+        Assert.Equal([expected], Validate(o => o.Concurrency = concurrency));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1024)]
+    public void Validate_AcceptsTheConcurrencyBounds(int concurrency)
+    {
+        Assert.Empty(Validate(o => o.Concurrency = concurrency));
+    }
+
+    [Theory]
+    [InlineData(20.0)]
+    [InlineData(25.0)]
+    [InlineData(-1.0)]
+    public void Validate_RefusesALeaseWaitOutsideZeroToTwentySeconds(double seconds)
+    {
+        var error = Assert.Single(Validate(o => o.LeaseWait = TimeSpan.FromSeconds(seconds)));
+        Assert.StartsWith("Worker:LeaseWait (--lease-wait)", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(19.9)]
+    public void Validate_AcceptsALeaseWaitUnderTwentySeconds(double seconds)
+    {
+        Assert.Empty(Validate(o => o.LeaseWait = TimeSpan.FromSeconds(seconds)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("worker a")]
+    [InlineData("   ")]
+    public void Validate_RefusesAnUnusableName(string name)
+    {
+        var error = Assert.Single(Validate(o => o.Name = name));
+        Assert.StartsWith("Worker:Name (--name)", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nohost")]
+    [InlineData("127.0.0.1:0")]
+    [InlineData("127.0.0.1:70000")]
+    [InlineData("")]
+    public void Validate_RefusesAGatewayThatIsNotHostAndPort(string gateway)
+    {
+        var error = Assert.Single(Validate(o => o.Gateway = gateway));
+        Assert.StartsWith("Worker:Gateway (--gateway)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RefusesNegativeOrZeroTimings_AndNamesEach()
+    {
+        var errors = Validate(o =>
+        {
+            o.Grace = TimeSpan.FromSeconds(-1);
+            o.HeartbeatInterval = TimeSpan.Zero;
+            o.ConnectTimeout = TimeSpan.Zero;
+        });
+
+        Assert.Collection(
+            errors,
+            e => Assert.StartsWith("Worker:Grace (--grace) is -1 s", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("Worker:HeartbeatInterval (--heartbeat) is 0 s", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("Worker:ConnectTimeout (--connect-timeout) is 0 s", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_AcceptsAZeroGrace()
+    {
+        Assert.Empty(Validate(o => o.Grace = TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Validate_RefusesAClusterIdWithOddCharacters()
+    {
+        var error = Assert.Single(Validate(o => o.ClusterId = "my cluster"));
+        Assert.StartsWith("Worker:ClusterId (--cluster-id)", error, StringComparison.Ordinal);
+    }
+}
