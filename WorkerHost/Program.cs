@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansQueue.Client;
+using OrleansQueue.Hosting;
 using OrleansQueue.Worker.Hosting;
 using OrleansQueue.Worker.Running;
 

@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 
 namespace OrleansQueue.Scheduling;
 
-/// <summary>Counts from one schedule shard, or the sum of all shards (<see cref="Combine"/>).</summary>
+/// <summary>Counts from one schedule shard, or the sum of all shards (<see cref="Combine"/>).
+/// Pending, delayed and processing are current; submitted, completed, failed, cancelled, retried and the requeue
+/// counts are running totals since the shard was created (a cancelled job that is requeued stays counted once as
+/// cancelled).</summary>
 [GenerateSerializer, Immutable, Alias("oq.QueueMetrics")]
 public sealed record QueueMetrics
 {

@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace OrleansQueue.Worker.Hosting;
+namespace OrleansQueue.Hosting;
 
 /// <summary>
-/// A process started in the background by a non-interactive shell (<c>worker &amp;</c> in a script) inherits SIGINT
+/// A process started in the background by a non-interactive shell (<c>silo &amp;</c> in a script) inherits SIGINT
 /// as ignored, and .NET keeps an inherited "ignore" for SIGINT: <c>kill -INT</c>, the scripted Ctrl-C, would then
 /// do nothing. Restoring the default before the host registers its handler makes SIGINT always mean a graceful stop.
 /// </summary>
-internal static partial class InheritedSignals
+public static partial class InheritedSignals
 {
     private const int SigInt = 2;
     private static readonly IntPtr SigDefault = IntPtr.Zero;

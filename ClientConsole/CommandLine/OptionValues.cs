@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Cli.CommandLine;
+
+/// <summary>
+/// Options and arguments whose values are parsed and range-checked while the command line is parsed, so a bad
+/// value is a usage error (exit 2) with a plain message, reported before any connection is attempted.
+/// An omitted number stays null: the silo applies its configured default.
+/// </summary>
+internal static class OptionValues
+{
+    /// <param name="check">Returns a problem with the value, or null when it is acceptable.</param>
+    public static Option<int?> WholeNumber(string name, string description, Func<int, string?> check) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{name}: '{text}' is not a whole number");
+                return null;
+            }
+
+            return Checked(result, value, check);
+        },
+    };
+
+    /// <summary>Seconds, decimals allowed (<c>1.5</c>), as a <see cref="TimeSpan"/>.</summary>
+    public static Option<TimeSpan?> Seconds(string name, string description, Func<TimeSpan, string?> check) => new(name)
+    {
+        Description = description,
+        HelpName = "SECONDS",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds))
+            {
+                result.AddError($"{name}: '{text}' is not a number of seconds");
+                return null;
+            }
+
+            if (Math.Abs(seconds) >= TimeSpan.MaxValue.TotalSeconds)
+            {
+                result.AddError($"{name}: {text} s is too long");
+                return null;
+            }
+
+            return Checked(result, TimeSpan.FromSeconds(seconds), check);
+        },
+    };
+
+    public static Argument<Guid> JobIdArgument() => new("ID")
+    {
+        Description = "The job's id, as submit printed it.",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (JobId.TryParse(text, out var id))
+            {
+                return id;
+            }
+
+            result.AddError(JobId.Malformed(text));
+            return Guid.Empty;
+        },
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
+
+    private static T? Checked<T>(ArgumentResult result, T value, Func<T, string?> check)
+        where T : struct
+    {
+        if (check(value) is { } problem)
+        {
+            result.AddError(problem);
+            return null;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using OrleansQueue.Cli.CommandLine;
+using OrleansQueue.Cli.Output;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Cli.Commands;
+
+/// <summary><c>list --status STATUS [--limit N] [--json]</c>: jobs now in a status. Pending and processing jobs
+/// come in queue order, finished ones newest first.</summary>
+internal static class ListCommand
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 1000;
+
+    private static readonly string StatusNames =
+        string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToWireName().ToLowerInvariant()));
+
+    public static Command Create(CliContext context)
+    {
+        var status = new Option<JobStatus>("--status")
+        {
+            Description = $"One of {StatusNames} (any case).",
+            HelpName = "STATUS",
+            Required = true,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[^1].Value;
+                if (JobStatusNames.TryParse(text, out var parsed))
+                {
+                    return parsed;
+                }
+
+                result.AddError($"--status: '{text}' is not a job status: expected one of {StatusNames}");
+                return default;
+            },
+        };
+        var limit = OptionValues.WholeNumber("--limit", $"Most jobs to show, 1 to {MaxLimit}. Default: {DefaultLimit}.",
+            n => n is >= 1 and <= MaxLimit ? null : $"--limit {n} is out of range: it must be from 1 to {MaxLimit}");
+        var json = OptionValues.Json();
+
+        var command = new Command("list", "List jobs in a status, one line each.") { status, limit, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var queue = await context.QueueAsync(parse, cancellationToken);
+            var jobs = await queue.ListAsync(parse.GetRequiredValue(status), parse.GetValue(limit) ?? DefaultLimit);
+            if (parse.GetValue(json))
+            {
+                await context.Output.WriteLineAsync(JobJson.FormatList(jobs));
+            }
+            else
+            {
+                JobListText.Write(context.Output, jobs);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

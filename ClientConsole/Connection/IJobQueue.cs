@@ -1,0 +1,24 @@
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Cli.Connection;
+
+/// <summary>The queue as the console's commands see it: an open connection offering the calls of
+/// <see cref="Client.JobQueueClient"/>. Disposing it closes the connection.
+/// An interface so the command layer can be tested without a silo.</summary>
+internal interface IJobQueue : IAsyncDisposable
+{
+    /// <exception cref="InvalidJobException">The silo refused a value; nothing was stored.</exception>
+    Task<JobView> SubmitAsync(JobSubmission submission);
+
+    /// <summary>The job, or null when no job has this id.</summary>
+    Task<JobView?> GetStatusAsync(Guid id);
+
+    Task<ReportReply> CancelAsync(Guid id);
+
+    Task<ReportReply> RequeueAsync(Guid id);
+
+    Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit);
+
+    Task<QueueMetrics> GetMetricsAsync();
+}

@@ -1,0 +1,36 @@
+using OrleansQueue.Client;
+
+namespace OrleansQueue.Cli.Connection;
+
+/// <summary>Connects through an Orleans client in a minimal generic host without logging, so stdout
+/// carries only command output and stderr only the console's own one-line errors.</summary>
+internal sealed class OrleansQueueConnector : IQueueConnector
+{
+    /// <summary>On top of the connect timeout: the retry filter gives up only after an attempt fails, and an
+    /// attempt against an address that drops packets can hang; this bounds the whole wait.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+    public async Task<IJobQueue> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
+        builder.UseOrleansClient(client =>
+            client.UseOrleansQueueGateway(settings.Endpoint, settings.ConnectTimeout, settings.ClusterId));
+        var host = builder.Build();
+
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        giveUp.CancelAfter(settings.ConnectTimeout + Grace);
+        try
+        {
+            await host.StartAsync(giveUp.Token).WaitAsync(giveUp.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Disposing a client that never connected can itself wait on the gateway; do not let it delay the error.
+            _ = Task.Run(host.Dispose, CancellationToken.None);
+            throw new CliException(ExitCodes.SiloUnreachable, settings.Unreachable, ex);
+        }
+
+        return new OrleansQueueConnection(host, new JobQueueClient(host.Services.GetRequiredService<IClusterClient>()));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net.Sockets;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using OrleansQueue.Cli.Connection;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Cli;
+
+/// <summary>Turns any exception into the console's one <c>error: ...</c> line and an exit code: never a stack trace.</summary>
+internal static class ErrorReport
+{
+    /// <summary>Writes the error line and returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    /// <param name="connection">The connection in use, named in a "lost the connection" message.</param>
+    public static int Write(TextWriter error, Exception exception, ConnectionSettings? connection)
+    {
+        var (exitCode, message) = Describe(exception, connection);
+        error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+        return exitCode;
+    }
+
+    public static (int ExitCode, string Message) Describe(Exception exception, ConnectionSettings? connection)
+    {
+        var chain = Chain(exception).ToList();
+
+        // A silo-side InvalidJobException may reach us as itself or wrapped; its message is the validation result.
+        foreach (var ex in chain)
+        {
+            switch (ex)
+            {
+                case CliException cli:
+                    return (cli.ExitCode, cli.Message);
+                case InvalidJobException invalid:
+                    return (ExitCodes.Usage, invalid.Message);
+            }
+        }
+
+        if (chain.FirstOrDefault(IsConnectionLoss) is { } lost)
+        {
+            var where = connection is null ? "the silo" : $"the silo at {connection.Gateway}";
+            return (ExitCodes.SiloUnreachable, $"lost the connection to {where}: {lost.Message}");
+        }
+
+        return exception is OperationCanceledException
+            ? (ExitCodes.Refused, "cancelled")
+            : (ExitCodes.Refused, exception.Message);
+    }
+
+    private static bool IsConnectionLoss(Exception ex) =>
+        ex is SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+            or ClientNotAvailableException or TimeoutException or SocketException;
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var pending = new Stack<Exception>([exception]);
+        while (pending.TryPop(out var ex))
+        {
+            yield return ex;
+            if (ex is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.Reverse())
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (ex.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace OrleansQueue.Cli;
+
+/// <summary>
+/// The console's process exit codes. Scripts branch on these, so they are part of the CLI contract:
+/// <list type="table">
+/// <item><term>0</term><description><see cref="Success"/>: the command did what it was asked.</description></item>
+/// <item><term>1</term><description><see cref="Refused"/>: the queue refused the operation (e.g. cancelling a
+/// COMPLETED job, requeueing a PENDING one, a stale attempt), or an unexpected error occurred.</description></item>
+/// <item><term>2</term><description><see cref="Usage"/>: usage or bad input: unknown command or option, a value that
+/// is not a number or out of range, a malformed job id, a payload file that cannot be read, a value the silo
+/// refused (its validation message is shown). Nothing was changed.</description></item>
+/// <item><term>3</term><description><see cref="NotFound"/>: no job has the given id.</description></item>
+/// <item><term>4</term><description><see cref="SiloUnreachable"/>: the silo's gateway could not be reached within
+/// the connect timeout, or the connection was lost during the call.</description></item>
+/// </list>
+/// In interactive mode the session's exit code is 0 when every command succeeded, otherwise the code of the
+/// last command that failed.
+/// </summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Refused = 1;
+    public const int Usage = 2;
+    public const int NotFound = 3;
+    public const int SiloUnreachable = 4;
+}

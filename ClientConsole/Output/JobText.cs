@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Cli.Output;
+
+/// <summary>A job as <c>status</c> shows it: one labelled line per field, then one line per attempt.</summary>
+internal static class JobText
+{
+    private const int LabelWidth = 12;
+    private const string None = "-";
+
+    public static void Write(TextWriter writer, JobView job)
+    {
+        Line(writer, "id", JobId.Format(job.Id));
+        Line(writer, "type", job.Type);
+        Line(writer, "status", job.Status.ToWireName());
+        Line(writer, "priority", job.Priority.ToString(CultureInfo.InvariantCulture));
+        Line(writer, "retries", $"{job.RetriesLeft} left of {job.Retries}");
+        Line(writer, "deadline", $"{Timestamps.Seconds(job.Deadline)} s per attempt");
+        Line(writer, "backoff", $"{Timestamps.Seconds(job.RetryBackoff)} s base");
+        Line(writer, "payload", $"{job.PayloadBytes} bytes");
+        Line(writer, "submitted", Time(job.SubmittedAt));
+        Line(writer, "started", Time(job.StartedAt));
+        Line(writer, "finished", Time(job.FinishedAt));
+        if (job.NotBefore is { } notBefore)
+        {
+            Line(writer, "retry after", Time(notBefore));
+        }
+
+        Line(writer, "worker", job.Worker ?? None);
+        Line(writer, "attempts", job.Attempts.Count.ToString(CultureInfo.InvariantCulture));
+        var attempts = new TextTable();
+        foreach (var attempt in job.Attempts)
+        {
+            attempts.Add(
+                $"#{attempt.Number}",
+                attempt.Worker,
+                Time(attempt.StartedAt),
+                attempt.EndedAt is { } ended ? "-> " + Time(ended) : "-> (running)",
+                attempt.Outcome.ToWireName(),
+                OneLine(attempt.Error ?? ""));
+        }
+
+        attempts.WriteTo(writer, "  ");
+        Line(writer, "result", ResultText(job) ?? None);
+        Line(writer, "error", job.Error ?? None);
+    }
+
+    /// <summary>The result as UTF-8 text (handlers report text or JSON); invalid bytes show as U+FFFD.</summary>
+    public static string? ResultText(JobView job) => job.Result is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>Keeps a job's error on one line, e.g. in a list.</summary>
+    public static string OneLine(string text) =>
+        text.ReplaceLineEndings(" ");
+
+    private static string Time(DateTimeOffset? time) => time is { } t ? Timestamps.Format(t) : None;
+
+    private static void Line(TextWriter writer, string label, string value)
+    {
+        // Continuation lines of a multi-line value (a result, a stack-like error) stay under the value column.
+        var indented = value.ReplaceLineEndings(Environment.NewLine + new string(' ', LabelWidth + 2));
+        writer.WriteLine($"{(label + ":").PadRight(LabelWidth)}  {indented}");
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using OrleansQueue.Jobs;
+using OrleansQueue.Tests.Cli.Fakes;
+
+namespace OrleansQueue.Tests.Cli;
+
+/// <summary>How command lines become calls: every option form, the values sent, the defaults left to the silo.</summary>
+public sealed class CommandLineParsingTests
+{
+    [Theory]
+    [InlineData("--priority=2", "--retries=1", "--deadline=1.5", "--backoff=0.25")]
+    [InlineData("--priority", "2", "--retries", "1", "--deadline", "1.5", "--backoff", "0.25")]
+    [InlineData("--priority:2", "--retries:1", "--deadline:1.5", "--backoff:0.25")]
+    public async Task Submit_SendsTheSameValues_WhateverTheOptionForm(params string[] options)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "TRANSCODE_VIDEO", .. options]);
+
+        Assert.Equal(0, run.ExitCode);
+        var submission = Assert.Single(connector.Queue.Submissions);
+        Assert.Equal("TRANSCODE_VIDEO", submission.Type);
+        Assert.Equal(2, submission.Priority);
+        Assert.Equal(1, submission.Retries);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), submission.Deadline);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), submission.RetryBackoff);
+    }
+
+    [Fact]
+    public async Task Submit_LeavesOmittedValuesNull_AndThePayloadEmpty_SoTheSiloDefaultsApply()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T"]);
+
+        Assert.Equal(0, run.ExitCode);
+        var submission = Assert.Single(connector.Queue.Submissions);
+        Assert.Empty(submission.Payload);
+        Assert.Null(submission.Priority);
+        Assert.Null(submission.Retries);
+        Assert.Null(submission.Deadline);
+        Assert.Null(submission.RetryBackoff);
+    }
+
+    [Fact]
+    public async Task Submit_PrintsTheNewJobsIdAlone()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T"]);
+
+        var id = Assert.Single(connector.Queue.Jobs.Keys);
+        Assert.Equal(JobId.Format(id) + Environment.NewLine, run.Stdout);
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Submit_WithData_SendsTheTextAsUtf8()
+    {
+        var connector = new FakeQueueConnector();
+
+        await CliRun.StartAsync(connector, ["submit", "T", "--data={\"fail\":true, \"name\":\"é\"}"]);
+
+        Assert.Equal("{\"fail\":true, \"name\":\"é\"}", Encoding.UTF8.GetString(Assert.Single(connector.Queue.Submissions).Payload));
+    }
+
+    [Fact]
+    public async Task Submit_WithPayload_SendsTheFilesBytes()
+    {
+        var connector = new FakeQueueConnector();
+        var path = Path.Combine(Path.GetTempPath(), $"oq-cli-{Guid.NewGuid():N}.bin");
+        byte[] bytes = [0, 1, 2, 255, 254];
+        await File.WriteAllBytesAsync(path, bytes);
+        try
+        {
+            var run = await CliRun.StartAsync(connector, ["submit", "T", "--payload", path]);
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal(bytes, Assert.Single(connector.Queue.Submissions).Payload);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Submit_WithJson_PrintsTheJobAsStatusJsonDoes()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T", "--json"]);
+
+        var job = Assert.Single(connector.Queue.Jobs.Values);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(OrleansQueue.Cli.Output.JobJson.Format(job) + Environment.NewLine, run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("failed", JobStatus.Failed)]
+    [InlineData("FAILED", JobStatus.Failed)]
+    [InlineData("Pending", JobStatus.Pending)]
+    [InlineData("cancelled", JobStatus.Cancelled)]
+    public async Task List_ReadsTheStatusInAnyCase_AndDefaultsTheLimitTo20(string text, JobStatus expected)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["list", "--status", text]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal((expected, 20), Assert.Single(connector.Queue.Lists));
+    }
+
+    [Fact]
+    public async Task List_PassesTheLimit()
+    {
+        var connector = new FakeQueueConnector();
+
+        await CliRun.StartAsync(connector, ["list", "--status=completed", "--limit=1000"]);
+
+        Assert.Equal((JobStatus.Completed, 1000), Assert.Single(connector.Queue.Lists));
+    }
+
+    [Fact]
+    public async Task GlobalOptions_DefaultToTheLocalGateway_TheClusterOrleansQueue_AndFiveSeconds()
+    {
+        var connector = new FakeQueueConnector();
+
+        await CliRun.StartAsync(connector, ["metrics"]);
+
+        var settings = Assert.Single(connector.Connections);
+        Assert.Equal("127.0.0.1:30000", settings.Gateway);
+        Assert.Equal(30000, settings.Endpoint.Port);
+        Assert.Equal("orleans-queue", settings.ClusterId);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.ConnectTimeout);
+    }
+
+    [Theory]
+    [InlineData("--gateway=127.0.0.1:23001", "--cluster-id=blue", "--connect-timeout=2.5", "metrics")]
+    [InlineData("metrics", "--gateway", "127.0.0.1:23001", "--cluster-id", "blue", "--connect-timeout", "2.5")]
+    public async Task GlobalOptions_AreAcceptedBeforeOrAfterTheCommand(params string[] args)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, args);
+
+        Assert.Equal(0, run.ExitCode);
+        var settings = Assert.Single(connector.Connections);
+        Assert.Equal("127.0.0.1:23001", settings.Gateway);
+        Assert.Equal("blue", settings.ClusterId);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), settings.ConnectTimeout);
+    }
+
+    [Fact]
+    public async Task GatewayVariable_OverridesTheDefault_ButNotAnExplicitGateway()
+    {
+        var environment = new Dictionary<string, string> { ["ORLEANSQUEUE_GATEWAY"] = "127.0.0.1:24000" };
+        var fromVariable = new FakeQueueConnector();
+        var explicitGateway = new FakeQueueConnector();
+
+        await CliRun.StartAsync(fromVariable, ["metrics"], environment: environment);
+        await CliRun.StartAsync(explicitGateway, ["metrics", "--gateway", "127.0.0.1:25000"], environment: environment);
+
+        Assert.Equal("127.0.0.1:24000", Assert.Single(fromVariable.Connections).Gateway);
+        Assert.Equal("127.0.0.1:25000", Assert.Single(explicitGateway.Connections).Gateway);
+    }
+
+    [Fact]
+    public async Task Help_PrintsUsageOnStdout_WithoutConnecting()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "--help"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--priority", run.Stdout, StringComparison.Ordinal);
+        Assert.Empty(connector.Connections);
+    }
+}

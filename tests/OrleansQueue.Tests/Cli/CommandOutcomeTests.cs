@@ -1,0 +1,170 @@
+using System.Text.RegularExpressions;
+using Orleans.Runtime;
+using OrleansQueue.Cli;
+using OrleansQueue.Jobs;
+using OrleansQueue.Tests.Cli.Fakes;
+
+namespace OrleansQueue.Tests.Cli;
+
+/// <summary>What the console makes of the queue's answers: output on stdout, refusals and failures as one
+/// <c>error:</c> line with their exit code.</summary>
+public sealed partial class CommandOutcomeTests
+{
+    [Fact]
+    public async Task Status_OfAnUnknownId_ExitsThree()
+    {
+        var connector = new FakeQueueConnector();
+        var id = JobId.Format(Guid.CreateVersion7());
+
+        var run = await CliRun.StartAsync(connector, ["status", id]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal($"error: no job has the id {id}", Assert.Single(run.StderrLines));
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("cancel")]
+    [InlineData("requeue")]
+    public async Task JobCommand_OnAnUnknownId_ExitsThree(string command)
+    {
+        var connector = new FakeQueueConnector();
+        var id = JobId.Format(Guid.CreateVersion7());
+
+        var run = await CliRun.StartAsync(connector, [command, id]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal($"error: no job has the id {id}", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
+    public async Task Cancel_OfAPendingJob_PrintsTheReply_AndExitsZero()
+    {
+        var connector = new FakeQueueConnector();
+        var job = connector.Queue.Add(Samples.PendingJob());
+
+        var run = await CliRun.StartAsync(connector, ["cancel", JobId.Format(job.Id)]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal($"job {job.Id} cancelled", Assert.Single(run.StdoutLines));
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Cancel_OfACompletedJob_IsRefused_WithTheMessageOnStderr_AndExitOne()
+    {
+        var connector = new FakeQueueConnector();
+        var job = connector.Queue.Add(Samples.CompletedJob());
+
+        var run = await CliRun.StartAsync(connector, ["cancel", JobId.Format(job.Id)]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"error: job {job.Id} is already COMPLETED; only PENDING or PROCESSING jobs can be cancelled", Assert.Single(run.StderrLines));
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Requeue_OfAFailedJob_PrintsTheReply_AndOfAPendingOne_IsRefused()
+    {
+        var connector = new FakeQueueConnector();
+        var failed = connector.Queue.Add(Samples.FailedJob());
+        var pending = connector.Queue.Add(Samples.PendingJob());
+
+        var accepted = await CliRun.StartAsync(connector, ["requeue", JobId.Format(failed.Id)]);
+        var refused = await CliRun.StartAsync(connector, ["requeue", JobId.Format(pending.Id)]);
+
+        Assert.Equal(0, accepted.ExitCode);
+        Assert.Equal($"job {failed.Id} is pending again", Assert.Single(accepted.StdoutLines));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("only FAILED or CANCELLED jobs can be requeued", Assert.Single(refused.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValueRefusedByTheSilo_ExitsTwo_WithItsValidationMessage()
+    {
+        var connector = new FakeQueueConnector();
+        connector.Queue.Failure = new InvalidJobException("Retries 1000 is above the limit of 100.");
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T", "--retries", "1000"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: Retries 1000 is above the limit of 100.", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
+    public async Task ValueRefusedByTheSilo_IsRecognised_WhenWrapped()
+    {
+        var connector = new FakeQueueConnector();
+        connector.Queue.Failure = new AggregateException(new InvalidOperationException("call failed", new InvalidJobException("The job type is empty.")));
+
+        var run = await CliRun.StartAsync(connector, ["submit", " "]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: The job type is empty.", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
+    public async Task SiloUnreachable_ExitsFour_WithTheConnectorsMessage()
+    {
+        var connector = new FakeQueueConnector
+        {
+            Failure = new CliException(ExitCodes.SiloUnreachable, "cannot reach the silo at 127.0.0.1:30000 within 5 s; is it running?"),
+        };
+
+        var run = await CliRun.StartAsync(connector, ["metrics"]);
+
+        Assert.Equal(4, run.ExitCode);
+        Assert.Equal("error: cannot reach the silo at 127.0.0.1:30000 within 5 s; is it running?", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
+    public async Task ConnectionLostDuringACall_ExitsFour_NamingTheGateway()
+    {
+        var connector = new FakeQueueConnector();
+        connector.Queue.Failure = new SiloUnavailableException("the silo went away");
+
+        var run = await CliRun.StartAsync(connector, ["metrics", "--gateway", "127.0.0.1:23001"]);
+
+        Assert.Equal(4, run.ExitCode);
+        Assert.Equal("error: lost the connection to the silo at 127.0.0.1:23001: the silo went away", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
+    public async Task UnexpectedException_IsOneErrorLine_WithExitOne_AndNoStackTrace()
+    {
+        var connector = new FakeQueueConnector();
+        connector.Queue.Failure = new InvalidOperationException("something broke\nbadly");
+
+        var run = await CliRun.StartAsync(connector, ["metrics"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("error: something broke badly", Assert.Single(run.StderrLines));
+        Assert.DoesNotMatch(StackFrame(), run.Stderr + run.Stdout);
+    }
+
+    [Fact]
+    public async Task Status_PrintsTheJobBlock()
+    {
+        var connector = new FakeQueueConnector();
+        var job = connector.Queue.Add(Samples.CompletedJob());
+
+        var run = await CliRun.StartAsync(connector, ["status", JobId.Format(job.Id)]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"id:           {job.Id}", run.StdoutLines);
+        Assert.Contains("status:       COMPLETED", run.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Command_ClosesTheConnection_WhenDone()
+    {
+        var connector = new FakeQueueConnector();
+
+        await CliRun.StartAsync(connector, ["metrics"]);
+
+        Assert.True(connector.Queue.Disposed);
+    }
+
+    [GeneratedRegex(@"^\s+at \S", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+}

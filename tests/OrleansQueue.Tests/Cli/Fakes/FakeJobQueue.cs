@@ -1,0 +1,107 @@
+using OrleansQueue.Cli.Connection;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Cli.Fakes;
+
+/// <summary>An in-memory queue that records what the console asked for. Cancel and requeue follow the job
+/// grain's rules closely enough for the console's reply handling to be exercised.</summary>
+internal sealed class FakeJobQueue : IJobQueue
+{
+    public List<JobSubmission> Submissions { get; } = [];
+
+    public Dictionary<Guid, JobView> Jobs { get; } = [];
+
+    public List<(JobStatus Status, int Limit)> Lists { get; } = [];
+
+    public QueueMetrics Metrics { get; set; } = Samples.Metrics();
+
+    /// <summary>When set, every call throws it (a refused value, a lost connection, a bug).</summary>
+    public Exception? Failure { get; set; }
+
+    public bool Disposed { get; private set; }
+
+    public Task<JobView> SubmitAsync(JobSubmission submission)
+    {
+        ThrowIfFailing();
+        Submissions.Add(submission);
+        var job = Samples.PendingJob() with
+        {
+            Id = Guid.CreateVersion7(),
+            Type = submission.Type,
+            Priority = submission.Priority ?? 5,
+            PayloadBytes = submission.Payload.Length,
+        };
+        Jobs[job.Id] = job;
+        return Task.FromResult(job);
+    }
+
+    public Task<JobView?> GetStatusAsync(Guid id)
+    {
+        ThrowIfFailing();
+        return Task.FromResult(Jobs.GetValueOrDefault(id));
+    }
+
+    public Task<ReportReply> CancelAsync(Guid id) => Apply(id,
+        job => job.Status is JobStatus.Pending or JobStatus.Processing,
+        JobStatus.Cancelled,
+        $"job {id} cancelled",
+        job => $"job {id} is already {job.Status.ToWireName()}; only PENDING or PROCESSING jobs can be cancelled");
+
+    public Task<ReportReply> RequeueAsync(Guid id) => Apply(id,
+        job => job.Status is JobStatus.Failed or JobStatus.Cancelled,
+        JobStatus.Pending,
+        $"job {id} is pending again",
+        job => $"job {id} is {job.Status.ToWireName()}; only FAILED or CANCELLED jobs can be requeued");
+
+    public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit)
+    {
+        ThrowIfFailing();
+        Lists.Add((status, limit));
+        IReadOnlyList<JobView> jobs = Jobs.Values.Where(j => j.Status == status).Take(limit).ToList();
+        return Task.FromResult(jobs);
+    }
+
+    public Task<QueueMetrics> GetMetricsAsync()
+    {
+        ThrowIfFailing();
+        return Task.FromResult(Metrics);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public JobView Add(JobView job)
+    {
+        Jobs[job.Id] = job;
+        return job;
+    }
+
+    private Task<ReportReply> Apply(Guid id, Func<JobView, bool> allowed, JobStatus next, string accepted, Func<JobView, string> refused)
+    {
+        ThrowIfFailing();
+        if (!Jobs.TryGetValue(id, out var job))
+        {
+            return Task.FromResult(new ReportReply(ReportResult.NotFound, JobStatus.Pending, 0, $"no job has the id {id}"));
+        }
+
+        if (!allowed(job))
+        {
+            return Task.FromResult(new ReportReply(ReportResult.WrongState, job.Status, job.Attempts.Count, refused(job)));
+        }
+
+        Jobs[id] = job with { Status = next };
+        return Task.FromResult(new ReportReply(ReportResult.Accepted, next, job.Attempts.Count, accepted));
+    }
+
+    private void ThrowIfFailing()
+    {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using OrleansQueue.Jobs;
+using OrleansQueue.Tests.Cli.Fakes;
+
+namespace OrleansQueue.Tests.Cli;
+
+/// <summary>Bad command lines: exit 2 with one <c>error:</c> line naming the problem, and no connection attempted.</summary>
+public sealed class UsageErrorTests
+{
+    private const string SomeId = "01968f3e-1c2a-7b3d-9e4f-a1b2c3d4e5f6";
+
+    [Theory]
+    [InlineData("Unrecognized command or argument 'frobnicate'", "frobnicate")]
+    [InlineData("Unrecognized command or argument '--no-such-flag'", "status", SomeId, "--no-such-flag")]
+    [InlineData("Priority 11 is out of range", "submit", "T", "--priority", "11")]
+    [InlineData("Priority -1 is out of range", "submit", "T", "--priority=-1")]
+    [InlineData("--priority: 'high' is not a whole number", "submit", "T", "--priority=high")]
+    [InlineData("--priority: '2.5' is not a whole number", "submit", "T", "--priority", "2.5")]
+    [InlineData("Retries -1 is negative", "submit", "T", "--retries=-1")]
+    [InlineData("Deadline 0 s must be greater than zero", "submit", "T", "--deadline", "0")]
+    [InlineData("--deadline: 'soon' is not a number of seconds", "submit", "T", "--deadline", "soon")]
+    [InlineData("The retry backoff cannot be negative", "submit", "T", "--backoff=-1")]
+    [InlineData("--payload and --data cannot be used together", "submit", "T", "--payload", "a.bin", "--data", "x")]
+    [InlineData("Required argument 'TYPE' missing", "submit")]
+    [InlineData("Option '--status' is required", "list")]
+    [InlineData("--status: 'done' is not a job status: expected one of pending, processing, completed, failed, cancelled", "list", "--status", "done")]
+    [InlineData("--limit 0 is out of range: it must be from 1 to 1000", "list", "--status", "failed", "--limit", "0")]
+    [InlineData("--limit 1001 is out of range", "list", "--status", "failed", "--limit=1001")]
+    [InlineData("--connect-timeout must be greater than zero", "metrics", "--connect-timeout", "0")]
+    [InlineData("--gateway: '127.0.0.1' is not a gateway address", "metrics", "--gateway", "127.0.0.1")]
+    [InlineData("--gateway: '127.0.0.1:70000' is not a gateway address", "--gateway=127.0.0.1:70000", "metrics")]
+    public async Task BadCommandLine_ExitsTwo_WithOneErrorLine_WithoutConnecting(string expectedMessage, params string[] args)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, args);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(expectedMessage, line, StringComparison.Ordinal);
+        Assert.Equal("", run.Stdout);
+        Assert.Empty(connector.Connections);
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("cancel")]
+    [InlineData("requeue")]
+    public async Task MalformedJobId_ExitsTwo_WithTheJobIdMessage_WithoutConnecting(string command)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, [command, "not-a-job-id"]);
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith("error: 'not-a-job-id' is not a job id: expected a GUID such as ", line, StringComparison.Ordinal);
+        Assert.Empty(connector.Connections);
+    }
+
+    [Fact]
+    public async Task EmptyGuid_IsNotAJobId()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["status", Guid.Empty.ToString()]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith($"error: {JobId.Malformed(Guid.Empty.ToString())[..40]}", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingPayloadFile_ExitsTwo_NamingTheFile_WithoutConnecting()
+    {
+        var connector = new FakeQueueConnector();
+        var path = Path.Combine(Path.GetTempPath(), $"oq-cli-missing-{Guid.NewGuid():N}", "video.mp4");
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T", $"--payload={path}"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: payload file '{path}' not found", Assert.Single(run.StderrLines));
+        Assert.Empty(connector.Connections);
+    }
+
+    [Fact]
+    public async Task BadGatewayVariable_ExitsTwo_NamingTheVariable()
+    {
+        var connector = new FakeQueueConnector();
+        var environment = new Dictionary<string, string> { ["ORLEANSQUEUE_GATEWAY"] = "nowhere" };
+
+        var run = await CliRun.StartAsync(connector, ["metrics"], environment: environment);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: ORLEANSQUEUE_GATEWAY: 'nowhere' is not a gateway address", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Empty(connector.Connections);
+    }
+}
