@@ -70,6 +70,8 @@ builder.UseOrleans(silo =>
     silo.AddOrleansQueue();
 });
 
+// Make SIGINT a graceful stop even when a script started the silo in the background.
+InheritedSignals.RestoreInterrupt();
 using var host = builder.Build();
 var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansQueue.Silo");
 try

@@ -25,7 +25,7 @@ dotnet build OrleansQueue.sln -c Release -v quiet -nologo -clp:ErrorsOnly
 bin() { echo "$1/bin/Release/net10.0/OrleansQueue.$1.dll"; }
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
