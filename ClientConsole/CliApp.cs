@@ -2,6 +2,7 @@ using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Commands;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Cli.Interactive;
+using Spectre.Console;
 
 namespace OrleansQueue.Cli;
 
@@ -13,14 +14,23 @@ namespace OrleansQueue.Cli;
 /// <param name="connector">Opens the connection; tests pass one that needs no silo.</param>
 /// <param name="environment">Reads environment variables (<see cref="GlobalOptions.GatewayVariable"/>); default: the process's.</param>
 /// <param name="showPrompt">Whether the interactive session prints a <c>&gt; </c> prompt: only when stdin is a terminal.</param>
-internal sealed class CliApp(IQueueConnector connector, Func<string, string?>? environment = null, bool showPrompt = false)
+/// <param name="terminal">Where live views (<c>--wait</c>, <c>--watch</c>, <c>watch</c>) draw: the terminal behind stdout
+/// (<see cref="Live.Terminal.OfStdout"/>), or null when stdout is redirected, and they print plain lines instead.</param>
+/// <param name="time">The clock of polls, timeouts and timestamps; default: the system's.</param>
+internal sealed class CliApp(
+    IQueueConnector connector,
+    Func<string, string?>? environment = null,
+    bool showPrompt = false,
+    IAnsiConsole? terminal = null,
+    TimeProvider? time = null)
 {
     public async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         CliContext? context = null;
         try
         {
-            context = new CliContext(connector, new GlobalOptions(environment ?? Environment.GetEnvironmentVariable), output, error);
+            context = new CliContext(
+                connector, new GlobalOptions(environment ?? Environment.GetEnvironmentVariable), output, error, terminal, time ?? TimeProvider.System);
             var commands = new CliCommands(context);
             commands.Root.SetAction(new InteractiveSession(commands, context, input, showPrompt).RunAsync);
 

@@ -12,6 +12,12 @@ namespace OrleansQueue.Cli;
 /// <item><term>3</term><description><see cref="NotFound"/>: no job has the given id.</description></item>
 /// <item><term>4</term><description><see cref="SiloUnreachable"/>: the silo's gateway could not be reached within
 /// the connect timeout, or the connection was lost during the call.</description></item>
+/// <item><term>5</term><description><see cref="JobFailed"/>: <c>submit --wait</c> or <c>status --watch</c> followed the
+/// job to its end and it ended FAILED or CANCELLED (its error is on stderr).</description></item>
+/// <item><term>6</term><description><see cref="WaitTimedOut"/>: <c>--wait-timeout</c> passed before the job finished;
+/// the job goes on.</description></item>
+/// <item><term>130</term><description><see cref="Interrupted"/>: Ctrl-C stopped following a job (128 + SIGINT, as a
+/// shell reports it); the job goes on. Ctrl-C ends <c>watch</c> with 0: stopping is how a watch ends.</description></item>
 /// </list>
 /// In interactive mode the session's exit code is 0 when every command succeeded, otherwise the code of the
 /// last command that failed.
@@ -23,4 +29,7 @@ internal static class ExitCodes
     public const int Usage = 2;
     public const int NotFound = 3;
     public const int SiloUnreachable = 4;
+    public const int JobFailed = 5;
+    public const int WaitTimedOut = 6;
+    public const int Interrupted = 130;
 }

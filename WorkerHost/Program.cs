@@ -21,11 +21,7 @@ if (commandLine.Help)
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddInMemoryCollection(commandLine.Settings);
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss.fff ";
-});
+builder.Logging.AddWorkerConsole();
 
 // Until the client is connected, the one "cannot reach the silo" line says it all: Orleans' warning for each failed
 // attempt and the host's start failure would only repeat it with stack traces.

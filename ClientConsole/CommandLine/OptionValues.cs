@@ -72,6 +72,22 @@ internal static class OptionValues
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 
+    /// <summary><c>--wait-timeout SECONDS</c>, valid only with <paramref name="follow"/> (checked by <see cref="RequireWith"/>).</summary>
+    public static Option<TimeSpan?> WaitTimeout(Option<bool> follow) => Seconds(
+        "--wait-timeout",
+        $"With {follow.Name}: stop waiting after this many seconds (exit 6); the job goes on. Default: until the job finishes.",
+        t => t > TimeSpan.Zero ? null : "--wait-timeout must be greater than zero");
+
+    /// <summary>Makes <paramref name="dependent"/> a usage error unless <paramref name="required"/> is given too.</summary>
+    public static void RequireWith(Command command, Option dependent, Option<bool> required) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(dependent) is { Implicit: false } && !result.GetValue(required))
+            {
+                result.AddError($"{dependent.Name} needs {required.Name}");
+            }
+        });
+
     private static T? Checked<T>(ArgumentResult result, T value, Func<T, string?> check)
         where T : struct
     {

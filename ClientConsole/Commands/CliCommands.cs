@@ -21,7 +21,7 @@ internal sealed class CliCommands
         Root = new RootCommand(
             "OrleansQueue console client: submit jobs, inspect and manage them, and read the queue's metrics. " +
             "Without a command it reads commands from stdin, one per line (SUBMIT, JOB_STATUS, METRICS_GET, CANCEL, " +
-            "REQUEUE, LIST, HELP, SHUTDOWN).");
+            "REQUEUE, LIST, WATCH, HELP, SHUTDOWN).");
         foreach (var option in context.Globals.All)
         {
             Root.Options.Add(option);
@@ -33,6 +33,7 @@ internal sealed class CliCommands
         Root.Subcommands.Add(JobCommand.Cancel(context));
         Root.Subcommands.Add(JobCommand.Requeue(context));
         Root.Subcommands.Add(ListCommand.Create(context));
+        Root.Subcommands.Add(WatchCommand.Create(context));
     }
 
     public RootCommand Root { get; }

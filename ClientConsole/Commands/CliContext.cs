@@ -1,15 +1,22 @@
 using System.CommandLine;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Connection;
+using Spectre.Console;
 
 namespace OrleansQueue.Cli.Commands;
 
 /// <summary>
-/// What the commands of one run share: where output goes, and the connection. The connection opens on the
+/// What the commands of one run share: where output goes, the clock, and the connection. The connection opens on the
 /// first command that needs it (after that command's local checks) and then serves every later command of an
 /// interactive session.
 /// </summary>
-internal sealed class CliContext(IQueueConnector connector, GlobalOptions globals, TextWriter output, TextWriter error) : IAsyncDisposable
+internal sealed class CliContext(
+    IQueueConnector connector,
+    GlobalOptions globals,
+    TextWriter output,
+    TextWriter error,
+    IAnsiConsole? terminal,
+    TimeProvider time) : IAsyncDisposable
 {
     private IJobQueue? _queue;
 
@@ -20,6 +27,13 @@ internal sealed class CliContext(IQueueConnector connector, GlobalOptions global
 
     /// <summary>The one-line <c>error: ...</c> messages.</summary>
     public TextWriter Error => error;
+
+    /// <summary>The terminal behind <see cref="Output"/>, where live views draw; null when output is redirected
+    /// (or the terminal cannot draw), and live views print plain lines to <see cref="Output"/> instead.</summary>
+    public IAnsiConsole? Terminal => terminal;
+
+    /// <summary>Paces polls and timeouts, and stamps plain lines.</summary>
+    public TimeProvider Time => time;
 
     /// <summary>The settings of the open connection, for messages about it; null before connecting.</summary>
     public ConnectionSettings? Connection { get; private set; }

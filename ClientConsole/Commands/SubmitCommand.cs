@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Text;
 using OrleansQueue.Cli.CommandLine;
+using OrleansQueue.Cli.Live;
 using OrleansQueue.Cli.Output;
 using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Cli.Commands;
 
-/// <summary><c>submit TYPE [--payload FILE | --data TEXT] [--priority N] [--retries N] [--deadline S] [--backoff S] [--json]</c>:
-/// prints the new job's id alone, or the job as JSON.</summary>
+/// <summary><c>submit TYPE [--payload FILE | --data TEXT] [--priority N] [--retries N] [--deadline S] [--backoff S] [--json]
+/// [--wait [--wait-timeout S]]</c>: prints the new job's id alone, or the job as JSON. With <c>--wait</c> it then
+/// follows the job to its end (<see cref="JobFollow"/>) and prints its result.</summary>
 internal static class SubmitCommand
 {
     public static Command Create(CliContext context)
@@ -33,11 +35,18 @@ internal static class SubmitCommand
         var backoff = OptionValues.Seconds("--backoff", "Base of the exponential backoff before a retry, in seconds; 0 retries at once. Default: the silo's (1).",
             b => b >= TimeSpan.Zero ? null : "The retry backoff cannot be negative.");
         var json = OptionValues.Json();
+        var wait = new Option<bool>("--wait")
+        {
+            Description = "Follow the job until it finishes (live on a terminal, one line per step otherwise), then print " +
+                "its result; exit 5 if it ends FAILED or CANCELLED.",
+        };
+        var waitTimeout = OptionValues.WaitTimeout(wait);
 
         var command = new Command("submit", "Submit a job; prints its id.")
         {
-            type, payload, data, priority, retries, deadline, backoff, json,
+            type, payload, data, priority, retries, deadline, backoff, json, wait, waitTimeout,
         };
+        OptionValues.RequireWith(command, waitTimeout, wait);
         command.Validators.Add(result =>
         {
             if (result.GetResult(payload) is not null && result.GetResult(data) is not null)
@@ -62,8 +71,20 @@ internal static class SubmitCommand
 
             var queue = await context.QueueAsync(parse, cancellationToken);
             var job = await queue.SubmitAsync(submission);
-            await context.Output.WriteLineAsync(parse.GetValue(json) ? JobJson.Format(job) : JobId.Format(job.Id));
-            return ExitCodes.Success;
+            var asJson = parse.GetValue(json);
+            if (!parse.GetValue(wait))
+            {
+                await context.Output.WriteLineAsync(asJson ? JobJson.Format(job) : JobId.Format(job.Id));
+                return ExitCodes.Success;
+            }
+
+            // The id first, so that a user can still find the job if they stop waiting; with --json, only the final job.
+            if (!asJson)
+            {
+                await context.Output.WriteLineAsync(JobId.Format(job.Id));
+            }
+
+            return await JobFollow.RunAsync(context, queue, job, parse.GetValue(waitTimeout), asJson, cancellationToken);
         });
         return command;
     }

@@ -23,6 +23,7 @@ internal static class InteractiveKeywords
         ["CANCEL"] = "cancel",
         ["REQUEUE"] = "requeue",
         ["LIST"] = "list",
+        ["WATCH"] = "watch",
         ["HELP"] = Help,
         ["--help"] = Help,
         ["-h"] = Help,
@@ -39,13 +40,16 @@ internal static class InteractiveKeywords
     public const string Usage = """
         Commands, one per line (names in any case; options as --name=value or --name value):
           SUBMIT TYPE [--payload=FILE | --data=TEXT] [--priority=N] [--retries=N] [--deadline=SECONDS] [--backoff=SECONDS] [--json]
-          JOB_STATUS ID [--json]
+                 [--wait [--wait-timeout=SECONDS]]
+          JOB_STATUS ID [--json] [--watch [--wait-timeout=SECONDS]]
           METRICS_GET [--json]
           CANCEL ID
           REQUEUE ID
           LIST --status=pending|processing|completed|failed|cancelled [--limit=N] [--json]
+          WATCH [--interval=SECONDS]   the queue live; Ctrl-C ends it and returns to this prompt
           HELP [COMMAND]      a command's options, e.g. HELP SUBMIT
           SHUTDOWN            close the connection and exit (so does end of input)
-        The names submit, status, metrics, cancel, requeue and list work too.
+        --wait and --watch follow a job until it finishes; Ctrl-C stops following (the job goes on).
+        The names submit, status, metrics, cancel, requeue, list and watch work too.
         """;
 }

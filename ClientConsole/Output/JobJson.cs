@@ -9,7 +9,8 @@ namespace OrleansQueue.Cli.Output;
 /// <c>deadlineSeconds</c>, <c>retryBackoffSeconds</c>, <c>payloadBytes</c>, <c>submittedAt</c>, <c>startedAt</c>,
 /// <c>finishedAt</c>, <c>notBefore</c>, <c>attempts</c> (how many), <c>worker</c> (of the latest attempt),
 /// <c>attemptHistory</c> (<c>number</c>, <c>worker</c>, <c>startedAt</c>, <c>endedAt</c>, <c>outcome</c>,
-/// <c>error</c>), <c>result</c> (UTF-8 text) and <c>error</c>. Absent values are <c>null</c>, never omitted,
+/// <c>error</c>), <c>progress</c> (the handler's latest report: <c>attempt</c>, <c>percent</c>, <c>message</c>, <c>at</c>;
+/// null before any), <c>result</c> (UTF-8 text) and <c>error</c>. Absent values are <c>null</c>, never omitted,
 /// so a script can rely on every key being there.
 /// </summary>
 internal static class JobJson
@@ -59,6 +60,20 @@ internal static class JobJson
         }
 
         writer.WriteEndArray();
+        if (job.Progress is { } progress)
+        {
+            writer.WriteStartObject("progress");
+            writer.WriteNumber("attempt", progress.Attempt);
+            writer.WriteNumber("percent", progress.Percent);
+            writer.WriteStringOrNull("message", progress.Message);
+            writer.WriteTimestamp("at", progress.At);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("progress");
+        }
+
         writer.WriteStringOrNull("result", JobText.ResultText(job));
         writer.WriteStringOrNull("error", job.Error);
         writer.WriteEndObject();

@@ -15,6 +15,7 @@ internal static class JobText
         Line(writer, "id", JobId.Format(job.Id));
         Line(writer, "type", job.Type);
         Line(writer, "status", job.Status.ToWireName());
+        Line(writer, "progress", job.Progress is { } progress ? ProgressText(progress) : None);
         Line(writer, "priority", job.Priority.ToString(CultureInfo.InvariantCulture));
         Line(writer, "retries", $"{job.RetriesLeft} left of {job.Retries}");
         Line(writer, "deadline", $"{Timestamps.Seconds(job.Deadline)} s per attempt");
@@ -46,6 +47,12 @@ internal static class JobText
         Line(writer, "result", ResultText(job) ?? None);
         Line(writer, "error", job.Error ?? None);
     }
+
+    /// <summary>A progress report on one line, e.g. <c>40%  working (40%)  (attempt 1, 2026-03-01T12:00:04.000Z)</c>.</summary>
+    public static string ProgressText(JobProgress progress) =>
+        string.IsNullOrWhiteSpace(progress.Message)
+            ? $"{progress.Percent}%  (attempt {progress.Attempt}, {Timestamps.Format(progress.At)})"
+            : $"{progress.Percent}%  {OneLine(progress.Message)}  (attempt {progress.Attempt}, {Timestamps.Format(progress.At)})";
 
     /// <summary>The result as UTF-8 text (handlers report text or JSON); invalid bytes show as U+FFFD.</summary>
     public static string? ResultText(JobView job) => job.Result is { } bytes ? Encoding.UTF8.GetString(bytes) : null;

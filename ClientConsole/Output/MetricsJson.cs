@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Cli.Output;
@@ -8,9 +9,12 @@ namespace OrleansQueue.Cli.Output;
 /// <c>pendingByPriority</c> (<c>"0"</c>..<c>"10"</c>: jobs ready to lease), <c>delayed</c> (retries waiting out their
 /// backoff), <c>processing</c>, <c>completed</c>, <c>failed</c>, <c>cancelled</c>, <c>retried</c>, <c>requeued</c>
 /// (<c>deadline</c>, <c>workerLost</c>, <c>handedBack</c>, <c>manual</c>), <c>submitted</c>,
-/// <c>oldestPendingSince</c>, <c>oldestPendingAgeSeconds</c> (null when nothing is pending), <c>workers</c> (how many
-/// are alive) and <c>workerList</c> (<c>name</c>, <c>alive</c>, <c>slots</c>, <c>busy</c>, <c>completed</c>,
-/// <c>failed</c>, <c>lastSeen</c>).
+/// <c>oldestPendingSince</c>, <c>oldestPendingAgeSeconds</c> (null when nothing is pending), <c>throughput</c> (jobs
+/// completed per second: <c>perSecond10s</c>, <c>perSecond1m</c>, <c>perSecond5m</c>), <c>latency</c>
+/// (<c>windowSeconds</c>, and for <c>wait</c>, <c>run</c> and <c>endToEnd</c>: <c>p50Ms</c>, <c>p95Ms</c>, <c>p99Ms</c>,
+/// null without samples, and <c>count</c>), <c>workers</c> (how many are alive) and <c>workerList</c> (<c>name</c>,
+/// <c>alive</c>, <c>slots</c>, <c>busy</c>, <c>utilization</c> (0..1: the share of its slot-time busy over the last
+/// minute), <c>completed</c>, <c>failed</c>, <c>lastSeen</c>).
 /// </summary>
 internal static class MetricsJson
 {
@@ -49,6 +53,24 @@ internal static class MetricsJson
             writer.WriteNull("oldestPendingAgeSeconds");
         }
 
+        writer.WriteStartObject("throughput");
+        writer.WriteNumber("perSecond10s", Math.Round(metrics.CompletedPerSecond10s, 3));
+        writer.WriteNumber("perSecond1m", Math.Round(metrics.CompletedPerSecond1m, 3));
+        writer.WriteNumber("perSecond5m", Math.Round(metrics.CompletedPerSecond5m, 3));
+        writer.WriteEndObject();
+        writer.WriteStartObject("latency");
+        writer.WriteNumber("windowSeconds", Timestamps.SecondsValue(metrics.LatencyWindow));
+        foreach (var stage in LatencyStage.Of(metrics))
+        {
+            writer.WriteStartObject(stage.Key);
+            WriteMilliseconds(writer, "p50Ms", stage.P50);
+            WriteMilliseconds(writer, "p95Ms", stage.P95);
+            WriteMilliseconds(writer, "p99Ms", stage.P99);
+            writer.WriteNumber("count", stage.Count);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
         writer.WriteNumber("workers", metrics.LiveWorkers);
         writer.WriteStartArray("workerList");
         foreach (var worker in metrics.Workers)
@@ -58,6 +80,7 @@ internal static class MetricsJson
             writer.WriteBoolean("alive", worker.Alive);
             writer.WriteNumber("slots", worker.Slots);
             writer.WriteNumber("busy", worker.Busy);
+            writer.WriteNumber("utilization", Math.Round(worker.Utilization, 3));
             writer.WriteNumber("completed", worker.Completed);
             writer.WriteNumber("failed", worker.Failed);
             writer.WriteTimestamp("lastSeen", worker.LastSeen);
@@ -67,4 +90,16 @@ internal static class MetricsJson
         writer.WriteEndArray();
         writer.WriteEndObject();
     });
+
+    private static void WriteMilliseconds(Utf8JsonWriter writer, string name, TimeSpan? value)
+    {
+        if (value is { } duration)
+        {
+            writer.WriteNumber(name, Timestamps.MillisecondsValue(duration));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
 }

@@ -3,7 +3,7 @@ using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Cli.Output;
 
-/// <summary><c>metrics</c> as text: the counters, then a table of the workers.</summary>
+/// <summary><c>metrics</c> as text: the counters, throughput, latency percentiles, then a table of the workers.</summary>
 internal static class MetricsText
 {
     private const int LabelWidth = 16;
@@ -28,20 +28,31 @@ internal static class MetricsText
             $"{metrics.RequeuedHandedBack} handed back, {metrics.RequeuedManual} manual");
         Line(writer, "submitted", Count(metrics.Submitted));
         Line(writer, "oldest pending", OldestPendingAge(metrics) is { } age ? $"{Timestamps.Seconds(age)} s ago" : "-");
+        Line(writer, "throughput", Throughput(metrics));
+        Line(writer, "latency", metrics.LatencyWindow > TimeSpan.Zero ? $"over the last {Timestamps.Seconds(metrics.LatencyWindow)} s" : "");
+        var latency = new TextTable(1, 2, 3, 4);
+        latency.Add("STAGE", "P50", "P95", "P99", "SAMPLES");
+        foreach (var stage in LatencyStage.Of(metrics))
+        {
+            latency.Add(stage.Label, Timestamps.Latency(stage.P50), Timestamps.Latency(stage.P95), Timestamps.Latency(stage.P99), Count(stage.Count));
+        }
+
+        latency.WriteTo(writer, "  ");
         Line(writer, "workers", $"{metrics.LiveWorkers} alive of {metrics.Workers.Length} known");
         if (metrics.Workers.Length == 0)
         {
             return;
         }
 
-        var table = new TextTable(2, 3, 4);
-        table.Add("NAME", "STATE", "BUSY/SLOTS", "COMPLETED", "FAILED", "LAST SEEN");
+        var table = new TextTable(2, 3, 4, 5);
+        table.Add("NAME", "STATE", "BUSY/SLOTS", "UTILIZATION", "COMPLETED", "FAILED", "LAST SEEN");
         foreach (var worker in metrics.Workers)
         {
             table.Add(
                 worker.Name,
-                worker.Alive ? "alive" : "lost",
+                State(worker),
                 $"{worker.Busy}/{worker.Slots}",
+                Timestamps.Percent(worker.Utilization),
                 Count(worker.Completed),
                 Count(worker.Failed),
                 $"{Timestamps.Seconds(Age(metrics, worker.LastSeen))} s ago");
@@ -49,6 +60,15 @@ internal static class MetricsText
 
         table.WriteTo(writer, "  ");
     }
+
+    /// <summary>Jobs completed per second over the last 10 s, 1 min and 5 min, e.g.
+    /// <c>2.5/s (10 s)  1.9/s (1 min)  1.2/s (5 min)</c>.</summary>
+    public static string Throughput(QueueMetrics metrics) =>
+        $"{Timestamps.Rate(metrics.CompletedPerSecond10s)} (10 s)  " +
+        $"{Timestamps.Rate(metrics.CompletedPerSecond1m)} (1 min)  " +
+        $"{Timestamps.Rate(metrics.CompletedPerSecond5m)} (5 min)";
+
+    public static string State(WorkerInfo worker) => worker.Alive ? "alive" : "lost";
 
     /// <summary>Measured against the silo's own clock (<see cref="QueueMetrics.At"/>), so a skewed client
     /// clock does not distort it.</summary>
@@ -58,8 +78,8 @@ internal static class MetricsText
     private static TimeSpan Age(QueueMetrics metrics, DateTimeOffset since) =>
         metrics.At > since ? metrics.At - since : TimeSpan.Zero;
 
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void Line(TextWriter writer, string label, string value) =>
-        writer.WriteLine($"{(label + ":").PadRight(LabelWidth)}  {value}");
+        writer.WriteLine($"{(label + ":").PadRight(LabelWidth)}  {value}".TrimEnd());
 }

@@ -174,6 +174,13 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         var until = _time.GetUtcNow() + wait;
         while (true)
         {
+            // A cancelled call's reply is dropped by the caller, so never take jobs for it: they would sit on a
+            // lease nobody received until the orphan check handed them back.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+
             _workers.Touch(worker, null, _time.GetUtcNow());
             var leased = await TakeAndStart(worker, max);
             var remaining = until - _time.GetUtcNow();

@@ -4,7 +4,7 @@ namespace OrleansQueue.Worker.Handlers;
 
 /// <summary>
 /// What <see cref="SimulationHandler"/> reads from a payload: a JSON object such as
-/// <c>{"durationMs":200,"fail":true,"error":"boom","result":"ok","ignoreCancellation":true}</c>.
+/// <c>{"durationMs":200,"fail":true,"error":"boom","result":"ok","ignoreCancellation":true,"progressEveryMs":500}</c>.
 /// Anything else (plain text, a file's bytes, an empty payload) and any field of the wrong kind or out of range
 /// takes the default, so a simulated job never fails because of its payload.
 /// </summary>
@@ -13,9 +13,17 @@ internal sealed record SimulationPayload(
     bool Fail = false,
     string? Error = null,
     string? Result = null,
-    bool IgnoreCancellation = false)
+    bool IgnoreCancellation = false,
+    int? ProgressEveryMs = null)
 {
     public const int DefaultDurationMs = 1000;
+
+    /// <summary>The shortest interval between two progress reports: at most 4 a second per job, whatever the payload
+    /// asks, so a simulated job never floods its job grain.</summary>
+    public const int MinProgressEveryMs = 250;
+
+    /// <summary>Reports by default: about ten per run.</summary>
+    private const int DefaultProgressSteps = 10;
 
     public static SimulationPayload Default { get; } = new();
 
@@ -46,11 +54,30 @@ internal sealed record SimulationPayload(
                 Fail: Bool(root, "fail"),
                 Error: Text(root, "error"),
                 Result: Text(root, "result"),
-                IgnoreCancellation: Bool(root, "ignoreCancellation"));
+                IgnoreCancellation: Bool(root, "ignoreCancellation"),
+                ProgressEveryMs: root.TryGetProperty("progressEveryMs", out var p) && p.ValueKind == JsonValueKind.Number
+                    && p.TryGetInt32(out var every) && every >= 0 ? every : null);
         }
         catch (JsonException)
         {
             return Default;
+        }
+    }
+
+    /// <summary>How often to report progress while working, or null for never: <c>progressEveryMs</c> when given
+    /// (0 turns reports off; below <see cref="MinProgressEveryMs"/> it is raised to it), else a tenth of the duration
+    /// but at least <see cref="MinProgressEveryMs"/>. Null as well when the run is not longer than one interval.</summary>
+    public TimeSpan? ProgressInterval
+    {
+        get
+        {
+            var every = ProgressEveryMs switch
+            {
+                0 => 0,
+                { } asked => Math.Max(asked, MinProgressEveryMs),
+                null => Math.Max(DurationMs / DefaultProgressSteps, MinProgressEveryMs),
+            };
+            return every > 0 && every < DurationMs ? TimeSpan.FromMilliseconds(every) : null;
         }
     }
 

@@ -17,9 +17,6 @@ internal sealed partial class JobRunner(
     ILoggerFactory loggers,
     ILogger<JobRunner> logger)
 {
-    private static readonly Func<ILogger, Guid, int, string, string, IDisposable?> JobScope =
-        LoggerMessage.DefineScope<Guid, int, string, string>("JobId:{JobId} Attempt:{Attempt} Worker:{Worker} JobType:{JobType}");
-
     private readonly string _worker = options.Value.Name;
 
     /// <summary>Never throws: every failure ends as a report or a log line.</summary>
@@ -27,7 +24,7 @@ internal sealed partial class JobRunner(
     {
         ArgumentNullException.ThrowIfNull(attempt);
         var job = attempt.Job;
-        using var scope = JobScope(logger, job.JobId, job.Attempt, _worker, job.Type);
+        using var scope = JobLogScope.Begin(logger, job, _worker);
         LogStarted(job.JobId, job.Attempt, job.Type, job.Priority);
 
         JobResult result;

@@ -200,7 +200,11 @@ internal sealed partial class WorkerService(
         if (!_running.TryAdd(attempt))
         {
             // The schedule leases an attempt once; a second copy is dropped, the first one reports.
-            LogDuplicateLease(job.JobId, job.Attempt);
+            using (JobLogScope.Begin(logger, job, _options.Name))
+            {
+                LogDuplicateLease(job.JobId, job.Attempt);
+            }
+
             attempt.Dispose();
             _slots.Release(1);
             return;
@@ -228,7 +232,11 @@ internal sealed partial class WorkerService(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogRunFailed(ex, attempt.Job.JobId, attempt.Job.Attempt);
+            using (JobLogScope.Begin(logger, attempt.Job, _options.Name))
+            {
+                LogRunFailed(ex, attempt.Job.JobId, attempt.Job.Attempt);
+            }
+
             return RunOutcome.Abandoned;
         }
         finally
@@ -241,6 +249,7 @@ internal sealed partial class WorkerService(
 
     private async Task HandBackUnstartedAsync(LeasedJob job, string reason)
     {
+        using var scope = JobLogScope.Begin(logger, job, _options.Name);
         var reply = await reporter.HandBackAsync(job, reason).ConfigureAwait(false);
         if (reply is { IsAccepted: true })
         {
@@ -275,7 +284,10 @@ internal sealed partial class WorkerService(
             {
                 if (_running.Find(stop) is { } attempt && attempt.Stop(StopReason.RemoteStop))
                 {
-                    LogRemoteStop(stop.JobId, stop.Attempt, shard);
+                    using (JobLogScope.Begin(logger, attempt.Job, _options.Name))
+                    {
+                        LogRemoteStop(stop.JobId, stop.Attempt, shard);
+                    }
                 }
             }
         }
@@ -311,7 +323,10 @@ internal sealed partial class WorkerService(
         var hung = _running.Snapshot().Where(a => a.StopReason == StopReason.Grace && a.TryClaimReport()).ToList();
         foreach (var attempt in hung)
         {
-            LogHungHandler(attempt.Job.JobId, attempt.Job.Attempt, (long)CancelledHandlerWait.TotalMilliseconds);
+            using (JobLogScope.Begin(logger, attempt.Job, _options.Name))
+            {
+                LogHungHandler(attempt.Job.JobId, attempt.Job.Attempt, (long)CancelledHandlerWait.TotalMilliseconds);
+            }
         }
 
         try

@@ -48,6 +48,7 @@ public sealed class InteractiveLineTests
     [InlineData("CANCEL", "cancel")]
     [InlineData("Requeue", "requeue")]
     [InlineData("LIST", "list")]
+    [InlineData("WATCH", "watch")]
     [InlineData("HELP", InteractiveKeywords.Help)]
     [InlineData("SHUTDOWN", InteractiveKeywords.Shutdown)]
     [InlineData("shutdown", InteractiveKeywords.Shutdown)]

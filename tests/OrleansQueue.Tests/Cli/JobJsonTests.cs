@@ -10,7 +10,7 @@ public sealed class JobJsonTests
     private static readonly string[] JobKeys =
     [
         "id", "type", "status", "priority", "retries", "retriesLeft", "deadlineSeconds", "attempts", "attemptHistory",
-        "worker", "result", "error", "submittedAt", "startedAt", "finishedAt", "notBefore", "payloadBytes",
+        "worker", "result", "error", "submittedAt", "startedAt", "finishedAt", "notBefore", "payloadBytes", "progress",
     ];
 
     private static readonly string[] AttemptKeys = ["number", "worker", "startedAt", "endedAt", "outcome", "error"];
@@ -76,6 +76,29 @@ public sealed class JobJsonTests
         Assert.Equal("DEADLINE_EXCEEDED", json.RootElement.GetProperty("attemptHistory")[0].GetProperty("outcome").GetString());
         Assert.Equal("FAILED", json.RootElement.GetProperty("status").GetString());
         Assert.Equal("deadline exceeded", json.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void Progress_IsTheLatestReport_WithItsAttemptPercentMessageAndTime()
+    {
+        using var json = JsonDocument.Parse(JobJson.Format(Samples.Processing(Samples.PendingJob(), 40, "working (40%)")));
+        var progress = json.RootElement.GetProperty("progress");
+
+        Assert.Equal(["attempt", "percent", "message", "at"], progress.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, progress.GetProperty("attempt").GetInt32());
+        Assert.Equal(40, progress.GetProperty("percent").GetInt32());
+        Assert.Equal("working (40%)", progress.GetProperty("message").GetString());
+        Assert.Equal("2026-03-01T12:00:02.000Z", progress.GetProperty("at").GetString());
+    }
+
+    [Fact]
+    public void Progress_IsNull_BeforeAnyReport_AndItsMessageMayBeNull()
+    {
+        using var pending = JsonDocument.Parse(JobJson.Format(Samples.PendingJob()));
+        using var bare = JsonDocument.Parse(JobJson.Format(Samples.Processing(Samples.PendingJob(), 10)));
+
+        Assert.Equal(JsonValueKind.Null, pending.RootElement.GetProperty("progress").ValueKind);
+        Assert.Equal(JsonValueKind.Null, bare.RootElement.GetProperty("progress").GetProperty("message").ValueKind);
     }
 
     [Fact]

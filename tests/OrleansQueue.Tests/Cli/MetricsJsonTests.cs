@@ -10,7 +10,7 @@ public sealed class MetricsJsonTests
     private static readonly string[] MetricsKeys =
     [
         "pending", "pendingByPriority", "delayed", "processing", "completed", "failed", "cancelled", "retried",
-        "requeued", "submitted", "oldestPendingAgeSeconds", "workers", "workerList",
+        "requeued", "submitted", "oldestPendingAgeSeconds", "workers", "workerList", "throughput", "latency",
     ];
 
     [Fact]
@@ -68,6 +68,57 @@ public sealed class MetricsJsonTests
         Assert.Equal((4, 3, 60L, 2L), (a.GetProperty("slots").GetInt32(), a.GetProperty("busy").GetInt32(), a.GetProperty("completed").GetInt64(), a.GetProperty("failed").GetInt64()));
         Assert.Equal(Samples.T0.AddMinutes(10).AddSeconds(-1), a.GetProperty("lastSeen").GetDateTimeOffset());
         Assert.False(list[1].GetProperty("alive").GetBoolean());
+    }
+
+    [Fact]
+    public void WorkerList_GivesEachWorkersUtilization_AsAShareOfItsSlotTime()
+    {
+        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+
+        var list = json.RootElement.GetProperty("workerList").EnumerateArray().ToList();
+        Assert.Equal(0.6, list[0].GetProperty("utilization").GetDouble()); // 144 busy slot-seconds of 4 slots × 60 s
+        Assert.Equal(0.25, list[1].GetProperty("utilization").GetDouble()); // 30 of 2 × 60
+    }
+
+    [Fact]
+    public void Throughput_IsCompletionsPerSecond_OverEachWindow()
+    {
+        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        var throughput = json.RootElement.GetProperty("throughput");
+
+        Assert.Equal(
+            (2.5, 1.25, 0.4),
+            (throughput.GetProperty("perSecond10s").GetDouble(), throughput.GetProperty("perSecond1m").GetDouble(),
+                throughput.GetProperty("perSecond5m").GetDouble()));
+    }
+
+    [Fact]
+    public void Latency_GivesPercentilesInMilliseconds_AndTheSampleCount_ForEachStage()
+    {
+        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        var latency = json.RootElement.GetProperty("latency");
+
+        Assert.Equal(300, latency.GetProperty("windowSeconds").GetDouble());
+        var wait = latency.GetProperty("wait");
+        Assert.Equal(100, wait.GetProperty("count").GetInt64());
+        // Read from histogram buckets, each within 10% above the true value.
+        Assert.InRange(wait.GetProperty("p50Ms").GetDouble(), 20, 22);
+        Assert.InRange(wait.GetProperty("p95Ms").GetDouble(), 200, 220);
+        Assert.InRange(wait.GetProperty("p99Ms").GetDouble(), 2000, 2200);
+        var run = latency.GetProperty("run");
+        Assert.Equal(100, run.GetProperty("count").GetInt64());
+        Assert.InRange(run.GetProperty("p50Ms").GetDouble(), 1000, 1100);
+        Assert.Equal(run.GetProperty("p50Ms").GetDouble(), run.GetProperty("p99Ms").GetDouble());
+    }
+
+    [Fact]
+    public void Latency_PercentilesAreNull_WhenAStageHasNoSample()
+    {
+        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        var endToEnd = json.RootElement.GetProperty("latency").GetProperty("endToEnd");
+
+        Assert.Equal(0, endToEnd.GetProperty("count").GetInt64());
+        Assert.All(["p50Ms", "p95Ms", "p99Ms"], key => Assert.Equal(JsonValueKind.Null, endToEnd.GetProperty(key).ValueKind));
     }
 
     [Fact]

@@ -25,6 +25,15 @@ public sealed class TextOutputTests
         Assert.Contains("  #2  worker-b  2026-03-01T12:00:03.000Z  -> 2026-03-01T12:00:05.000Z  COMPLETED", lines);
         Assert.Contains("result:       {\"frames\":1200} ✓", lines);
         Assert.Contains("error:        -", lines);
+        Assert.Contains("progress:     -", lines);
+    }
+
+    [Fact]
+    public void JobText_ShowsTheLatestProgress_WithItsMessageAttemptAndTime()
+    {
+        var lines = Write(w => JobText.Write(w, Samples.Processing(Samples.PendingJob(), 40, "working (40%)")));
+
+        Assert.Contains("progress:     40%  working (40%)  (attempt 1, 2026-03-01T12:00:02.000Z)", lines);
     }
 
     [Fact]
@@ -48,9 +57,43 @@ public sealed class TextOutputTests
         Assert.Contains("requeued:         2 deadline, 1 worker lost, 5 handed back, 6 manual", lines);
         Assert.Contains("oldest pending:   12.5 s ago", lines);
         Assert.Contains("workers:          1 alive of 2 known", lines);
-        Assert.Contains("  NAME      STATE  BUSY/SLOTS  COMPLETED  FAILED  LAST SEEN", lines);
-        Assert.Contains("  worker-a  alive         3/4         60       2  1 s ago", lines);
-        Assert.Contains("  worker-b  lost          1/2         40       1  60 s ago", lines);
+    }
+
+    [Fact]
+    public void MetricsText_ShowsThroughput_AndLatencyPercentilesPerStage()
+    {
+        var lines = Write(w => MetricsText.Write(w, Samples.Metrics()));
+
+        Assert.Contains("throughput:       2.5/s (10 s)  1.25/s (1 min)  0.4/s (5 min)", lines);
+        Assert.Contains("latency:          over the last 300 s", lines);
+        Assert.Contains("  STAGE           P50     P95     P99  SAMPLES", lines);
+        Assert.Contains("  queue wait  20.3 ms  220 ms  2.16 s      100", lines);
+        Assert.Contains("  run time     1.01 s  1.01 s  1.01 s      100", lines);
+        Assert.Contains("  end to end        -       -       -        0", lines);
+    }
+
+    [Fact]
+    public void MetricsText_WorkerTable_ShowsUtilization()
+    {
+        var lines = Write(w => MetricsText.Write(w, Samples.Metrics()));
+
+        Assert.Contains("  NAME      STATE  BUSY/SLOTS  UTILIZATION  COMPLETED  FAILED  LAST SEEN", lines);
+        Assert.Contains("  worker-a  alive         3/4          60%         60       2  1 s ago", lines);
+        Assert.Contains("  worker-b  lost          1/2          25%         40       1  60 s ago", lines);
+    }
+
+    [Theory]
+    [InlineData(0.5, "500 µs")]
+    [InlineData(1.5, "1.5 ms")]
+    [InlineData(20.26, "20.3 ms")]
+    [InlineData(219.5, "220 ms")]
+    [InlineData(1008.8, "1.01 s")]
+    [InlineData(45_000, "45 s")]
+    [InlineData(150_000, "2.5 min")]
+    [InlineData(5_400_000, "1.5 h")]
+    public void Latency_IsWrittenInTheUnitThatSuitsIt(double milliseconds, string expected)
+    {
+        Assert.Equal(expected, Timestamps.Latency(TimeSpan.FromMilliseconds(milliseconds)));
     }
 
     private static List<string> Write(Action<TextWriter> write)

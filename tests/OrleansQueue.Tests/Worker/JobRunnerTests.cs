@@ -44,6 +44,31 @@ public sealed class JobRunnerTests
         Assert.Equal(["progress 1 50% half way", "progress 1 100% ", "complete 1"], grains.Job(job.JobId).Reports);
     }
 
+    [Theory]
+    [InlineData("ECHO")]
+    [InlineData("REFUSE")]
+    [InlineData("PROGRESS")]
+    public async Task RunAsync_LogsEveryLineOfTheAttempt_WithJobIdAttemptAndWorkerInScope(string type)
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job(type);
+        grains.Job(job.JobId).Reply = ReportResult.StaleAttempt; // so that the reporter logs too
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        var lines = worker.Logs.Entries.Where(e => e.Text.Contains(job.JobId.ToString(), StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count >= 3, string.Join(Environment.NewLine, worker.Logs.Lines)); // started, ended, refused
+        Assert.All(lines, line =>
+        {
+            Assert.Equal(job.JobId, line.Scope.GetValueOrDefault("JobId"));
+            Assert.Equal(1, line.Scope.GetValueOrDefault("Attempt"));
+            Assert.Equal("test-worker", line.Scope.GetValueOrDefault("Worker"));
+            Assert.Equal(type, line.Scope.GetValueOrDefault("JobType"));
+        });
+    }
+
     [Fact]
     public async Task RunAsync_ReportsFail_WhenTheHandlerReturnsAFailure()
     {
@@ -153,7 +178,7 @@ public sealed class JobRunnerTests
         var grains = new FakeGrainFactory();
         var time = new FakeTimeProvider();
         await using var worker = WorkerTestServices.Create(grains, time);
-        var job = Job("SIMULATED", """{"durationMs":3000,"ignoreCancellation":true}""", deadline: TimeSpan.FromSeconds(1));
+        var job = Job("SIMULATED", """{"durationMs":3000,"ignoreCancellation":true,"progressEveryMs":0}""", deadline: TimeSpan.FromSeconds(1));
         grains.Job(job.JobId).Reply = ReportResult.StaleAttempt;
         using var attempt = new RunningAttempt(job, 0, time);
 

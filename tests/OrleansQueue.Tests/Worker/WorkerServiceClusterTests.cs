@@ -66,6 +66,9 @@ public sealed class WorkerServiceClusterTests
         Assert.Equal(AttemptOutcome.HandedBack, Assert.Single(handedBack.Attempts).Outcome);
         Assert.Equal(handedBack.Retries, handedBack.RetriesLeft);
         Assert.Single(worker.Logs.Matching("Worker test-worker stopped: 1 finished during grace, 1 handed back"));
+        Assert.All(
+            worker.Logs.Entries.Where(e => e.Text.Contains(longJob.Id.ToString(), StringComparison.Ordinal)),
+            e => Assert.Equal((longJob.Id, 1, "test-worker"), (e.Scope["JobId"], e.Scope["Attempt"], e.Scope["Worker"])));
         var metrics = await queue.Queue.GetMetricsAsync();
         Assert.DoesNotContain(metrics.Workers, w => w.Name == "test-worker");
     }

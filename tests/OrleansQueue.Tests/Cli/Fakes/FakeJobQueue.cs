@@ -16,6 +16,16 @@ internal sealed class FakeJobQueue : IJobQueue
 
     public QueueMetrics Metrics { get; set; } = Samples.Metrics();
 
+    /// <summary>How a worker moves jobs on: each status read applies the next change to the job it reads (and keeps the
+    /// result); with none left, a read changes nothing.</summary>
+    public Queue<Func<JobView, JobView>> Steps { get; } = new();
+
+    /// <summary>Answers of the next metrics reads, in order (one may throw); with none left, <see cref="Metrics"/>.</summary>
+    public Queue<Func<QueueMetrics>> MetricsReplies { get; } = new();
+
+    /// <summary>Released once by every status and metrics read, so a test can step a clock in time with the reads.</summary>
+    public SemaphoreSlim Reads { get; } = new(0);
+
     /// <summary>When set, every call throws it (a refused value, a lost connection, a bug).</summary>
     public Exception? Failure { get; set; }
 
@@ -39,6 +49,12 @@ internal sealed class FakeJobQueue : IJobQueue
     public Task<JobView?> GetStatusAsync(Guid id)
     {
         ThrowIfFailing();
+        if (Jobs.TryGetValue(id, out var job) && Steps.TryDequeue(out var step))
+        {
+            Jobs[id] = step(job);
+        }
+
+        Reads.Release();
         return Task.FromResult(Jobs.GetValueOrDefault(id));
     }
 
@@ -65,7 +81,8 @@ internal sealed class FakeJobQueue : IJobQueue
     public Task<QueueMetrics> GetMetricsAsync()
     {
         ThrowIfFailing();
-        return Task.FromResult(Metrics);
+        Reads.Release();
+        return MetricsReplies.TryDequeue(out var reply) ? Task.FromResult(reply()) : Task.FromResult(Metrics);
     }
 
     public ValueTask DisposeAsync()

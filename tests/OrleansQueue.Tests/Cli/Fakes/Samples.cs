@@ -60,7 +60,47 @@ internal static class Samples
         Error = "deadline exceeded",
     };
 
-    /// <summary>6 ready (1 at priority 0, 3 at 2, 2 at 5) and 2 delayed; one live worker and one lost.</summary>
+    /// <summary>Processing attempt 1 on worker-a, whose handler reported <paramref name="percent"/>.</summary>
+    public static JobView Processing(JobView job, int percent, string? message = null) => job with
+    {
+        Status = JobStatus.Processing,
+        StartedAt = T0.AddSeconds(1),
+        Attempts = [new AttemptRecord(1, "worker-a", T0.AddSeconds(1), null, AttemptOutcome.Running, null)],
+        Progress = new JobProgress(1, percent, message, T0.AddSeconds(2)),
+    };
+
+    public static JobView Completed(JobView job, string result) => job with
+    {
+        Status = JobStatus.Completed,
+        FinishedAt = T0.AddSeconds(3),
+        Attempts = [new AttemptRecord(1, "worker-a", T0.AddSeconds(1), T0.AddSeconds(3), AttemptOutcome.Completed, null)],
+        Result = Encoding.UTF8.GetBytes(result),
+    };
+
+    public static JobView Failed(JobView job, string error) => job with
+    {
+        Status = JobStatus.Failed,
+        RetriesLeft = 0,
+        FinishedAt = T0.AddSeconds(3),
+        Attempts = [new AttemptRecord(1, "worker-a", T0.AddSeconds(1), T0.AddSeconds(3), AttemptOutcome.Failed, error)],
+        Error = error,
+    };
+
+    /// <summary>A histogram holding <paramref name="count"/> samples of each duration.</summary>
+    public static LatencyHistogram Histogram(params (TimeSpan Value, int Count)[] samples)
+    {
+        var buckets = new long[LatencyHistogram.BucketCount];
+        foreach (var (value, count) in samples)
+        {
+            buckets[LatencyHistogram.BucketOf(value)] += count;
+        }
+
+        return new LatencyHistogram([.. buckets]);
+    }
+
+    /// <summary>6 ready (1 at priority 0, 3 at 2, 2 at 5) and 2 delayed; one live worker (60% busy) and one lost (25%).
+    /// Queue waits: 90 of 20 ms, 8 of 200 ms, 2 of 2 s (p50 ≈ 20 ms, p95 ≈ 200 ms, p99 ≈ 2 s, within the histogram's
+    /// 10%); runs: 100 of 1 s; no completion in the window (end to end has no sample).</summary>
     public static QueueMetrics Metrics() => new()
     {
         At = T0.AddMinutes(10),
@@ -79,9 +119,23 @@ internal static class Samples
         OldestPendingSince = T0.AddMinutes(10).AddSeconds(-12.5),
         Workers =
         [
-            new WorkerInfo { Name = "worker-a", Slots = 4, Busy = 3, Alive = true, LastSeen = T0.AddMinutes(10).AddSeconds(-1), Completed = 60, Failed = 2 },
-            new WorkerInfo { Name = "worker-b", Slots = 2, Busy = 1, Alive = false, LastSeen = T0.AddMinutes(9), Completed = 40, Failed = 1 },
+            new WorkerInfo
+            {
+                Name = "worker-a", Slots = 4, Busy = 3, Alive = true, LastSeen = T0.AddMinutes(10).AddSeconds(-1), Completed = 60, Failed = 2,
+                BusySlotSeconds = 144, UtilizationWindow = TimeSpan.FromMinutes(1),
+            },
+            new WorkerInfo
+            {
+                Name = "worker-b", Slots = 2, Busy = 1, Alive = false, LastSeen = T0.AddMinutes(9), Completed = 40, Failed = 1,
+                BusySlotSeconds = 30, UtilizationWindow = TimeSpan.FromMinutes(1),
+            },
         ],
+        CompletedPerSecond10s = 2.5,
+        CompletedPerSecond1m = 1.25,
+        CompletedPerSecond5m = 0.4,
+        LatencyWindow = TimeSpan.FromMinutes(5),
+        WaitTimes = Histogram((TimeSpan.FromMilliseconds(20), 90), (TimeSpan.FromMilliseconds(200), 8), (TimeSpan.FromSeconds(2), 2)),
+        RunTimes = Histogram((TimeSpan.FromSeconds(1), 100)),
     };
 
     public static QueueMetrics EmptyMetrics() => QueueMetrics.Empty(T0) with { Workers = ImmutableArray<WorkerInfo>.Empty };
