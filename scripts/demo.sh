@@ -85,7 +85,7 @@ while :; do
 done
 
 echo "== the order the workers started them (priority first, FIFO within a priority)"
-grep -h "started:" "$logs"/worker-*.log | sort | sed 's/^/   /'
+grep -h "started:" "$logs"/worker-*.log | sort | sed -E 's/^([0-9:.]+) .* Worker:([^ ]+) JobType:[^ ]+ (Job .*)$/   \1  \2  \3/'
 
 echo "== status of the first TRANSCODE_VIDEO job"
 client status "${ids[2]}"

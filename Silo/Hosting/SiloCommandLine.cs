@@ -6,8 +6,22 @@ internal static class SiloCommandLine
 {
     public const string Usage = """
         usage: OrleansQueue.Silo [--silo-port N] [--gateway-port N] [--cluster-id ID] [--service-id ID] [--primary-silo-port N]
+                                 [--dashboard-port N]        dashboard, JSON API and /metrics on 127.0.0.1:N (default 8080, 0 = off)
                                  [--Section:Key=value ...]   any configuration key, e.g. --Queue:WorkerTimeout=00:00:10
         """;
+
+    /// <summary>The short switches and the configuration keys they set (a fresh copy, as the configuration API wants one it may keep).</summary>
+    public static Dictionary<string, string> Switches => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["--silo-port"] = "Silo:SiloPort",
+        ["--gateway-port"] = "Silo:GatewayPort",
+        ["--cluster-id"] = "Silo:ClusterId",
+        ["--service-id"] = "Silo:ServiceId",
+        ["--primary-silo-port"] = "Silo:PrimarySiloPort",
+        ["--dashboard-port"] = "Silo:DashboardPort",
+    };
+
+    public static string? Check(string[] args) => Check(args, Switches);
 
     public static string? Check(string[] args, IReadOnlyDictionary<string, string> switches)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace OrleansQueue.Silo.Hosting;
 
 /// <summary>Where the silo listens and which cluster it joins, bound from the <c>Silo</c> section
-/// (or <c>--silo-port</c>, <c>--gateway-port</c>, <c>--cluster-id</c>, <c>--service-id</c>).</summary>
+/// (or <c>--silo-port</c>, <c>--gateway-port</c>, <c>--cluster-id</c>, <c>--service-id</c>, <c>--dashboard-port</c>).</summary>
 public sealed class SiloHostOptions
 {
     public const string SectionName = "Silo";
@@ -27,4 +27,12 @@ public sealed class SiloHostOptions
     /// <summary>Port of the first silo of a local multi-silo cluster (the membership seed). Default: this silo.</summary>
     [Range(1, 65535)]
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>Port of the web dashboard, its JSON API (<c>/api</c>), Orleans' own dashboard (<c>/orleans</c>) and the
+    /// Prometheus scrape endpoint (<c>/metrics</c>). Default 8080. Bound to 127.0.0.1 only: the API can cancel and
+    /// requeue jobs and has no authentication, so it is never exposed beyond the machine. 0 turns the web side off.</summary>
+    [Range(0, 65535)]
+    public int DashboardPort { get; set; } = 8080;
+
+    public bool DashboardEnabled => DashboardPort != 0;
 }

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+using OrleansQueue.Client;
+using OrleansQueue.Silo.Diagnostics;
+using OrleansQueue.Silo.Hosting;
+using Prometheus;
+using DashboardOptions = OrleansQueue.Silo.Dashboard.DashboardOptions;
+
+namespace OrleansQueue.Silo.Dashboard;
+
+/// <summary>
+/// The silo's web side on one port: the page and its JSON API (<see cref="DashboardEndpoints"/>), Orleans' own
+/// dashboard and the Prometheus scrape endpoint <c>/metrics</c> (<see cref="PrometheusExport"/>), which publishes
+/// every .NET meter (the <c>OrleansQueue</c> meter with the queue-state gauges of <see cref="QueueStateGauges"/>,
+/// Orleans', ASP.NET Core's and the runtime's) and prometheus-net's process metrics.
+/// </summary>
+public static class DashboardHosting
+{
+    public static WebApplicationBuilder AddQueueDashboard(this WebApplicationBuilder builder, SiloHostOptions silo)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = builder.Services;
+        if (!silo.DashboardEnabled)
+        {
+            services.AddSingleton<IServer, NoWebServer>();
+            return builder;
+        }
+
+        // Loopback only, whatever ASPNETCORE_URLS or --urls say: the API cancels and requeues jobs without authentication.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, silo.DashboardPort));
+
+        services.AddOptions<DashboardOptions>()
+            .BindConfiguration(DashboardOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        // The silo's own grain factory: the page's calls go straight to the grains, no client connection.
+        services.TryAddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<DashboardPage>();
+        services.TryAddSingleton<QueueStateSnapshot>();
+        services.TryAddSingleton<QueueStateGauges>();
+        services.AddHostedService<QueueStateRefresher>();
+        services.AddHostedService<PrometheusExport>();
+        return builder;
+    }
+
+    /// <summary>Maps the web side. Reads <see cref="DashboardOptions"/>, so it validates them: call it where an
+    /// <see cref="OptionsValidationException"/> is reported as bad configuration.</summary>
+    public static WebApplication MapQueueDashboard(this WebApplication app, SiloHostOptions silo)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(silo);
+        if (!silo.DashboardEnabled)
+        {
+            return app;
+        }
+
+        var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        app.MapDashboardEndpoints();
+        app.MapOrleansDashboard(routePrefix: options.OrleansDashboardPath.TrimEnd('/'));
+        app.MapMetrics();
+        return app;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using OrleansQueue.Hosting;
+using OrleansQueue.Silo.Dashboard;
+
+namespace OrleansQueue.Silo.Hosting;
+
+/// <summary>Starts the built silo, turns start-up failures into one <c>error:</c> line and an exit code, says when it
+/// is ready, and waits for Ctrl-C or SIGTERM.</summary>
+internal static class SiloStart
+{
+    public static async Task<int> RunAsync(WebApplication app, SiloHostOptions silo)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansQueue.Silo");
+        if (silo.DashboardEnabled && PortProbe.WhyNotBindable(silo.DashboardPort) is { } reason)
+        {
+            await Console.Error.WriteLineAsync(DashboardPortTaken(silo, reason));
+            return SiloExitCodes.CannotListen;
+        }
+
+        try
+        {
+            app.MapQueueDashboard(silo);
+            await app.StartAsync();
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", ex.Failures)}");
+            return SiloExitCodes.BadConfiguration;
+        }
+        catch (IOException ex) when (silo.DashboardEnabled && IsDashboardBind(ex, silo))
+        {
+            await Console.Error.WriteLineAsync(DashboardPortTaken(silo, ex.Message));
+            return SiloExitCodes.CannotListen;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException || ex.InnerException is SocketException)
+        {
+            await Console.Error.WriteLineAsync($"error: the silo could not listen on silo port {silo.SiloPort} / gateway port {silo.GatewayPort}: {ex.Message}");
+            return SiloExitCodes.CannotListen;
+        }
+
+        var queue = app.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
+        SiloLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards);
+        if (silo.DashboardEnabled)
+        {
+            var orleansDashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.OrleansDashboardPath.TrimEnd('/') + "/";
+            SiloLog.Dashboard(logger, silo.DashboardPort, orleansDashboard);
+        }
+        else
+        {
+            SiloLog.DashboardOff(logger);
+        }
+
+        await app.WaitForShutdownAsync();
+        return SiloExitCodes.Ok;
+    }
+
+    private static string DashboardPortTaken(SiloHostOptions silo, string reason) =>
+        $"error: the silo could not listen on dashboard port {silo.DashboardPort} (127.0.0.1): {reason.TrimEnd('.')}. " +
+        "Choose another with --dashboard-port N, or turn the web side off with --dashboard-port 0.";
+
+    /// <summary>Kestrel reports a taken port as "Failed to bind to address http://127.0.0.1:N: address already in use."
+    /// Orleans' own listeners never speak of http, so the address tells the two apart.</summary>
+    private static bool IsDashboardBind(IOException ex, SiloHostOptions silo) =>
+        ex.Message.Contains($"http://127.0.0.1:{silo.DashboardPort}", StringComparison.Ordinal);
+}
