@@ -1,0 +1,2 @@
+// Each test runs a silo and maybe a browser on a machine that may have two cores: one at a time keeps timings honest.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansQueue.EndToEndTests.Harness;
+using Xunit.Abstractions;
+
+namespace OrleansQueue.BrowserTests;
+
+/// <summary>The JSON API behind the page: precise status codes and an <c>{"error"}</c> body for every refusal.</summary>
+public sealed class JobApiTests(ITestOutputHelper output)
+{
+    /// <summary>A version-7 job id no one submitted.</summary>
+    private const string UnknownId = "01890a5d-ac96-7a4b-bcce-b302099a8057";
+
+    [Fact]
+    public Task JobEndpoints_AnswerAMalformedIdWith400_AndAnUnknownIdWith404() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Act
+        var malformed = await silo.Http.GetAsync(new Uri("api/jobs/not-a-job-id", UriKind.Relative));
+        var unknown = await silo.Http.GetAsync(new Uri($"api/jobs/{UnknownId}", UriKind.Relative));
+        var cancelUnknown = await silo.Http.PostAsync(new Uri($"api/jobs/{UnknownId}/cancel", UriKind.Relative), null);
+        var requeueMalformed = await silo.Http.PostAsync(new Uri("api/jobs/42/requeue", UriKind.Relative), null);
+        var badStatus = await silo.Http.GetAsync(new Uri("api/jobs?status=sleeping", UriKind.Relative));
+
+        // Assert
+        await AssertErrorAsync(malformed, HttpStatusCode.BadRequest, "not a job id");
+        await AssertErrorAsync(unknown, HttpStatusCode.NotFound, UnknownId);
+        await AssertErrorAsync(cancelUnknown, HttpStatusCode.NotFound, UnknownId);
+        await AssertErrorAsync(requeueMalformed, HttpStatusCode.BadRequest, "not a job id");
+        await AssertErrorAsync(badStatus, HttpStatusCode.BadRequest, "status must be");
+    });
+
+    [Fact]
+    public Task CancelEndpoint_Answers200ThenRefusesWith409_AndTheJobShowsCancelled() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Arrange
+        var id = await silo.Cluster.SubmitAsync("REPORT", "{}", "--priority", "4");
+
+        // Act
+        var first = await silo.Http.PostAsync(new Uri($"api/jobs/{id}/cancel", UriKind.Relative), null);
+        var second = await silo.Http.PostAsync(new Uri($"api/jobs/{id}/cancel", UriKind.Relative), null);
+        var job = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/jobs/{id}", UriKind.Relative));
+        var cancelled = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri("api/jobs?status=cancelled", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("ACCEPTED", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        await AssertErrorAsync(second, HttpStatusCode.Conflict, "already CANCELLED");
+        Assert.Equal(Outcomes.Cancelled, job.GetProperty("status").GetString());
+        Assert.Equal(id, Assert.Single(cancelled.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(Outcomes.Cancelled, (await silo.Cluster.GetJobAsync(id)).Status);
+    });
+
+    [Fact]
+    public Task PageAndMetrics_AreServed_OnAFreshSilo() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Act
+        var page = await silo.Http.GetAsync(new Uri("/", UriKind.Relative));
+        var metrics = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri("api/metrics", UriKind.Relative));
+        var orleans = await silo.Http.GetAsync(new Uri("orleans/", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("data-testid=\"count-pending\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, metrics.GetProperty("pending").GetInt64());
+        Assert.Equal(11, metrics.GetProperty("pendingByPriority").EnumerateObject().Count());
+        Assert.Equal(JsonValueKind.Object, metrics.GetProperty("latency").GetProperty("endToEnd").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, orleans.StatusCode);
+    });
+
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode expected, string messagePart)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, not {(int)expected}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error").GetString();
+        Assert.Contains(messagePart, error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using OrleansQueue.EndToEndTests.Harness;
+
+namespace OrleansQueue.EndToEndTests;
+
+/// <summary>The console client's errors: a precise exit code, one <c>error:</c> line, no stack trace, nothing stored.</summary>
+public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<SiloFixture>
+{
+    /// <summary>A version-7 job id no one submitted.</summary>
+    private const string UnknownId = "01890a5d-ac96-7a4b-bcce-b302099a8057";
+
+    private QueueCluster Cluster => silo.Cluster;
+
+    [Theory]
+    [InlineData(3, "status", UnknownId)]
+    [InlineData(3, "cancel", UnknownId)]
+    [InlineData(3, "requeue", UnknownId)]
+    [InlineData(2, "status", "not-a-job-id")]
+    [InlineData(2, "status", UnknownId, "--no-such-flag")]
+    [InlineData(2, "frobnicate")]
+    [InlineData(2, "submit", "REPORT", "--payload", "/nonexistent/oq-e2e/payload.json")]
+    [InlineData(2, "submit", "REPORT", "--data", "{}", "--priority", "11")]
+    [InlineData(2, "submit", "REPORT", "--data", "{}", "--priority", "high")]
+    [InlineData(2, "submit", "REPORT", "--data", "{}", "--retries", "-1")]
+    [InlineData(2, "submit", "REPORT", "--data", "{}", "--deadline", "0")]
+    [InlineData(2, "submit", "REPORT", "--data", "{}", "--no-such-flag", "1")]
+    [InlineData(2, "submit", "REPORT", "--payload", "/etc/hostname", "--data", "{}")]
+    // Values only the silo's limits refuse (the client checks just what is never valid).
+    [InlineData(2, "submit", "REPORT", "--data", "{}", "--retries", "101")]
+    [InlineData(2, "submit", "REPORT", "--data", "{}", "--deadline", "90000")]
+    [InlineData(2, "submit", "TWO WORDS", "--data", "{}")]
+    public Task BadCommand_ExitsWithItsCode_WithOneErrorLine_AndStoresNothing(int expectedExitCode, params string[] args) => Cluster.VerifyAsync(async () =>
+    {
+        // Arrange
+        var before = await Cluster.GetMetricsAsync();
+
+        // Act
+        var result = await Cluster.RunCliAsync(args);
+        var after = await Cluster.GetMetricsAsync();
+
+        // Assert
+        AssertRefused(result, expectedExitCode);
+        Assert.Equal(Stored(before), Stored(after));
+    });
+
+    [Theory]
+    [InlineData("cancel")]
+    [InlineData("requeue")]
+    public Task Command_OnACompletedJob_IsRefusedWithExitOne_AndTheJobStaysCompleted(string command) => Cluster.VerifyAsync(async () =>
+    {
+        // Arrange
+        var id = await Cluster.SubmitAsync("REPORT", """{"durationMs":10}""");
+        await Cluster.WaitForJobAsync(id, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(30), "completes");
+
+        // Act
+        var result = await Cluster.RunCliAsync(command, id);
+        var after = await Cluster.GetJobAsync(id);
+
+        // Assert
+        AssertRefused(result, expectedExitCode: 1);
+        Assert.Equal(Outcomes.Completed, after.Status);
+        Assert.Single(after.AttemptHistory);
+    });
+
+    [Fact]
+    public async Task Status_WithNoSiloListening_ExitsFour_WithinTenSeconds()
+    {
+        // Arrange: a port that was free a moment ago; nothing listens on it.
+        var gateway = $"127.0.0.1:{FreePort.Next()}";
+        var clock = Stopwatch.StartNew();
+
+        // Act
+        var result = await Cli.RunAsync(gateway, TimeSpan.FromSeconds(30), "status", UnknownId);
+
+        // Assert
+        AssertRefused(result, expectedExitCode: 4);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the client gave up after {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static void AssertRefused(CliResult result, int expectedExitCode)
+    {
+        Assert.True(expectedExitCode == result.ExitCode, $"expected exit code {expectedExitCode}: {result}");
+        Assert.True(result.StderrLines.Count(l => l.StartsWith("error:", StringComparison.Ordinal)) == 1, $"expected one 'error:' line: {result}");
+        Assert.False(StackFrame().IsMatch(result.Stderr + result.Stdout), $"a stack trace was printed: {result}");
+    }
+
+    /// <summary>Every job the silo counts, whatever its state: unchanged when nothing was stored.</summary>
+    private static long Stored(MetricsSnapshot m) => m.Submitted + m.Pending + m.Processing + m.Completed + m.Failed + m.Cancelled;
+
+    [GeneratedRegex(@"^\s+at \S", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+}

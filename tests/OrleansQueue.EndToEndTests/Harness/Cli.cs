@@ -1,0 +1,25 @@
+namespace OrleansQueue.EndToEndTests.Harness;
+
+/// <summary>Runs the console client once: <c>dotnet OrleansQueue.ClientConsole.dll --gateway G args</c>.</summary>
+public static class Cli
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs to the end and returns what it did. A run that outlives <paramref name="timeout"/> is killed
+    /// and reported as a <see cref="TimeoutException"/> carrying its output.</summary>
+    public static async Task<CliResult> RunAsync(string gateway, TimeSpan timeout, params string[] args)
+    {
+        var all = new[] { "--gateway", gateway }.Concat(args).ToArray();
+        await using var process = ProcessRunner.Start("client", Executables.ClientConsole, all);
+        try
+        {
+            var exitCode = await process.WaitForExitAsync(timeout);
+            return new CliResult(string.Join(' ', args), exitCode, process.StandardOutputText, process.StandardErrorText);
+        }
+        catch (TimeoutException ex)
+        {
+            process.Kill();
+            throw new TimeoutException($"{ex.Message}\n{process.Describe()}", ex);
+        }
+    }
+}

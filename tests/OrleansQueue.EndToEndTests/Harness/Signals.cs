@@ -1,0 +1,23 @@
+using System.Runtime.InteropServices;
+
+namespace OrleansQueue.EndToEndTests.Harness;
+
+/// <summary>POSIX signals. .NET can kill a process (SIGKILL) but has no API to interrupt one.</summary>
+internal static partial class Signals
+{
+    public const int SigInt = 2;
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when the process is gone.</summary>
+    public static bool Send(int pid, int signal)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            throw new PlatformNotSupportedException("Sending SIGINT needs a POSIX system.");
+        }
+
+        return Kill(pid, signal) == 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,34 @@
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace OrleansQueue.EndToEndTests.Harness;
+
+/// <summary>One silo with one worker shared by the tests of a class, for checks that do not disturb each other.</summary>
+public sealed class SiloFixture(IMessageSink diagnostics) : IAsyncLifetime
+{
+    private QueueCluster? _cluster;
+
+    public QueueCluster Cluster => _cluster ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await QueueCluster.StartAsync(new MessageSinkOutput(diagnostics));
+        await _cluster.VerifyAsync(() => _cluster.StartWorkerAsync("worker-a"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Fixture output goes to the runner's diagnostic messages: a fixture has no test output of its own.</summary>
+    private sealed class MessageSinkOutput(IMessageSink sink) : ITestOutputHelper
+    {
+        public void WriteLine(string message) => sink.OnMessage(new DiagnosticMessage(message));
+
+        public void WriteLine(string format, params object[] args) => sink.OnMessage(new DiagnosticMessage(format, args));
+    }
+}
