@@ -60,14 +60,14 @@ client() { dotnet "$(bin ClientConsole)" --gateway "$gateway" "$@"; }
 
 echo "== submitting the sample workload through the interactive client (the old servers' SUBMIT protocol)"
 client >"$logs/submit.out" <<'JOBS'
-SUBMIT CLEANUP_LOGS --data={"durationMs":2000,"result":"removed 42 old log files"} --priority=8
-SUBMIT CALCULATE_FINANCE --data={"durationMs":5000,"result":"Q3 balance: 1,234,567.89"} --priority=2
-SUBMIT TRANSCODE_VIDEO --data={"durationMs":3000,"result":"video.mp4 -> 720p, 1080p"} --priority=1 --retries=3 --deadline=300
-SUBMIT SEND_NOTIFICATION --data={"durationMs":1000,"result":"sent to 3 subscribers"} --priority=0
-SUBMIT TRANSCODE_VIDEO --data={"durationMs":3000,"result":"intro.mov -> 720p"} --priority=1
-SUBMIT SEND_NOTIFICATION --data={"durationMs":1000,"result":"sent to 1 subscriber"} --priority=0
-SUBMIT CLEANUP_LOGS --data={"durationMs":2000,"result":"removed 7 temp files"} --priority=9
-SUBMIT CALCULATE_FINANCE --data={"durationMs":5000,"fail":true,"error":"ledger locked"} --priority=3 --retries=1 --deadline=60
+SUBMIT CLEANUP_LOGS --data='{"durationMs":2000,"result":"removed 42 old log files"}' --priority=8
+SUBMIT CALCULATE_FINANCE --data='{"durationMs":5000,"result":"Q3 balance: 1,234,567.89"}' --priority=2
+SUBMIT TRANSCODE_VIDEO --data='{"durationMs":3000,"result":"video.mp4 -> 720p, 1080p"}' --priority=1 --retries=3 --deadline=300
+SUBMIT SEND_NOTIFICATION --data='{"durationMs":1000,"result":"sent to 3 subscribers"}' --priority=0
+SUBMIT TRANSCODE_VIDEO --data='{"durationMs":3000,"result":"intro.mov -> 720p"}' --priority=1
+SUBMIT SEND_NOTIFICATION --data='{"durationMs":1000,"result":"sent to 1 subscriber"}' --priority=0
+SUBMIT CLEANUP_LOGS --data='{"durationMs":2000,"result":"removed 7 temp files"}' --priority=9
+SUBMIT CALCULATE_FINANCE --data='{"durationMs":5000,"fail":true,"error":"ledger locked"}' --priority=3 --retries=1 --deadline=60
 JOBS
 mapfile -t ids <"$logs/submit.out"
 printf '   submitted %s\n' "${ids[@]}"

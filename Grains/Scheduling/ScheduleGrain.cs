@@ -112,6 +112,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
         await _writing;
         await WriteState();
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+        {
+            // The silo is going away; the periodic reminder already registered brings the shard back elsewhere.
+            await base.OnDeactivateAsync(reason, cancellationToken);
+            return;
+        }
 
         // Re-arm the reminder to the next thing due, so a deactivated shard comes back in time for it.
         var now = _time.GetUtcNow();

@@ -31,7 +31,8 @@ internal sealed partial class JobReporter(IGrainFactory grains, TimeProvider tim
     }
 
     /// <summary>Progress is advisory: one try, and neither a failure nor a refusal matters to the attempt.</summary>
-    public async Task ProgressAsync(LeasedJob job, int percent, string? message)
+    /// <returns>False when the job grain refused it (the attempt is no longer current); true otherwise.</returns>
+    public async Task<bool> ProgressAsync(LeasedJob job, int percent, string? message)
     {
         try
         {
@@ -39,12 +40,15 @@ internal sealed partial class JobReporter(IGrainFactory grains, TimeProvider tim
             if (!reply.IsAccepted)
             {
                 LogProgressDropped(job.JobId, job.Attempt, reply.Message);
+                return false;
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogProgressDropped(job.JobId, job.Attempt, ex.Message);
         }
+
+        return true;
     }
 
     /// <returns>The job grain's reply, or null when the report could not be delivered.</returns>

@@ -35,9 +35,17 @@ internal sealed partial class JobRunner(
             await using (services.ConfigureAwait(false))
             {
                 var handler = JobHandlerResolver.Resolve(services.ServiceProvider, job.Type);
+                // Once the job grain refuses a progress report the attempt is no longer current: stop sending them.
+                var progressRefused = false;
                 var context = new JobContext(
                     job, _worker, loggers.CreateLogger(handler.GetType()), attempt.ReceivedAt,
-                    (percent, message) => reporter.ProgressAsync(job, percent, message));
+                    async (percent, message) =>
+                    {
+                        if (!progressRefused)
+                        {
+                            progressRefused = !await reporter.ProgressAsync(job, percent, message).ConfigureAwait(false);
+                        }
+                    });
                 result = await handler.HandleAsync(context, attempt.Token).ConfigureAwait(false)
                     ?? JobResult.Failure($"the handler {handler.GetType().Name} returned no result");
             }

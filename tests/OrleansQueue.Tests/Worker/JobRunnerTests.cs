@@ -44,6 +44,20 @@ public sealed class JobRunnerTests
         Assert.Equal(["progress 1 50% half way", "progress 1 100% ", "complete 1"], grains.Job(job.JobId).Reports);
     }
 
+    [Fact]
+    public async Task RunAsync_StopsSendingProgress_OnceTheJobRefusesIt()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("PROGRESS");
+        grains.Job(job.JobId).Reply = ReportResult.StaleAttempt;
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(["progress 1 50% half way", "complete 1"], grains.Job(job.JobId).Reports);
+    }
+
     [Theory]
     [InlineData("ECHO")]
     [InlineData("REFUSE")]
