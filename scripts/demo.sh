@@ -48,17 +48,9 @@ pids+=($!)
 wait_for "$logs/silo.log" "Silo ready" 60
 echo "   dashboard: http://127.0.0.1:$dashboard_port/  (open it while the demo runs)"
 
-for n in 1 2; do
-  echo "== starting worker-$n (2 slots); log: $logs/worker-$n.log"
-  dotnet "$(bin WorkerHost)" --gateway "$gateway" --name "worker-$n" --concurrency 2 >"$logs/worker-$n.log" 2>&1 &
-  pids+=($!)
-done
-wait_for "$logs/worker-1.log" "ready:" 60
-wait_for "$logs/worker-2.log" "ready:" 60
-
-client() { dotnet "$(bin ClientConsole)" --gateway "$gateway" "$@"; }
 
 echo "== submitting the sample workload through the interactive client (the old servers' SUBMIT protocol)"
+client() { dotnet "$(bin ClientConsole)" --gateway "$gateway" "$@"; }
 client >"$logs/submit.out" <<'JOBS'
 SUBMIT CLEANUP_LOGS --data='{"durationMs":2000,"result":"removed 42 old log files"}' --priority=8
 SUBMIT CALCULATE_FINANCE --data='{"durationMs":5000,"result":"Q3 balance: 1,234,567.89"}' --priority=2
@@ -72,14 +64,21 @@ JOBS
 mapfile -t ids <"$logs/submit.out"
 printf '   submitted %s\n' "${ids[@]}"
 
+# The workers start after the backlog is queued, so they take it in priority order.
+for n in 1 2; do
+  echo "== starting worker-$n (2 slots); log: $logs/worker-$n.log"
+  dotnet "$(bin WorkerHost)" --gateway "$gateway" --name "worker-$n" --concurrency 2 >"$logs/worker-$n.log" 2>&1 &
+  pids+=($!)
+done
+wait_for "$logs/worker-1.log" "ready:" 60
+wait_for "$logs/worker-2.log" "ready:" 60
+
 echo "== watching until every job has finished"
 deadline=$((SECONDS + 90))
 while :; do
   m=$(client metrics --json)
-  pending=$(grep -o '"pending": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
-  processing=$(grep -o '"processing": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
-  completed=$(grep -o '"completed": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
-  failed=$(grep -o '"failed": *[0-9]*' <<<"$m" | grep -o '[0-9]*$')
+  top() { grep -m1 -o "\"$1\": *[0-9]*" <<<"$m" | grep -o '[0-9]*$'; }   # the first, top-level key
+  pending=$(top pending); processing=$(top processing); completed=$(top completed); failed=$(top failed)
   printf '   %(%H:%M:%S)T  pending %s  processing %s  completed %s  failed %s\n' -1 "$pending" "$processing" "$completed" "$failed"
   [ "$pending" = 0 ] && [ "$processing" = 0 ] && break
   if [ $SECONDS -ge $deadline ]; then echo "jobs did not finish in time; see $logs" >&2; exit 1; fi
