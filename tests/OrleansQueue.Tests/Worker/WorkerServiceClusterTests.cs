@@ -98,13 +98,22 @@ public sealed class WorkerServiceClusterTests
     {
         await using var queue = await QueueTestCluster.StartAsync(new Dictionary<string, string?> { ["Queue:Shards"] = "3" });
         await using var worker = CreateWorker(queue);
+        // Three jobs on each shard: ids are picked for their shard, since nine random ones can miss a shard.
         var jobs = new List<JobView>();
-        for (var i = 0; i < 9; i++)
+        for (var shard = 0; shard < 3; shard++)
         {
-            jobs.Add(await queue.SubmitAsync($"{i}", type: "ECHO"));
-        }
+            for (var i = 0; i < 3; i++)
+            {
+                Guid id;
+                do
+                {
+                    id = JobId.New();
+                }
+                while (ScheduleShards.Of(id, 3) != shard);
 
-        Assert.Equal(3, jobs.Select(j => ScheduleShards.Of(j.Id, 3)).Distinct().Count());
+                jobs.Add(await queue.Job(id).Submit(new JobSubmission("ECHO", Encoding.UTF8.GetBytes($"{shard}.{i}"))));
+            }
+        }
 
         await worker.Worker.StartAsync(CancellationToken.None);
         var finished = await Task.WhenAll(jobs.Select(j => WaitUntilFinishedAsync(queue, j.Id)));
