@@ -6,16 +6,16 @@ using Orleans.Dashboard;
 using OrleansQueue.Client;
 using OrleansQueue.Silo.Diagnostics;
 using OrleansQueue.Silo.Hosting;
-using Prometheus;
+using OrleansQueue.Diagnostics;
 using DashboardOptions = OrleansQueue.Silo.Dashboard.DashboardOptions;
 
 namespace OrleansQueue.Silo.Dashboard;
 
 /// <summary>
 /// The silo's web side on one port: the page and its JSON API (<see cref="DashboardEndpoints"/>), Orleans' own
-/// dashboard and the Prometheus scrape endpoint <c>/metrics</c> (<see cref="PrometheusExport"/>), which publishes
-/// every .NET meter (the <c>OrleansQueue</c> meter with the queue-state gauges of <see cref="QueueStateGauges"/>,
-/// Orleans', ASP.NET Core's and the runtime's) and prometheus-net's process metrics.
+/// dashboard and the Prometheus scrape endpoint <c>/metrics</c>, which renders the <c>OrleansQueue</c> meter (the
+/// grains' counters and histograms, and the queue-state gauges of <see cref="QueueStateGauges"/>) and the runtime's
+/// <c>System.Runtime</c> meter (GC, memory, thread pool) with <see cref="PrometheusTextExporter"/>.
 /// </summary>
 public static class DashboardHosting
 {
@@ -45,7 +45,7 @@ public static class DashboardHosting
         services.TryAddSingleton<QueueStateSnapshot>();
         services.TryAddSingleton<QueueStateGauges>();
         services.AddHostedService<QueueStateRefresher>();
-        services.AddHostedService<PrometheusExport>();
+        services.TryAddSingleton(_ => new PrometheusTextExporter([QueueInstruments.MeterName, "System.Runtime"]));
         return builder;
     }
 
@@ -63,7 +63,9 @@ public static class DashboardHosting
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         app.MapDashboardEndpoints();
         app.MapOrleansDashboard(routePrefix: options.OrleansDashboardPath.TrimEnd('/'));
-        app.MapMetrics();
+        // Created now, not at the first scrape, so the counters count from the start.
+        var exporter = app.Services.GetRequiredService<PrometheusTextExporter>();
+        app.MapGet("/metrics", () => Results.Text(exporter.Collect(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }
 }

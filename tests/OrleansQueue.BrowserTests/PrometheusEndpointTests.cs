@@ -36,12 +36,11 @@ public sealed partial class PrometheusEndpointTests(ITestOutputHelper output)
         Assert.True(series.Count(s => s.StartsWith("orleansqueue_", StringComparison.Ordinal)) >= 8, $"orleansqueue_ series: {string.Join(", ", series)}");
     });
 
-    /// <summary>The value of a series of the <c>OrleansQueue</c> meter, e.g. <c>jobs_pending</c>, or null when absent.
-    /// prometheus-net puts the meter's name before the instrument's (<c>orleansqueue_orleansqueue_jobs_pending</c>);
-    /// an exporter that does not would write <c>orleansqueue_jobs_pending</c>: both are accepted.</summary>
+    /// <summary>The value of a series of the <c>OrleansQueue</c> meter, e.g. <c>jobs_pending</c> for
+    /// <c>orleansqueue_jobs_pending</c> (counters end in <c>_total</c>), or null when absent.</summary>
     private static double? Value(string scrape, string instrument, string labels = "")
     {
-        var pattern = $@"(?m)^orleansqueue_(?:orleansqueue_)?{Regex.Escape(instrument)}(?:_total)?{Regex.Escape(labels)} (?<value>\S+)$";
+        var pattern = $@"(?m)^orleansqueue_{Regex.Escape(instrument)}(?:_total)?{Regex.Escape(labels)} (?<value>\S+)$";
         var match = Regex.Match(scrape, pattern);
         return match.Success ? double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture) : null;
     }

@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+using OrleansQueue.Diagnostics;
+
+namespace OrleansQueue.Tests.Domain;
+
+public sealed class PrometheusTextExporterTests
+{
+    [Fact]
+    public void Collect_RendersCountersGaugesAndHistograms_InPrometheusTextFormat()
+    {
+        var meterName = $"Test.{Guid.NewGuid():N}";
+        using var meter = new Meter(meterName);
+        using var exporter = new PrometheusTextExporter([meterName]);
+        var completed = meter.CreateCounter<long>("orleansqueue.jobs.completed", "{job}", "Jobs that completed.");
+        var requeued = meter.CreateCounter<long>("orleansqueue.jobs.requeued");
+        var wait = meter.CreateHistogram<double>("orleansqueue.job.wait.duration", "s", "Queue wait.");
+        var pending = 0;
+        meter.CreateObservableGauge("orleansqueue.jobs.pending", () => pending);
+
+        completed.Add(2);
+        completed.Add(3);
+        requeued.Add(1, new KeyValuePair<string, object?>("cause", "deadline"));
+        requeued.Add(4, new KeyValuePair<string, object?>("cause", "worker \"lost\""));
+        wait.Record(0.003);
+        wait.Record(0.2);
+        wait.Record(5000);
+        pending = 7;
+
+        var text = exporter.Collect();
+
+        Assert.Contains("# TYPE orleansqueue_jobs_completed_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# HELP orleansqueue_jobs_completed_total Jobs that completed.\n", text, StringComparison.Ordinal);
+        Assert.Contains("\norleansqueue_jobs_completed_total 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_jobs_requeued_total{cause=\"deadline\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_jobs_requeued_total{cause=\"worker \\\"lost\\\"\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE orleansqueue_jobs_pending gauge\norleansqueue_jobs_pending 7\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE orleansqueue_job_wait_duration_seconds histogram\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_job_wait_duration_seconds_bucket{le=\"0.001\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_job_wait_duration_seconds_bucket{le=\"0.005\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_job_wait_duration_seconds_bucket{le=\"0.25\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_job_wait_duration_seconds_bucket{le=\"1800\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_job_wait_duration_seconds_bucket{le=\"+Inf\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_job_wait_duration_seconds_count 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_job_wait_duration_seconds_sum 5000.203\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_IgnoresMetersItWasNotAskedFor()
+    {
+        using var other = new Meter($"Other.{Guid.NewGuid():N}");
+        using var exporter = new PrometheusTextExporter([$"Test.{Guid.NewGuid():N}"]);
+        other.CreateCounter<long>("orleansqueue.other").Add(1);
+
+        Assert.DoesNotContain("orleansqueue_other", exporter.Collect(), StringComparison.Ordinal);
+    }
+}
