@@ -34,6 +34,7 @@ internal sealed class CliCommands
         Root.Subcommands.Add(JobCommand.Requeue(context));
         Root.Subcommands.Add(ListCommand.Create(context));
         Root.Subcommands.Add(WatchCommand.Create(context));
+        Root.Subcommands.Add(Bench.BenchCommand.Create(context));
     }
 
     public RootCommand Root { get; }

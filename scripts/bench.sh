@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Runs the peer workloads W1-W4 (see ../shared/bench/peers/README.md) against OrleansQueue on this machine and
+# prints one RESULT line per workload, each number as median[min..max] over REPS repetitions, like the peer scripts.
+#   W1  bench submit: N no-op jobs one at a time (--in-flight 1), then pipelined (--in-flight WINDOW)
+#   RSS the silo's VmRSS with N jobs queued (right after the pipelined submit)
+#   W2  bench drain: one WorkerHost (--concurrency 4) drains those N jobs; CPU of silo and worker over the drain
+#   W3  bench latency: one idle WorkerHost (4 slots), W3_N jobs 1 ms apart, submit-to-start p50/p99/max
+#   W4  bench order: W4_N jobs of random priority with no worker, then one WorkerHost with one slot
+# Every repetition runs on fresh silos (one for W1 one-at-a-time, one for the rest) on free ports, dashboard off;
+# the queue is checked empty between workloads. Everything started is stopped on exit (or Ctrl-C).
+# Env: REPS (3), N (50000), WINDOW (1000), W3_N (2000), W4_N (1000), BIG=1 (also RSS with BIG_N=1000000 queued),
+#      BUILD=0 (skip the Release build), OUT (.oq/bench: logs and per-repetition figures).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=${REPS:-3}; N=${N:-50000}; WINDOW=${WINDOW:-1000}; W3_N=${W3_N:-2000}; W4_N=${W4_N:-1000}
+BIG=${BIG:-0}; BIG_N=${BIG_N:-1000000}; BUILD=${BUILD:-1}
+OUT=${OUT:-.oq/bench}
+mkdir -p "$OUT"
+REPS_FILE="$OUT/reps.txt"; : > "$REPS_FILE"
+LOG="$OUT/bench.log"; : > "$LOG"
+started_at=$SECONDS
+
+log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+bin() { echo "$1/bin/Release/net10.0/OrleansQueue.$1.dll"; }
+
+# --- processes: only those this script started, stopped by PID (TERM, then KILL after a bounded wait) ---
+SILO_PID=""; WORKER_PID=""; BG_PID=""
+stop_pid() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() { stop_pid "$BG_PID"; BG_PID=""; stop_pid "$WORKER_PID"; WORKER_PID=""; stop_pid "$SILO_PID"; SILO_PID=""; }
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    port_in_use "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+wait_for() { # file pattern seconds [pid that must stay alive]
+  local deadline=$((SECONDS + $3))
+  until grep -q "$2" "$1" 2>/dev/null; do
+    if [ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null; then log "process $4 exited before '$2' appeared in $1"; tail -5 "$1" >&2; return 1; fi
+    if [ $SECONDS -ge $deadline ]; then log "timed out waiting for '$2' in $1"; tail -5 "$1" >&2; return 1; fi
+    sleep 0.1
+  done
+}
+
+start_silo() { # name
+  stop_pid "$SILO_PID"; SILO_PID=""
+  local silo_port gateway_port
+  silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
+  [ "$silo_port" != "$gateway_port" ] || gateway_port=$((silo_port + 1))
+  GATEWAY="127.0.0.1:$gateway_port"
+  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 >"$OUT/silo-$1.log" 2>&1 &
+  SILO_PID=$!
+  wait_for "$OUT/silo-$1.log" "Silo ready" 60 "$SILO_PID" || die "silo did not start (see $OUT/silo-$1.log)"
+}
+
+start_worker() { # name concurrency
+  dotnet "$(bin WorkerHost)" --gateway "$GATEWAY" --name "$1" --concurrency "$2" >"$OUT/worker-$1.log" 2>&1 &
+  WORKER_PID=$!
+  wait_for "$OUT/worker-$1.log" "ready:" 60 "$WORKER_PID" || die "worker did not start (see $OUT/worker-$1.log)"
+}
+stop_worker() { stop_pid "$WORKER_PID"; WORKER_PID=""; }
+
+client() { timeout 900 dotnet "$(bin ClientConsole)" --gateway "$GATEWAY" "$@"; }
+
+# the first (top-level) "key": number of a JSON text
+jnum() { grep -m1 -o "\"$1\": *[-0-9.eE+]*" <<<"$2" | head -1 | sed 's/.*: *//'; }
+jstr() { grep -m1 -o "\"$1\": *\"[^\"]*\"" <<<"$2" | head -1 | sed 's/.*: *"//; s/"$//'; }
+jbool() { grep -m1 -o "\"$1\": *\(true\|false\)" <<<"$2" | head -1 | sed 's/.*: *//'; }
+
+# bounded wait until nothing is pending or processing
+assert_empty() {
+  local m
+  for _ in $(seq 1 100); do
+    m=$(client metrics --json) || die "metrics failed"
+    [ "$(jnum pending "$m")" = 0 ] && [ "$(jnum processing "$m")" = 0 ] && return 0
+    sleep 0.3
+  done
+  die "queue not empty before $1: pending $(jnum pending "$m"), processing $(jnum processing "$m")"
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+now() { date +%s.%N; }
+
+record() { echo "$*" >> "$REPS_FILE"; log "  $*"; }
+
+# --- build ---
+if [ "$BUILD" = 1 ]; then
+  log "building (Release): Silo, WorkerHost, ClientConsole"
+  for p in Silo WorkerHost ClientConsole; do
+    dotnet build "$p" -c Release -v quiet -nologo -clp:ErrorsOnly >>"$LOG" 2>&1 || die "build of $p failed (see $LOG)"
+  done
+fi
+
+HZ=$(getconf CLK_TCK)
+for rep in $(seq 1 "$REPS"); do
+  log "rep $rep/$REPS: N=$N"
+
+  # W1, one at a time, on its own silo: its N jobs stay queued, and a fresh silo is quicker than draining them.
+  start_silo "r$rep-w1"
+  out=$(client bench submit --count "$N" --in-flight 1 --json) || die "bench submit --in-flight 1"
+  record "W1_submit_seq rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
+
+  # W1 pipelined, then the silo's RSS with N queued, then W2 drains them.
+  start_silo "r$rep"
+  assert_empty "W1 pipelined"
+  out=$(client bench submit --count "$N" --in-flight "$WINDOW" --json) || die "bench submit --in-flight $WINDOW"
+  record "W1_submit_pipelined in_flight=$WINDOW rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
+  record "RSS_queued queued=$N silo_rss_mib=$(awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }')"
+
+  client bench drain --count "$N" --json >"$OUT/drain.out" 2>"$OUT/drain.err" &
+  BG_PID=$!
+  wait_for "$OUT/drain.err" "baseline" 30 "$BG_PID" || die "bench drain did not start"
+  t0=$(now); s0=$(cpu_ticks "$SILO_PID")
+  start_worker "r$rep-w2" 4
+  w0=$(cpu_ticks "$WORKER_PID")
+  wait "$BG_PID" || die "bench drain failed: $(cat "$OUT/drain.err")"
+  BG_PID=""
+  t1=$(now); s1=$(cpu_ticks "$SILO_PID"); w1=$(cpu_ticks "$WORKER_PID")
+  out=$(cat "$OUT/drain.out")
+  cpu=$(awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$HZ" \
+    'BEGIN { printf "silo_cores=%.2f worker_cores=%.2f", s / hz / t, w / hz / t }')
+  record "W2_drain workers=1x4 rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $cpu"
+  stop_worker
+
+  # W3: one worker with 4 idle slots, parked on its long poll.
+  assert_empty "W3"
+  start_worker "r$rep-w3" 4
+  sleep 1
+  out=$(client bench latency --count "$W3_N" --interval-ms 1 --json) || die "bench latency"
+  record "W3_latency count=$W3_N p50_ms=$(jnum p50Ms "$out") p99_ms=$(jnum p99Ms "$out") max_ms=$(jnum maxMs "$out") spacing_ms=$(jnum spacingMs "$out")"
+  stop_worker
+
+  # W4: the backlog first, then one worker with one slot.
+  assert_empty "W4"
+  client bench order --count "$W4_N" --json >"$OUT/order.out" 2>"$OUT/order.err" &
+  BG_PID=$!
+  wait_for "$OUT/order.err" "submitted" 120 "$BG_PID" || die "bench order did not submit"
+  start_worker "r$rep-w4" 1
+  wait "$BG_PID"; rc=$?; BG_PID=""
+  out=$(cat "$OUT/order.out")
+  [ -n "$out" ] || die "bench order failed (rc=$rc): $(cat "$OUT/order.err")"
+  violation=$(jstr violation "$out")
+  record "W4_order count=$W4_N ok=$(jbool ok "$out")${violation:+ first_violation=\"${violation// /_}\"}"
+  stop_worker
+  assert_empty "the next repetition"
+done
+
+if [ "$BIG" = 1 ]; then
+  log "BIG: RSS with $BIG_N queued"
+  start_silo big
+  out=$(client bench submit --count "$BIG_N" --in-flight "$WINDOW" --json) || die "bench submit $BIG_N"
+  record "RSS_queued_big queued=$BIG_N silo_rss_mib=$(awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }') submit_rate_per_s=$(jnum ratePerSecond "$out")"
+fi
+cleanup
+
+# --- aggregate: per workload, numbers as median[min..max] (the value alone for one repetition), text as a|b ---
+echo "# OrleansQueue bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$(nproc)  cpu=\"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')\"  dotnet=$(dotnet --version)  REPS=$REPS N=$N  took $((SECONDS - started_at)) s"
+awk '
+  { w = $1; if (!(w in seen)) { seen[w] = 1; order[++nw] = w }
+    reps[w]++
+    for (i = 2; i <= NF; i++) {
+      eq = index($i, "="); k = substr($i, 1, eq - 1); v = substr($i, eq + 1)
+      key = w SUBSEP k
+      if (!(key in nv)) { keys[w, ++nk[w]] = k }
+      vals[key, ++nv[key]] = v
+    }
+  }
+  function dec(v) { return index(v, ".") ? length(v) - index(v, ".") : 0 }
+  END {
+    for (a = 1; a <= nw; a++) {
+      w = order[a]; line = "RESULT workload=" w
+      for (b = 1; b <= nk[w]; b++) {
+        k = keys[w, b]; key = w SUBSEP k; n = nv[key]; numeric = 1; d = 0
+        for (i = 1; i <= n; i++) { x[i] = vals[key, i]; if (x[i] !~ /^-?[0-9]+(\.[0-9]+)?$/) numeric = 0; if (dec(x[i]) > d) d = dec(x[i]) }
+        if (numeric && n > 1) {
+          for (i = 1; i <= n; i++) s[i] = x[i] + 0
+          for (i = 2; i <= n; i++) { t = s[i]; j = i - 1; while (j > 0 && s[j] > t) { s[j + 1] = s[j]; j-- } s[j + 1] = t }
+          med = n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
+          f = "%." d "f"
+          line = line " " k "=" (s[1] == s[n] ? x[1] : sprintf(f, med) "[" sprintf(f, s[1]) ".." sprintf(f, s[n]) "]")
+        } else {
+          delete u; out = ""
+          for (i = 1; i <= n; i++) if (!(x[i] in u)) { u[x[i]] = 1; out = out (out == "" ? "" : "|") x[i] }
+          line = line " " k "=" out
+        }
+      }
+      print line " reps=" reps[w]
+    }
+  }' "$REPS_FILE"
