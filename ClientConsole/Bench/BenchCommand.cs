@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Commands;
@@ -120,9 +121,13 @@ internal static class BenchCommand
             HelpName = "N",
             DefaultValueFactory = _ => defaultValue,
         };
+        // Read the token, not the value: a token that is not a number already has its parse error, and asking for
+        // the value then would throw.
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < minimum)
+            if (result.Tokens.Count > 0
+                && int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                && value < minimum)
             {
                 result.AddError($"{name} must be at least {minimum}");
             }

@@ -33,6 +33,8 @@ public sealed class UsageErrorTests
     [InlineData("--connect-timeout must be greater than zero", "metrics", "--connect-timeout", "0")]
     [InlineData("--gateway: '127.0.0.1' is not a gateway address", "metrics", "--gateway", "127.0.0.1")]
     [InlineData("--gateway: '127.0.0.1:70000' is not a gateway address", "--gateway=127.0.0.1:70000", "metrics")]
+    [InlineData("--count must be at least 1", "bench", "submit", "--count", "-5")]
+    [InlineData("Cannot parse argument 'abc' for option '--interval-ms'", "bench", "latency", "--interval-ms", "abc")]
     public async Task BadCommandLine_ExitsTwo_WithOneErrorLine_WithoutConnecting(string expectedMessage, params string[] args)
     {
         var connector = new FakeQueueConnector();
