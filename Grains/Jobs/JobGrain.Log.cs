@@ -8,6 +8,9 @@ public sealed partial class JobGrain
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} submitted: type {JobType}, priority {Priority}")]
     private partial void LogSubmitted(Guid jobId, string jobType, int priority);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: queueing it failed, so the submit is undone and reported as failed")]
+    private partial void LogSubmitUndone(Exception exception, Guid jobId);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt}: now {Status} ({Detail})")]
     private partial void LogTransition(Guid jobId, int attempt, JobStatus status, string detail);
 

@@ -42,7 +42,21 @@ public sealed partial class JobGrain(
         var shard = ScheduleShards.Of(id, _options.Shards);
         state.State = JobLifecycle.Create(id, submission, _options, shard, time.GetUtcNow());
         await state.WriteStateAsync();
-        await Schedule.Enqueue([Job.ToEntry()]);
+        try
+        {
+            await Schedule.Enqueue([Job.ToEntry()]);
+        }
+        catch (Exception ex)
+        {
+            // Either the job is stored and queued, or the submit fails and nothing stays stored: a stored job that
+            // no shard knows would never run. (Had the enqueue landed after all, the shard drops the entry at lease
+            // time, because the job grain no longer has the job.)
+            LogSubmitUndone(ex, id);
+            state.State = new JobState();
+            await state.ClearStateAsync();
+            throw;
+        }
+
         LogSubmitted(id, Job.Type, Job.Priority);
         return Job.ToView();
     }

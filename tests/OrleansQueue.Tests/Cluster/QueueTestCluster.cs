@@ -40,9 +40,10 @@ public sealed class QueueTestCluster : IAsyncDisposable
 
     public IScheduleGrain Schedule => Client.GetGrain<IScheduleGrain>(0);
 
-    public static async Task<QueueTestCluster> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<QueueTestCluster> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(1);
+        configure?.Invoke(builder);
         var merged = FastTimings.ToDictionary();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,29 @@
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Tests.Cluster;
+
+public sealed class SubmitFailureTests
+{
+    [Fact]
+    public async Task Submit_WhoseEnqueueFails_FailsAndLeavesNothingStored()
+    {
+        await using var q = await QueueTestCluster.StartAsync(configure: b => b.AddSiloBuilderConfigurator<FailingEnqueue>());
+        var id = JobId.New();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => q.Job(id).Submit(new JobSubmission("TEST", [])));
+
+        Assert.Null(await q.Queue.GetStatusAsync(id));
+        Assert.Equal(0, (await q.Queue.GetMetricsAsync()).Submitted);
+    }
+
+    /// <summary>Every call to a schedule shard's <c>Enqueue</c> fails, as if the shard could not be reached.</summary>
+    private sealed class FailingEnqueue : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddIncomingGrainCallFilter(context =>
+            context.InterfaceMethod.Name == "Enqueue"
+                ? throw new TimeoutException("simulated: the schedule shard did not answer")
+                : context.Invoke());
+    }
+}
