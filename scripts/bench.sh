@@ -65,12 +65,14 @@ start_silo() { # name
   silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
   [ "$silo_port" != "$gateway_port" ] || gateway_port=$((silo_port + 1))
   GATEWAY="127.0.0.1:$gateway_port"
+  : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
   dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 >"$OUT/silo-$1.log" 2>&1 &
   SILO_PID=$!
   wait_for "$OUT/silo-$1.log" "Silo ready" 60 "$SILO_PID" || die "silo did not start (see $OUT/silo-$1.log)"
 }
 
 start_worker() { # name concurrency
+  : >"$OUT/worker-$1.log"
   dotnet "$(bin WorkerHost)" --gateway "$GATEWAY" --name "$1" --concurrency "$2" >"$OUT/worker-$1.log" 2>&1 &
   WORKER_PID=$!
   wait_for "$OUT/worker-$1.log" "ready:" 60 "$WORKER_PID" || die "worker did not start (see $OUT/worker-$1.log)"
@@ -125,6 +127,7 @@ for rep in $(seq 1 "$REPS"); do
   record "W1_submit_pipelined in_flight=$WINDOW rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
   record "RSS_queued queued=$N silo_rss_mib=$(awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }')"
 
+  : >"$OUT/drain.err"
   client bench drain --count "$N" --json >"$OUT/drain.out" 2>"$OUT/drain.err" &
   BG_PID=$!
   wait_for "$OUT/drain.err" "baseline" 30 "$BG_PID" || die "bench drain did not start"
@@ -150,6 +153,7 @@ for rep in $(seq 1 "$REPS"); do
 
   # W4: the backlog first, then one worker with one slot.
   assert_empty "W4"
+  : >"$OUT/order.err"
   client bench order --count "$W4_N" --json >"$OUT/order.out" 2>"$OUT/order.err" &
   BG_PID=$!
   wait_for "$OUT/order.err" "submitted" 120 "$BG_PID" || die "bench order did not submit"
