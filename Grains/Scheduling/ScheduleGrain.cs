@@ -243,8 +243,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
                 _recent.Add(attempt.JobId, JobStatus.Completed);
                 break;
             case AttemptOutcome.Failed when requeue is not null:
-                _counters.Retried++;
-                _instruments.Retried();
+                CountRequeue(RequeueCause.Retry);
                 break;
             case AttemptOutcome.Failed:
                 _counters.Failed++;
@@ -539,15 +538,20 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     private bool AddPending(QueueEntry entry, DateTimeOffset now) =>
         !_leases.Contains(entry.JobId) && _pending.Add(entry, now);
 
+    /// <summary>The one place a job's return to the queue is counted, by cause. A retry after a failed attempt is
+    /// counted as retried; the other causes as requeued.</summary>
     private void CountRequeue(RequeueCause cause)
     {
         switch (cause)
         {
+            case RequeueCause.Retry:
+                _counters.Retried++;
+                _instruments.Retried();
+                return;
             case RequeueCause.Deadline: _counters.RequeuedDeadline++; break;
             case RequeueCause.WorkerLost: _counters.RequeuedWorkerLost++; break;
             case RequeueCause.HandedBack: _counters.RequeuedHandedBack++; break;
             case RequeueCause.Manual: _counters.RequeuedManual++; break;
-            case RequeueCause.Retry: _counters.Retried++; break;
         }
 
         _instruments.Requeued(cause);
