@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Runs the peer workloads W1-W4 (see ../shared/bench/peers/README.md) against OrleansQueue on this machine and
 # prints one RESULT line per workload, each number as median[min..max] over REPS repetitions, like the peer scripts.
-#   W1  bench submit: N no-op jobs one at a time (--in-flight 1), then pipelined (--in-flight WINDOW)
-#   RSS the silo's VmRSS with N jobs queued (right after the pipelined submit)
+#   W1  bench submit: N no-op jobs one at a time (--in-flight 1), pipelined (--in-flight WINDOW), and batched
+#       (--batch BATCH --in-flight BATCH_IN_FLIGHT, the path of submit --count)
+#   RSS the silo's VmRSS with N jobs queued (right after the batched submit)
 #   W2  bench drain: one WorkerHost (--concurrency 4) drains those N jobs; CPU of silo and worker over the drain
 #   W3  bench latency: one idle WorkerHost (4 slots), W3_N jobs 1 ms apart, submit-to-start p50/p99/max
 #   W4  bench order: W4_N jobs of random priority with no worker, then one WorkerHost with one slot
-# Every repetition runs on fresh silos (one for W1 one-at-a-time, one for the rest) on free ports, dashboard off;
+# Every repetition runs on fresh silos (one for W1 unbatched, one for the rest) on free ports, dashboard off;
 # the queue is checked empty between workloads. Everything started is stopped on exit (or Ctrl-C).
-# Env: REPS (3), N (50000), WINDOW (1000), W3_N (2000), W4_N (1000), BIG=1 (also RSS with BIG_N=1000000 queued),
+# With BIG=1, after the repetitions: W2 drain of SMALL_N (10000) queued jobs, then BIG_N (1000000) batched submits,
+# the RSS with them queued, and W2 drain of N jobs off that deep queue (does lease cost grow with depth?).
+# Env: REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), BIG, SMALL_N, BIG_N,
 #      BUILD=0 (skip the Release build), OUT (.oq/bench: logs and per-repetition figures).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-REPS=${REPS:-3}; N=${N:-50000}; WINDOW=${WINDOW:-1000}; W3_N=${W3_N:-2000}; W4_N=${W4_N:-1000}
-BIG=${BIG:-0}; BIG_N=${BIG_N:-1000000}; BUILD=${BUILD:-1}
+REPS=${REPS:-3}; N=${N:-50000}; WINDOW=${WINDOW:-1000}; BATCH=${BATCH:-1000}; BATCH_IN_FLIGHT=${BATCH_IN_FLIGHT:-2}
+W3_N=${W3_N:-2000}; W4_N=${W4_N:-1000}
+BIG=${BIG:-0}; SMALL_N=${SMALL_N:-10000}; BIG_N=${BIG_N:-1000000}; BUILD=${BUILD:-1}
 OUT=${OUT:-.oq/bench}
 mkdir -p "$OUT"
 REPS_FILE="$OUT/reps.txt"; : > "$REPS_FILE"
@@ -103,6 +107,32 @@ now() { date +%s.%N; }
 
 record() { echo "$*" >> "$REPS_FILE"; log "  $*"; }
 
+silo_rss_mib() { awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+submit_batched() { # count; sets out
+  out=$(client bench submit --count "$1" --batch "$BATCH" --in-flight "$BATCH_IN_FLIGHT" --json) || die "bench submit --batch $BATCH ($1 jobs)"
+}
+
+# W2: a worker with 4 slots drains count jobs already queued; sets DRAINED to the figures
+drain() { # count worker-name
+  local t0 t1 s0 s1 w0 w1 cpu
+  : >"$OUT/drain.err"
+  client bench drain --count "$1" --json >"$OUT/drain.out" 2>"$OUT/drain.err" &
+  BG_PID=$!
+  wait_for "$OUT/drain.err" "baseline" 30 "$BG_PID" || die "bench drain did not start"
+  t0=$(now); s0=$(cpu_ticks "$SILO_PID")
+  start_worker "$2" 4
+  w0=$(cpu_ticks "$WORKER_PID")
+  wait "$BG_PID" || die "bench drain failed: $(cat "$OUT/drain.err")"
+  BG_PID=""
+  t1=$(now); s1=$(cpu_ticks "$SILO_PID"); w1=$(cpu_ticks "$WORKER_PID")
+  out=$(cat "$OUT/drain.out")
+  cpu=$(awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$HZ" \
+    'BEGIN { printf "silo_cores=%.2f worker_cores=%.2f", s / hz / t, w / hz / t }')
+  DRAINED="rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $cpu"
+  stop_worker
+}
+
 # --- build ---
 if [ "$BUILD" = 1 ]; then
   log "building (Release): Silo, WorkerHost, ClientConsole"
@@ -115,33 +145,20 @@ HZ=$(getconf CLK_TCK)
 for rep in $(seq 1 "$REPS"); do
   log "rep $rep/$REPS: N=$N"
 
-  # W1, one at a time, on its own silo: its N jobs stay queued, and a fresh silo is quicker than draining them.
+  # W1 unbatched on its own silo: its jobs stay queued, and a fresh silo is quicker than draining them.
   start_silo "r$rep-w1"
   out=$(client bench submit --count "$N" --in-flight 1 --json) || die "bench submit --in-flight 1"
   record "W1_submit_seq rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
-
-  # W1 pipelined, then the silo's RSS with N queued, then W2 drains them.
-  start_silo "r$rep"
-  assert_empty "W1 pipelined"
   out=$(client bench submit --count "$N" --in-flight "$WINDOW" --json) || die "bench submit --in-flight $WINDOW"
   record "W1_submit_pipelined in_flight=$WINDOW rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
-  record "RSS_queued queued=$N silo_rss_mib=$(awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }')"
 
-  : >"$OUT/drain.err"
-  client bench drain --count "$N" --json >"$OUT/drain.out" 2>"$OUT/drain.err" &
-  BG_PID=$!
-  wait_for "$OUT/drain.err" "baseline" 30 "$BG_PID" || die "bench drain did not start"
-  t0=$(now); s0=$(cpu_ticks "$SILO_PID")
-  start_worker "r$rep-w2" 4
-  w0=$(cpu_ticks "$WORKER_PID")
-  wait "$BG_PID" || die "bench drain failed: $(cat "$OUT/drain.err")"
-  BG_PID=""
-  t1=$(now); s1=$(cpu_ticks "$SILO_PID"); w1=$(cpu_ticks "$WORKER_PID")
-  out=$(cat "$OUT/drain.out")
-  cpu=$(awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$HZ" \
-    'BEGIN { printf "silo_cores=%.2f worker_cores=%.2f", s / hz / t, w / hz / t }')
-  record "W2_drain workers=1x4 rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $cpu"
-  stop_worker
+  # W1 batched, then the silo's RSS with N queued, then W2 drains them.
+  start_silo "r$rep"
+  submit_batched "$N"
+  record "W1_submit_batched batch=$BATCH in_flight=$BATCH_IN_FLIGHT rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
+  record "RSS_queued queued=$N silo_rss_mib=$(silo_rss_mib)"
+  drain "$N" "r$rep-w2"
+  record "W2_drain workers=1x4 $DRAINED"
 
   # W3: one worker with 4 idle slots, parked on its long poll.
   assert_empty "W3"
@@ -168,10 +185,16 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 if [ "$BIG" = 1 ]; then
-  log "BIG: RSS with $BIG_N queued"
+  log "BIG: W2 at $SMALL_N queued, then $BIG_N queued: RSS and W2 off the deep queue"
   start_silo big
-  out=$(client bench submit --count "$BIG_N" --in-flight "$WINDOW" --json) || die "bench submit $BIG_N"
-  record "RSS_queued_big queued=$BIG_N silo_rss_mib=$(awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }') submit_rate_per_s=$(jnum ratePerSecond "$out")"
+  submit_batched "$SMALL_N"
+  drain "$SMALL_N" big-small
+  record "W2_drain_small queued=$SMALL_N workers=1x4 $DRAINED"
+  assert_empty "the big submit"
+  submit_batched "$BIG_N"
+  record "RSS_queued_big queued=$BIG_N silo_rss_mib=$(silo_rss_mib) submit_rate_per_s=$(jnum ratePerSecond "$out")"
+  drain "$N" big-deep
+  record "W2_drain_deep queued=$BIG_N workers=1x4 $DRAINED"
 fi
 cleanup
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.CommandLine;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Commands;
+using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Cli.Bench;
 
@@ -22,20 +23,28 @@ internal static class BenchCommand
     {
         var count = Number("--count", "Jobs to submit.", 50_000, 1);
         var inFlight = Number("--in-flight", "Most submit calls outstanding at once; 1 awaits each before the next.", 1, 1);
+        var batch = Number("--batch", $"Jobs per submit call: above 1, batch submits (as submit --count), at most {ISubmitGrain.MaxBatch}.", 1, 1);
         var payloadBytes = PayloadBytes();
         var priority = OptionValues.WholeNumber("--priority", "Every job's priority, 0-10. Default: seeded random.",
             p => p is >= 0 and <= 10 ? null : $"Priority {p} is out of range: it must be from 0 to 10.");
         var seed = Seed();
         var json = OptionValues.Json();
-        var command = new Command("submit", "W1: submit N no-op jobs, at most K in flight; prints jobs/s.")
+        var command = new Command("submit", "W1: submit N no-op jobs, at most K calls in flight, B jobs per call; prints jobs/s.")
         {
-            count, inFlight, payloadBytes, priority, seed, json,
+            count, inFlight, batch, payloadBytes, priority, seed, json,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(batch) > ISubmitGrain.MaxBatch)
+            {
+                result.AddError($"--batch {result.GetValue(batch)} is too large: a batch carries at most {ISubmitGrain.MaxBatch} jobs");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var queue = await context.QueueAsync(parse, cancellationToken);
-            var result = await SubmitBenchmark.RunAsync(queue, parse.GetValue(count), parse.GetValue(inFlight),
-                parse.GetValue(payloadBytes), parse.GetValue(priority), parse.GetValue(seed), context.Time);
+            var result = await SubmitBenchmark.RunAsync(queue, parse.GetValue(count), parse.GetValue(inFlight), parse.GetValue(batch),
+                parse.GetValue(payloadBytes), parse.GetValue(priority), parse.GetValue(seed), context.Time, cancellationToken);
             return await PrintAsync(context, result, parse.GetValue(json));
         });
         return command;

@@ -11,6 +11,9 @@ internal interface IJobQueue : IAsyncDisposable
     /// <exception cref="InvalidJobException">The silo refused a value; nothing was stored.</exception>
     Task<JobView> SubmitAsync(JobSubmission submission);
 
+    /// <summary>Submits many jobs in batches; one outcome per submission, in order (see <c>JobQueueClient.SubmitManyAsync</c>).</summary>
+    Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken);
+
     /// <summary>The job, or null when no job has this id.</summary>
     Task<JobView?> GetStatusAsync(Guid id);
 

@@ -12,6 +12,10 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client) 
 
     public Task<JobView> SubmitAsync(JobSubmission submission) => client.SubmitAsync(submission);
 
+    public Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
+        IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken) =>
+        client.SubmitManyAsync(submissions, batchSize, inFlight, cancellationToken);
+
     public Task<JobView?> GetStatusAsync(Guid id) => client.GetStatusAsync(id);
 
     public Task<ReportReply> CancelAsync(Guid id) => client.CancelAsync(id);

@@ -26,6 +26,93 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
         }
     }
 
+    /// <summary>
+    /// Submits many jobs with one call per <paramref name="batchSize"/> jobs (<see cref="ISubmitGrain"/>), up to
+    /// <paramref name="inFlight"/> calls at a time. Returns one outcome per submission, in order. With one call in
+    /// flight, jobs of the same priority run in the order given; with more, batches may overtake each other.
+    /// A batch that failed in transit, and jobs the silo could not store or queue, are sent once more under the same
+    /// ids, so no job is stored twice; what still fails is reported as <see cref="SubmitOutcomeKind.Failed"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
+        IReadOnlyList<JobSubmission> submissions,
+        int batchSize = 1000,
+        int inFlight = 1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submissions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, ISubmitGrain.MaxBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFlight, 1);
+
+        var jobs = submissions.Select(s => new JobToSubmit(JobId.New(_time), s)).ToArray();
+        var outcomes = new SubmitOutcome[jobs.Length];
+        // Not disposed: a batch still in flight when the caller cancels releases it later. (No wait handle is made.)
+        var gate = new SemaphoreSlim(inFlight);
+        var calls = new List<Task>();
+        for (var start = 0; start < jobs.Length; start += batchSize)
+        {
+            await gate.WaitAsync(cancellationToken);
+            var first = start;
+            var batch = ImmutableArray.Create(jobs, first, Math.Min(batchSize, jobs.Length - first));
+            calls.Add(SendAndReleaseAsync(batch, first));
+        }
+
+        await Task.WhenAll(calls);
+        return outcomes;
+
+        async Task SendAndReleaseAsync(ImmutableArray<JobToSubmit> batch, int first)
+        {
+            try
+            {
+                await SendBatchAsync(batch, first, outcomes);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private async Task SendBatchAsync(ImmutableArray<JobToSubmit> batch, int first, SubmitOutcome[] outcomes)
+    {
+        var submitter = grains.GetGrain<ISubmitGrain>(0);
+        ImmutableArray<SubmitOutcome> replies;
+        try
+        {
+            replies = await submitter.SubmitBatch(batch);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansMessageRejectionException)
+        {
+            replies = await TryAgainAsync(submitter, batch, ex);
+        }
+
+        var retry = Enumerable.Range(0, batch.Length).Where(i => replies[i].Kind == SubmitOutcomeKind.Failed).ToList();
+        if (retry.Count > 0)
+        {
+            var again = await TryAgainAsync(submitter, [.. retry.Select(i => batch[i])], null);
+            for (var k = 0; k < retry.Count; k++)
+            {
+                replies = replies.SetItem(retry[k], again[k]);
+            }
+        }
+
+        replies.CopyTo(outcomes, first);
+    }
+
+    /// <summary>The one resend: its failure is the jobs' outcome, not an exception, so other batches still land.</summary>
+    private static async Task<ImmutableArray<SubmitOutcome>> TryAgainAsync(ISubmitGrain submitter, ImmutableArray<JobToSubmit> batch, Exception? first)
+    {
+        try
+        {
+            return await submitter.SubmitBatch(batch);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansMessageRejectionException)
+        {
+            var error = $"the silo did not answer: {(first ?? ex).Message}";
+            return [.. batch.Select(j => new SubmitOutcome(j.JobId, SubmitOutcomeKind.Failed, error))];
+        }
+    }
+
     public Task<JobView?> GetStatusAsync(Guid id) => grains.GetGrain<IJobGrain>(id).GetStatus();
 
     public Task<ReportReply> CancelAsync(Guid id) => grains.GetGrain<IJobGrain>(id).Cancel();

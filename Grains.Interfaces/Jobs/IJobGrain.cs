@@ -17,6 +17,18 @@ public interface IJobGrain : IGrainWithGuidKey
     [Alias("Submit")]
     Task<JobView> Submit(JobSubmission submission);
 
+    /// <summary>Validates and stores the job without queueing it: the caller (a batch submit) queues the returned
+    /// entry. For a job that already exists it returns the entry while the job is pending (the schedule ignores a job
+    /// it already holds), and null once the job has moved on.</summary>
+    /// <exception cref="InvalidJobException">A value is out of range; nothing was stored.</exception>
+    [Alias("Store")]
+    Task<QueueEntry?> Store(JobSubmission submission);
+
+    /// <summary>Undoes a <see cref="Store"/> whose entry could not be queued: the job is forgotten, unless an attempt
+    /// has started meanwhile (then the enqueue did land, and the job stays).</summary>
+    [Alias("Discard")]
+    Task Discard();
+
     /// <summary>The job, or null when no job has this id.</summary>
     [ReadOnly, Alias("GetStatus")]
     Task<JobView?> GetStatus();

@@ -25,40 +25,55 @@ public sealed partial class JobGrain(
 
     public async Task<JobView> Submit(JobSubmission submission)
     {
+        var entry = await Store(submission);
+        if (entry is null)
+        {
+            return Job.ToView();
+        }
+
+        try
+        {
+            // For a retried submit this repairs a first one that stored the job but lost the enqueue; the schedule
+            // never holds a job twice.
+            await Schedule.Enqueue([entry]);
+        }
+        catch (Exception ex)
+        {
+            // Either the job is stored and queued, or the submit fails and nothing stays stored: a stored job that
+            // no shard knows would never run.
+            LogSubmitUndone(ex, Job.Id);
+            await Discard();
+            throw;
+        }
+
+        return Job.ToView();
+    }
+
+    public async Task<QueueEntry?> Store(JobSubmission submission)
+    {
         ArgumentNullException.ThrowIfNull(submission);
         if (Job.Exists)
         {
-            // A retried submit. If the first one stored the job but lost the enqueue, this enqueue repairs it;
-            // the schedule never holds a job twice.
-            if (Job.Status == JobStatus.Pending)
-            {
-                await Schedule.Enqueue([Job.ToEntry()]);
-            }
-
-            return Job.ToView();
+            return Job.Status == JobStatus.Pending ? Job.ToEntry() : null;
         }
 
         var id = this.GetPrimaryKey();
         var shard = ScheduleShards.Of(id, _options.Shards);
         state.State = JobLifecycle.Create(id, submission, _options, shard, time.GetUtcNow());
         await state.WriteStateAsync();
-        try
+        LogSubmitted(id, Job.Type, Job.Priority);
+        return Job.ToEntry();
+    }
+
+    public async Task Discard()
+    {
+        // Had the enqueue landed after all, the shard drops the entry at lease time: StartAttempt finds no job.
+        if (Job.Exists && Job.Status == JobStatus.Pending && Job.Attempts.Count == 0)
         {
-            await Schedule.Enqueue([Job.ToEntry()]);
-        }
-        catch (Exception ex)
-        {
-            // Either the job is stored and queued, or the submit fails and nothing stays stored: a stored job that
-            // no shard knows would never run. (Had the enqueue landed after all, the shard drops the entry at lease
-            // time, because the job grain no longer has the job.)
-            LogSubmitUndone(ex, id);
             state.State = new JobState();
             await state.ClearStateAsync();
-            throw;
+            DeactivateOnIdle();
         }
-
-        LogSubmitted(id, Job.Type, Job.Priority);
-        return Job.ToView();
     }
 
     public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView() : null);

@@ -13,8 +13,8 @@ internal sealed partial class JobReporter
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt} handed back: {Reason}")]
     private partial void LogHandedBack(Guid jobId, int attempt, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt}: {Report} report failed (try {Try}); sending it again in {DelayMs} ms: {Error}")]
-    private partial void LogRetrying(Guid jobId, int attempt, string report, int @try, long delayMs, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} reports failed (try {Try}); sending it again in {DelayMs} ms: {Error}")]
+    private partial void LogRetrying(int count, int @try, long delayMs, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} attempt {Attempt}: {Report} report could not be delivered after {Tries} tries: {Error}; the schedule takes the attempt back at its deadline")]
     private partial void LogUndelivered(Exception? exception, Guid jobId, int attempt, string report, int tries, string error);

@@ -1,27 +1,53 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Worker.Running;
 
 /// <summary>
-/// Sends an attempt's report to its job grain. A call lost in transit is sent again a few times: the job grain
-/// answers a repeated report as a duplicate, so a retry never applies an outcome twice. A refusal (stale attempt,
-/// wrong state, unknown job) is final and only logged: the job has moved on without this attempt.
+/// Sends the ends of attempts to their job grains in batches, through <see cref="IReportGrain"/>: reports that come
+/// while a batch is under way wait for the next one, so under load one call carries many, and when idle a report goes
+/// at once. A call lost in transit is sent again a few times: the job grain answers a repeated report as a duplicate,
+/// so a retry never applies an outcome twice. A refusal (stale attempt, wrong state, unknown job) is final and only
+/// logged: the job has moved on without this attempt.
 /// </summary>
-internal sealed partial class JobReporter(IGrainFactory grains, TimeProvider time, ILogger<JobReporter> logger)
+internal sealed partial class JobReporter : IDisposable
 {
     public const int MaxTries = 4;
 
+    /// <summary>Batches in flight at once: a report never waits behind more than this many calls.</summary>
+    public const int Senders = 4;
+
+    /// <summary>The most reports one call carries.</summary>
+    public const int MaxBatch = 1000;
+
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly ILogger<JobReporter> _logger;
+    private readonly Channel<PendingReport> _queue = Channel.CreateUnbounded<PendingReport>(new UnboundedChannelOptions { SingleWriter = false });
+
+    public JobReporter(IGrainFactory grains, TimeProvider time, ILogger<JobReporter> logger)
+    {
+        _grains = grains;
+        _time = time;
+        _logger = logger;
+        for (var i = 0; i < Senders; i++)
+        {
+            _ = Task.Run(SendLoopAsync);
+        }
+    }
+
     public Task<ReportReply?> CompleteAsync(LeasedJob job, byte[]? result) =>
-        SendAsync(job, "complete", grain => grain.Complete(job.Attempt, result));
+        SendAsync(new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.Complete, Result: result));
 
     public Task<ReportReply?> FailAsync(LeasedJob job, string error) =>
-        SendAsync(job, "fail", grain => grain.Fail(job.Attempt, error));
+        SendAsync(new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.Fail, Error: error));
 
     /// <summary>Gives the attempt back unfinished: the job is pending again at once and keeps its retries.</summary>
     public async Task<ReportReply?> HandBackAsync(LeasedJob job, string reason)
     {
-        var reply = await SendAsync(job, "hand-back", grain => grain.HandBack(job.Attempt)).ConfigureAwait(false);
+        var reply = await SendAsync(new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.HandBack)).ConfigureAwait(false);
         if (reply is { IsAccepted: true })
         {
             LogHandedBack(job.JobId, job.Attempt, reason);
@@ -30,13 +56,16 @@ internal sealed partial class JobReporter(IGrainFactory grains, TimeProvider tim
         return reply;
     }
 
+    /// <summary>Stops taking reports; those already queued are still sent.</summary>
+    public void Dispose() => _queue.Writer.TryComplete();
+
     /// <summary>Progress is advisory: one try, and neither a failure nor a refusal matters to the attempt.</summary>
     /// <returns>False when the job grain refused it (the attempt is no longer current); true otherwise.</returns>
     public async Task<bool> ProgressAsync(LeasedJob job, int percent, string? message)
     {
         try
         {
-            var reply = await grains.GetGrain<IJobGrain>(job.JobId).ReportProgress(job.Attempt, percent, message).ConfigureAwait(false);
+            var reply = await _grains.GetGrain<IJobGrain>(job.JobId).ReportProgress(job.Attempt, percent, message).ConfigureAwait(false);
             if (!reply.IsAccepted)
             {
                 LogProgressDropped(job.JobId, job.Attempt, reply.Message);
@@ -52,34 +81,115 @@ internal sealed partial class JobReporter(IGrainFactory grains, TimeProvider tim
     }
 
     /// <returns>The job grain's reply, or null when the report could not be delivered.</returns>
-    private async Task<ReportReply?> SendAsync(LeasedJob job, string report, Func<IJobGrain, Task<ReportReply>> send)
+    /// <remarks>The outcome is logged here, by the caller, so the line carries the attempt's log scope.</remarks>
+    private async Task<ReportReply?> SendAsync(AttemptReport report)
     {
-        var grain = grains.GetGrain<IJobGrain>(job.JobId);
+        var pending = new PendingReport(report);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        var reply = await pending.Reply.Task.ConfigureAwait(false);
+        if (reply is null)
+        {
+            LogUndelivered(pending.Failure, report.JobId, report.Attempt, Name(report.Kind), pending.Tries, pending.FailureMessage ?? "");
+        }
+        else if (!reply.IsAccepted)
+        {
+            LogRefused(report.JobId, report.Attempt, reply.Message, Name(report.Kind), reply.Result);
+        }
+
+        return reply;
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var batch = new List<PendingReport>();
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue; // Another sender took them.
+            }
+
+            try
+            {
+                await SendBatchAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Reply.TrySetException(ex);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task SendBatchAsync(List<PendingReport> batch)
+    {
+        var reports = batch.Select(p => p.Report).ToImmutableArray();
+        var reporter = _grains.GetGrain<IReportGrain>(0);
         for (var tries = 1; ; tries++)
         {
             try
             {
-                var reply = await send(grain).ConfigureAwait(false);
-                if (!reply.IsAccepted)
+                var replies = await reporter.Report(reports).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    LogRefused(job.JobId, job.Attempt, reply.Message, report, reply.Result);
+                    batch[i].Tries = tries;
+                    batch[i].FailureMessage = "the job grain did not answer";
+                    batch[i].Reply.TrySetResult(replies[i]);
                 }
 
-                return reply;
+                return;
             }
             catch (Exception ex) when (TransientErrors.IsTransient(ex) && tries < MaxTries)
             {
                 var delay = TransientErrors.Backoff(tries);
-                LogRetrying(job.JobId, job.Attempt, report, tries, (long)delay.TotalMilliseconds, ex.Message);
-                await Task.Delay(delay, time).ConfigureAwait(false);
+                LogRetrying(batch.Count, tries, (long)delay.TotalMilliseconds, ex.Message);
+                await Task.Delay(delay, _time).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Undelivered: the schedule still holds the lease and takes it back at its deadline.
                 // A stack trace only helps when the failure was not the network's.
-                LogUndelivered(TransientErrors.IsTransient(ex) ? null : ex, job.JobId, job.Attempt, report, tries, ex.Message);
-                return null;
+                foreach (var pending in batch)
+                {
+                    pending.Tries = tries;
+                    pending.Failure = TransientErrors.IsTransient(ex) ? null : ex;
+                    pending.FailureMessage = ex.Message;
+                    pending.Reply.TrySetResult(null);
+                }
+
+                return;
             }
         }
+    }
+
+    private static string Name(AttemptReportKind kind) => kind switch
+    {
+        AttemptReportKind.Complete => "complete",
+        AttemptReportKind.Fail => "fail",
+        _ => "hand-back",
+    };
+
+    /// <summary>A report waiting for its batch; the sender fills in how delivery went before it completes
+    /// <see cref="Reply"/>.</summary>
+    private sealed class PendingReport(AttemptReport report)
+    {
+        public AttemptReport Report { get; } = report;
+
+        public TaskCompletionSource<ReportReply?> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Tries { get; set; }
+
+        public Exception? Failure { get; set; }
+
+        public string? FailureMessage { get; set; }
     }
 }

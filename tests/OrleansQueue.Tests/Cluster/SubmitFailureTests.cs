@@ -19,7 +19,7 @@ public sealed class SubmitFailureTests
     }
 
     /// <summary>Every call to a schedule shard's <c>Enqueue</c> fails, as if the shard could not be reached.</summary>
-    private sealed class FailingEnqueue : ISiloConfigurator
+    internal sealed class FailingEnqueue : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddIncomingGrainCallFilter(context =>
             context.InterfaceMethod.Name == "Enqueue"

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
@@ -220,7 +221,41 @@ public sealed class JobRunnerTests
 
         Assert.Equal(RunOutcome.Reported, outcome);
         Assert.Equal(["complete 1 echo x"], grains.Job(job.JobId).Reports);
-        Assert.Equal(2, worker.Logs.Matching("complete report failed").Count);
+        Assert.Equal(2, worker.Logs.Matching("batch of 1 reports failed").Count);
+    }
+
+    [Fact]
+    public async Task Reports_MadeWhileBatchesAreUnderWay_GoTogetherInTheNextBatch()
+    {
+        var grains = new FakeGrainFactory { ReportGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var worker = WorkerTestServices.Create(grains);
+        var reporter = worker.Services.GetRequiredService<JobReporter>();
+        var jobs = Enumerable.Range(0, 40).Select(i => Job("ECHO", $"{i}")).ToList();
+
+        // Park every sender on a batch of one, so the other reports queue up behind them.
+        var replies = new List<Task<ReportReply?>>();
+        foreach (var job in jobs.Take(JobReporter.Senders))
+        {
+            replies.Add(reporter.CompleteAsync(job, null));
+            await WaitUntilAsync(() => grains.ReportBatches.Count == replies.Count);
+        }
+
+        replies.AddRange(jobs.Skip(JobReporter.Senders).Select(j => reporter.CompleteAsync(j, null)));
+        grains.ReportGate.SetResult();
+        await Task.WhenAll(replies).WaitAsync(Patience);
+
+        Assert.All(jobs, j => Assert.Equal(["complete 1"], grains.Job(j.JobId).Reports));
+        Assert.Equal(jobs.Count, grains.ReportBatches.Sum());
+        Assert.InRange(grains.ReportBatches.Count, JobReporter.Senders + 1, 2 * JobReporter.Senders);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     [Fact]

@@ -46,6 +46,32 @@ internal sealed class FakeJobQueue : IJobQueue
         return Task.FromResult(job);
     }
 
+    /// <summary>Batch sizes of <see cref="SubmitManyAsync"/> calls.</summary>
+    public List<int> BatchSizes { get; } = [];
+
+    /// <summary>Submissions that <see cref="SubmitManyAsync"/> answers as refused by the silo, by payload text.</summary>
+    public Dictionary<string, string> InvalidPayloads { get; } = [];
+
+    public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
+        IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        BatchSizes.Add(batchSize);
+        var outcomes = new List<SubmitOutcome>();
+        foreach (var submission in submissions)
+        {
+            if (InvalidPayloads.TryGetValue(System.Text.Encoding.UTF8.GetString(submission.Payload), out var error))
+            {
+                outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Invalid, error));
+                continue;
+            }
+
+            outcomes.Add(new SubmitOutcome((await SubmitAsync(submission)).Id, SubmitOutcomeKind.Queued));
+        }
+
+        return outcomes;
+    }
+
     public Task<JobView?> GetStatusAsync(Guid id)
     {
         ThrowIfFailing();

@@ -8,6 +8,13 @@ internal sealed class FakeGrainFactory : IGrainFactory
 {
     private readonly ConcurrentDictionary<Guid, FakeJobGrain> _jobs = new();
 
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
+
     public FakeJobGrain Job(Guid id) => _jobs.GetOrAdd(id, static i => new FakeJobGrain(i));
 
     public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null)
@@ -16,8 +23,17 @@ internal sealed class FakeGrainFactory : IGrainFactory
             ? (TGrainInterface)(object)Job(primaryKey)
             : throw new NotSupportedException(typeof(TGrainInterface).Name);
 
+    /// <summary>Report calls wait for this before they are answered; open from the start.</summary>
+    public TaskCompletionSource ReportGate { get; set; } = CompletedGate();
+
+    /// <summary>Sizes of the report batches received, in arrival order.</summary>
+    public ConcurrentQueue<int> ReportBatches { get; } = new();
+
     public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithIntegerKey => throw new NotSupportedException();
+        where TGrainInterface : IGrainWithIntegerKey =>
+        typeof(TGrainInterface) == typeof(IReportGrain)
+            ? (TGrainInterface)(object)new FakeReportGrain(this)
+            : throw new NotSupportedException(typeof(TGrainInterface).Name);
 
     public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
         where TGrainInterface : IGrainWithStringKey => throw new NotSupportedException();

@@ -28,6 +28,10 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task<JobView> Submit(JobSubmission submission) => throw new NotSupportedException();
 
+    public Task<QueueEntry?> Store(JobSubmission submission) => throw new NotSupportedException();
+
+    public Task Discard() => throw new NotSupportedException();
+
     public Task<JobView?> GetStatus() => throw new NotSupportedException();
 
     public Task<LeasedJob?> StartAttempt(string worker) => throw new NotSupportedException();
@@ -38,11 +42,22 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task<ReportReply> Requeue() => throw new NotSupportedException();
 
-    private Task<ReportReply> Record(string report)
+    /// <summary>Uses up one simulated failure, if any is left.</summary>
+    public bool TakeFailure()
     {
         if (FailNextCalls > 0)
         {
             FailNextCalls--;
+            return true;
+        }
+
+        return false;
+    }
+
+    private Task<ReportReply> Record(string report)
+    {
+        if (TakeFailure())
+        {
             return Task.FromException<ReportReply>(new TimeoutException("simulated timeout"));
         }
 

@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using OrleansQueue.Hosting;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Jobs;
+
+/// <summary>
+/// Batch submit (see <see cref="ISubmitGrain"/>). Every job is stored by its own job grain, all at once; then each
+/// shard gets one <c>Enqueue</c> with its stored jobs in the order given. If a shard's enqueue fails, that shard's jobs
+/// are discarded and reported as failed, so a job is either stored and queued or not kept at all, as with a single
+/// submit. It holds no state, so any number of activations may run side by side.
+/// </summary>
+[StatelessWorker]
+public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<SubmitGrain> logger) : Grain, ISubmitGrain
+{
+    private readonly QueueOptions _options = options.Value;
+
+    public async Task<ImmutableArray<SubmitOutcome>> SubmitBatch(ImmutableArray<JobToSubmit> jobs)
+    {
+        if (jobs.IsDefaultOrEmpty)
+        {
+            return [];
+        }
+
+        if (jobs.Length > ISubmitGrain.MaxBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(jobs), jobs.Length, $"A batch carries at most {ISubmitGrain.MaxBatch} jobs.");
+        }
+
+        var outcomes = new SubmitOutcome[jobs.Length];
+        var entries = new QueueEntry?[jobs.Length];
+        await Task.WhenAll(jobs.Select((job, i) => StoreOne(job, i, outcomes, entries)));
+
+        // Group by shard, keeping the given order inside each group.
+        var byShard = new Dictionary<int, List<int>>();
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            if (entries[i] is null)
+            {
+                continue;
+            }
+
+            var shard = ScheduleShards.Of(jobs[i].JobId, _options.Shards);
+            if (!byShard.TryGetValue(shard, out var indexes))
+            {
+                byShard[shard] = indexes = [];
+            }
+
+            indexes.Add(i);
+        }
+
+        await Task.WhenAll(byShard.Select(group => EnqueueShard(group.Key, group.Value, jobs, entries, outcomes)));
+        return ImmutableArray.Create(outcomes);
+    }
+
+    private async Task StoreOne(JobToSubmit job, int index, SubmitOutcome[] outcomes, QueueEntry?[] entries)
+    {
+        try
+        {
+            // Null: the job exists under this id and has moved on (a resent batch); it counts as queued.
+            entries[index] = await GrainFactory.GetGrain<IJobGrain>(job.JobId).Store(job.Submission);
+            outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Queued);
+        }
+        catch (InvalidJobException ex)
+        {
+            outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Invalid, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            LogStoreFailed(ex, job.JobId);
+            outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Failed, ex.Message);
+        }
+    }
+
+    private async Task EnqueueShard(int shard, List<int> indexes, ImmutableArray<JobToSubmit> jobs, QueueEntry?[] entries, SubmitOutcome[] outcomes)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IScheduleGrain>(shard).Enqueue([.. indexes.Select(i => entries[i]!)]);
+        }
+        catch (Exception ex)
+        {
+            LogEnqueueFailed(ex, shard, indexes.Count);
+            await Task.WhenAll(indexes.Select(async i =>
+            {
+                var id = jobs[i].JobId;
+                try
+                {
+                    await GrainFactory.GetGrain<IJobGrain>(id).Discard();
+                }
+                catch (Exception discardEx)
+                {
+                    // The job stays stored but unqueued until it is resent; its outcome says so.
+                    LogDiscardFailed(discardEx, id);
+                }
+
+                outcomes[i] = new SubmitOutcome(id, SubmitOutcomeKind.Failed, $"queueing it failed: {ex.Message}");
+            }));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch submit: storing job {JobId} failed")]
+    private partial void LogStoreFailed(Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch submit: queueing {Count} jobs on shard {Shard} failed; they are discarded and reported as failed")]
+    private partial void LogEnqueueFailed(Exception exception, int shard, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch submit: job {JobId} could not be discarded after its enqueue failed; resend it to queue it")]
+    private partial void LogDiscardFailed(Exception exception, Guid jobId);
+}

@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using System.Text;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Cluster;
+
+/// <summary>Batch submit (<see cref="ISubmitGrain"/>) and batched reports (<see cref="IReportGrain"/>).</summary>
+public sealed class BatchTests
+{
+    private static JobSubmission Job(string payload, int priority = 5) => new("TEST", Encoding.UTF8.GetBytes(payload), priority);
+
+    [Fact]
+    public async Task SubmitMany_StoresAndQueuesEveryJob_InTheGivenOrderWithinAPriority()
+    {
+        await using var q = await QueueTestCluster.StartAsync(new Dictionary<string, string?> { ["Queue:Shards"] = "1" });
+        var submissions = Enumerable.Range(0, 250).Select(i => Job($"{i}", priority: i % 2 == 0 ? 7 : 2)).ToList();
+
+        var outcomes = await q.Queue.SubmitManyAsync(submissions, batchSize: 100);
+
+        Assert.Equal(250, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal(SubmitOutcomeKind.Queued, o.Kind));
+        Assert.Equal(250, outcomes.Select(o => o.JobId).Distinct().Count());
+        var leased = await q.LeaseAsync("w1", 250);
+        var expected = outcomes.Where((_, i) => i % 2 == 1).Concat(outcomes.Where((_, i) => i % 2 == 0)).Select(o => o.JobId);
+        Assert.Equal(expected, leased.Select(l => l.JobId));
+        Assert.Equal("1", Encoding.UTF8.GetString(leased[0].Payload));
+        Assert.Equal(250, (await q.Queue.GetMetricsAsync()).Submitted);
+    }
+
+    [Fact]
+    public async Task SubmitBatch_ReportsAnInvalidJob_AndQueuesTheOthers()
+    {
+        await using var q = await QueueTestCluster.StartAsync();
+        var submitter = q.Client.GetGrain<ISubmitGrain>(0);
+        ImmutableArray<JobToSubmit> jobs = [new(JobId.New(), Job("a")), new(JobId.New(), Job("b", priority: 11)), new(JobId.New(), Job("c"))];
+
+        var outcomes = await submitter.SubmitBatch(jobs);
+
+        Assert.Equal([SubmitOutcomeKind.Queued, SubmitOutcomeKind.Invalid, SubmitOutcomeKind.Queued], outcomes.Select(o => o.Kind));
+        Assert.Contains("riority", outcomes[1].Error);
+        Assert.Null(await q.Queue.GetStatusAsync(jobs[1].JobId));
+        Assert.Equal(2, (await q.Queue.GetMetricsAsync()).Pending);
+    }
+
+    [Fact]
+    public async Task SubmitBatch_SentTwice_StoresAndQueuesEachJobOnce()
+    {
+        await using var q = await QueueTestCluster.StartAsync();
+        var submitter = q.Client.GetGrain<ISubmitGrain>(0);
+        ImmutableArray<JobToSubmit> jobs = [.. Enumerable.Range(0, 20).Select(i => new JobToSubmit(JobId.New(), Job($"{i}")))];
+
+        await submitter.SubmitBatch(jobs);
+        var leased = await q.LeaseOneAsync("w1");
+        var again = await submitter.SubmitBatch(jobs);
+
+        Assert.All(again, o => Assert.Equal(SubmitOutcomeKind.Queued, o.Kind));
+        var metrics = await q.Queue.GetMetricsAsync();
+        Assert.Equal((19L, 1, 20L), (metrics.Pending, metrics.Processing, metrics.Submitted));
+        Assert.Equal(JobStatus.Processing, (await q.StatusAsync(leased.JobId)).Status);
+    }
+
+    [Fact]
+    public async Task SubmitBatch_WhoseEnqueueFails_ReportsEveryJobFailed_AndKeepsNone()
+    {
+        await using var q = await QueueTestCluster.StartAsync(configure: b => b.AddSiloBuilderConfigurator<SubmitFailureTests.FailingEnqueue>());
+        var submitter = q.Client.GetGrain<ISubmitGrain>(0);
+        ImmutableArray<JobToSubmit> jobs = [.. Enumerable.Range(0, 10).Select(i => new JobToSubmit(JobId.New(), Job($"{i}")))];
+
+        var outcomes = await submitter.SubmitBatch(jobs);
+
+        Assert.All(outcomes, o => Assert.Equal(SubmitOutcomeKind.Failed, o.Kind));
+        Assert.All(outcomes, o => Assert.Contains("queueing it failed", o.Error));
+        foreach (var job in jobs)
+        {
+            Assert.Null(await q.Queue.GetStatusAsync(job.JobId));
+        }
+    }
+
+    [Fact]
+    public async Task Report_AppliesEachReportThroughItsJobGrain_AndRefusesAStaleOne()
+    {
+        await using var q = await QueueTestCluster.StartAsync();
+        var a = await q.SubmitAsync("a", retries: 0);
+        var b = await q.SubmitAsync("b", retries: 0);
+        var c = await q.SubmitAsync("c");
+        var leased = (await q.LeaseAsync("w1", 3)).ToDictionary(l => l.JobId);
+        var reporter = q.Client.GetGrain<IReportGrain>(0);
+
+        var replies = await reporter.Report(
+        [
+            new AttemptReport(a.Id, leased[a.Id].Attempt, AttemptReportKind.Complete, Result: Encoding.UTF8.GetBytes("ok")),
+            new AttemptReport(b.Id, leased[b.Id].Attempt, AttemptReportKind.Fail, Error: "boom"),
+            new AttemptReport(c.Id, leased[c.Id].Attempt + 1, AttemptReportKind.Complete),
+        ]);
+
+        Assert.Equal([ReportResult.Accepted, ReportResult.Accepted, ReportResult.StaleAttempt], replies.Select(r => r!.Result));
+        Assert.Equal(JobStatus.Completed, (await q.StatusAsync(a.Id)).Status);
+        Assert.Equal("boom", (await q.StatusAsync(b.Id)).Error);
+        Assert.Equal(JobStatus.Processing, (await q.StatusAsync(c.Id)).Status);
+        var metrics = await QueueTestCluster.WaitForAsync(q.Queue.GetMetricsAsync, m => m.Completed == 1 && m.Failed == 1,
+            TimeSpan.FromSeconds(5), "the shard to count the batch");
+        Assert.Equal(1, metrics.Processing);
+    }
+}
