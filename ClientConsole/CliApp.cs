@@ -30,9 +30,9 @@ internal sealed class CliApp(
         try
         {
             context = new CliContext(
-                connector, new GlobalOptions(environment ?? Environment.GetEnvironmentVariable), output, error, terminal, time ?? TimeProvider.System);
+                connector, new GlobalOptions(environment ?? Environment.GetEnvironmentVariable), input, output, error, terminal, time ?? TimeProvider.System);
             var commands = new CliCommands(context);
-            commands.Root.SetAction(new InteractiveSession(commands, context, input, showPrompt).RunAsync);
+            commands.Root.SetAction(new InteractiveSession(commands, context, showPrompt).RunAsync);
 
             var parse = commands.Parse(args);
             CliCommands.ThrowIfInvalid(parse);

@@ -5,10 +5,16 @@ namespace OrleansQueue.Cli;
 /// <list type="table">
 /// <item><term>0</term><description><see cref="Success"/>: the command did what it was asked.</description></item>
 /// <item><term>1</term><description><see cref="Refused"/>: the queue refused the operation (e.g. cancelling a
-/// COMPLETED job, requeueing a PENDING one, a stale attempt), or an unexpected error occurred.</description></item>
+/// COMPLETED job, requeueing a PENDING one, a stale attempt), or an unexpected error occurred. A batch submit
+/// (<c>submit --count</c> or <c>--file</c>) exits 1 when some of its jobs were not queued while others were (their ids
+/// are printed, so running the same input again would queue those twice), or when the silo could not store some
+/// (FAILED: sending them again may succeed). Each job not queued has an error line naming its place in the
+/// input.</description></item>
 /// <item><term>2</term><description><see cref="Usage"/>: usage or bad input: unknown command or option, a value that
-/// is not a number or out of range, a malformed job id, a payload file that cannot be read, a value the silo
-/// refused (its validation message is shown). Nothing was changed.</description></item>
+/// is not a number or out of range, a malformed job id, a payload or jobs file that cannot be read, a jobs file with
+/// a bad line (each is shown as <c>FILE:LINE: message</c>) or with no job, a value the silo refused (its validation
+/// message is shown; for a batch submit, only when the silo refused values and queued none of its jobs). Nothing was
+/// changed, so the corrected command can simply be run again.</description></item>
 /// <item><term>3</term><description><see cref="NotFound"/>: no job has the given id.</description></item>
 /// <item><term>4</term><description><see cref="SiloUnreachable"/>: the silo's gateway could not be reached within
 /// the connect timeout, or the connection was lost during the call.</description></item>

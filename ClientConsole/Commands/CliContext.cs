@@ -13,14 +13,20 @@ namespace OrleansQueue.Cli.Commands;
 internal sealed class CliContext(
     IQueueConnector connector,
     GlobalOptions globals,
+    TextReader input,
     TextWriter output,
     TextWriter error,
     IAnsiConsole? terminal,
     TimeProvider time) : IAsyncDisposable
 {
     private IJobQueue? _queue;
+    private TextReader? _input = input;
 
     public GlobalOptions Globals => globals;
+
+    /// <summary>Stdin, which <c>submit --file -</c> reads jobs from; null once an interactive session has taken it
+    /// for its command lines (<see cref="TakeInput"/>).</summary>
+    public TextReader? Input => _input;
 
     /// <summary>Command output only: ids, job blocks, JSON.</summary>
     public TextWriter Output => output;
@@ -37,6 +43,15 @@ internal sealed class CliContext(
 
     /// <summary>The settings of the open connection, for messages about it; null before connecting.</summary>
     public ConnectionSettings? Connection { get; private set; }
+
+    /// <summary>Hands stdin to the interactive session for good, so that no command of the session reads the
+    /// session's own lines as its data.</summary>
+    public TextReader TakeInput()
+    {
+        var taken = _input ?? throw new InvalidOperationException("stdin has already been taken by the interactive session");
+        _input = null;
+        return taken;
+    }
 
     public async Task<IJobQueue> QueueAsync(ParseResult parse, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using OrleansQueue.Cli.Batch;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Live;
 using OrleansQueue.Cli.Output;
@@ -7,14 +8,27 @@ using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Cli.Commands;
 
-/// <summary><c>submit TYPE [--payload FILE | --data TEXT] [--priority N] [--retries N] [--deadline S] [--backoff S] [--json]
-/// [--wait [--wait-timeout S]]</c>: prints the new job's id alone, or the job as JSON. With <c>--wait</c> it then
-/// follows the job to its end (<see cref="JobFollow"/>) and prints its result.</summary>
+/// <summary>
+/// <c>submit TYPE [--payload FILE | --data TEXT] [--priority N] [--retries N] [--deadline S] [--backoff S] [--json]
+/// [--wait [--wait-timeout S]] [--count N]</c> and <c>submit [TYPE] --file FILE|- [...]</c>.
+/// One job: prints the new job's id alone, or the job as JSON; with <c>--wait</c> it then follows the job to its end
+/// (<see cref="JobFollow"/>) and prints its result. <c>--count N</c> submits N copies of the job and <c>--file</c> the
+/// jobs of a JSON Lines file (<see cref="JobLine"/>; the command line's values are the lines' defaults), both in batches
+/// and in order (<see cref="BatchSubmit"/>): they print the queued jobs' ids one a line, or with <c>--json</c> every
+/// job's outcome (<see cref="SubmitOutcomeJson"/>). Every line of a file is checked before anything is sent.
+/// </summary>
 internal static class SubmitCommand
 {
+    /// <summary>The most jobs of one <c>--count</c>: beyond it a mistyped count is more likely than a wish.</summary>
+    public const int MaxCount = 10_000_000;
+
     public static Command Create(CliContext context)
     {
-        var type = new Argument<string>("TYPE") { Description = "The job type, e.g. TRANSCODE_VIDEO; selects the worker's handler." };
+        var type = new Argument<string?>("TYPE")
+        {
+            Description = "The job type, e.g. TRANSCODE_VIDEO; selects the worker's handler. With --file, optional: the type of lines that give none.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var payload = new Option<string>("--payload")
         {
             Description = "A file whose bytes are the payload handed to the handler.",
@@ -25,26 +39,36 @@ internal static class SubmitCommand
             Description = "The payload as inline text (sent as UTF-8). Without --payload or --data the payload is empty.",
             HelpName = "TEXT",
         };
-        // The local checks only give instant feedback on what is never valid; the silo's limits stay authoritative.
-        var priority = OptionValues.WholeNumber("--priority", "0 (most important) to 10. Default: the silo's (5).",
-            p => p is >= 0 and <= 10 ? null : $"Priority {p} is out of range: it must be from 0 (most important) to 10.");
-        var retries = OptionValues.WholeNumber("--retries", "Attempts allowed after a failed one. Default: the silo's (3).",
-            r => r >= 0 ? null : $"Retries {r} is negative: it must be 0 or more.");
-        var deadline = OptionValues.Seconds("--deadline", "Most seconds one attempt may run. Default: the silo's (300).",
-            d => d > TimeSpan.Zero ? null : $"Deadline {Timestamps.Seconds(d)} s must be greater than zero.");
+        var priority = OptionValues.WholeNumber("--priority", "0 (most important) to 10. Default: the silo's (5).", JobValueChecks.Priority);
+        var retries = OptionValues.WholeNumber("--retries", "Attempts allowed after a failed one. Default: the silo's (3).", JobValueChecks.Retries);
+        var deadline = OptionValues.Seconds("--deadline", "Most seconds one attempt may run. Default: the silo's (300).", JobValueChecks.Deadline);
         var backoff = OptionValues.Seconds("--backoff", "Base of the exponential backoff before a retry, in seconds; 0 retries at once. Default: the silo's (1).",
-            b => b >= TimeSpan.Zero ? null : "The retry backoff cannot be negative.");
+            JobValueChecks.Backoff);
         var json = OptionValues.Json();
+        json.Description = "Print JSON instead of text: the job; with --count or --file an array with one object per job, in order: " +
+            "{\"job\": N, \"line\": LINE or null, \"id\": ID or null, \"outcome\": \"QUEUED\"|\"INVALID\"|\"FAILED\", \"error\": TEXT or null}.";
         var wait = new Option<bool>("--wait")
         {
             Description = "Follow the job until it finishes (live on a terminal, one line per step otherwise), then print " +
                 "its result; exit 5 if it ends FAILED or CANCELLED.",
         };
         var waitTimeout = OptionValues.WaitTimeout(wait);
-
-        var command = new Command("submit", "Submit a job; prints its id.")
+        var count = OptionValues.WholeNumber(
+            "--count",
+            $"Submit N copies of the job (1 to {MaxCount}), in batches and in order; prints their ids, one a line.",
+            n => n is >= 1 and <= MaxCount ? null : $"--count {n} is out of range: it must be from 1 to {MaxCount}");
+        var file = new Option<string>("--file")
         {
-            type, payload, data, priority, retries, deadline, backoff, json, wait, waitTimeout,
+            Description = "Submit the jobs of a JSON Lines file (- reads stdin), one a line: {\"type\": \"T\", \"data\": \"text\" or " +
+                "\"payload\": \"base64\", \"priority\": N, \"retries\": N, \"deadline\": SECONDS, \"backoff\": SECONDS}. Omitted fields " +
+                "take TYPE and the options given here. Blank lines and # comments are skipped. Every line is checked first: " +
+                "one bad line and nothing is sent. Prints the ids in order, one a line.",
+            HelpName = "FILE",
+        };
+
+        var command = new Command("submit", "Submit a job and print its id; with --count N, N copies of it; with --file, the jobs of a JSON Lines file.")
+        {
+            type, payload, data, priority, retries, deadline, backoff, json, wait, waitTimeout, count, file,
         };
         OptionValues.RequireWith(command, waitTimeout, wait);
         command.Validators.Add(result =>
@@ -53,25 +77,58 @@ internal static class SubmitCommand
             {
                 result.AddError("--payload and --data cannot be used together: give one of them");
             }
+
+            var many = result.GetResult(file) is not null;
+            if (result.GetResult(count) is not null && many)
+            {
+                result.AddError("--count and --file cannot be used together: give one of them");
+            }
+
+            if (result.GetValue(type) is null && !many)
+            {
+                result.AddError("Required argument 'TYPE' missing: give the job type, or --file FILE whose lines name their types");
+            }
+
+            if (result.GetValue(wait) && (result.GetResult(count) is not null || many))
+            {
+                result.AddError($"--wait follows one job: it cannot be used with {(many ? file.Name : count.Name)}");
+            }
         });
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            // Read the file before connecting: a wrong path is a usage error and must not wait for a silo.
-            var bytes = parse.GetValue(payload) is { } file ? await ReadPayloadAsync(file, cancellationToken)
+            // Read the files before connecting: a wrong path or a bad line is a usage error and must not wait for a silo.
+            var bytes = parse.GetValue(payload) is { } payloadFile ? await UserFile.ReadAllBytesAsync("payload file", payloadFile, cancellationToken)
                 : parse.GetValue(data) is { } text ? Encoding.UTF8.GetBytes(text)
                 : [];
             var submission = new JobSubmission(
-                parse.GetRequiredValue(type),
+                parse.GetValue(type) ?? "",
                 bytes,
                 parse.GetValue(priority),
                 parse.GetValue(retries),
                 parse.GetValue(deadline),
                 parse.GetValue(backoff));
+            var asJson = parse.GetValue(json);
+
+            if (parse.GetValue(file) is { } path)
+            {
+                var (name, jobs) = await ReadJobsAsync(context, path, submission, parse.GetValue(type) is not null, cancellationToken);
+                if (jobs is null)
+                {
+                    return ExitCodes.Usage;
+                }
+
+                return await BatchSubmit.RunAsync(
+                    context, await context.QueueAsync(parse, cancellationToken), BatchJobs.FromFile(name, jobs), asJson, cancellationToken);
+            }
 
             var queue = await context.QueueAsync(parse, cancellationToken);
+            if (parse.GetValue(count) is { } copies)
+            {
+                return await BatchSubmit.RunAsync(context, queue, BatchJobs.Copies(submission, copies), asJson, cancellationToken);
+            }
+
             var job = await queue.SubmitAsync(submission);
-            var asJson = parse.GetValue(json);
             if (!parse.GetValue(wait))
             {
                 await context.Output.WriteLineAsync(asJson ? JobJson.Format(job) : JobId.Format(job.Id));
@@ -89,19 +146,41 @@ internal static class SubmitCommand
         return command;
     }
 
-    private static async Task<byte[]> ReadPayloadAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The name messages give the file, and its jobs; or null jobs when some lines are bad (each has been
+    /// reported on stderr).</summary>
+    /// <exception cref="CliException">A usage error: the file cannot be read, holds no job, or is stdin while an
+    /// interactive session reads its commands from stdin.</exception>
+    private static async Task<(string Name, IReadOnlyList<NumberedJob>? Jobs)> ReadJobsAsync(
+        CliContext context, string path, JobSubmission defaults, bool hasDefaultType, CancellationToken cancellationToken)
     {
-        try
+        var problems = new ErrorLines(context.Error, "bad lines");
+        IReadOnlyList<NumberedJob> jobs;
+        string name;
+        if (path == "-")
         {
-            return await File.ReadAllBytesAsync(path, cancellationToken);
+            name = JobsFile.StdinName;
+            var stdin = context.Input
+                ?? throw CliException.Usage("--file -: stdin carries this session's commands; give the path of a jobs file");
+            jobs = await JobsFile.ReadAsync(stdin, name, defaults, hasDefaultType, problems, cancellationToken);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        else
         {
-            throw CliException.Usage($"payload file '{path}' not found");
+            name = path;
+            jobs = await UserFile.ReadAsync("jobs file", path, async () =>
+            {
+                using var reader = File.OpenText(path);
+                return await JobsFile.ReadAsync(reader, path, defaults, hasDefaultType, problems, cancellationToken);
+            });
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+
+        if (problems.Count > 0)
         {
-            throw CliException.Usage($"payload file '{path}' cannot be read: {ex.Message}");
+            await problems.EndAsync();
+            return (name, null);
         }
+
+        return jobs.Count > 0
+            ? (name, jobs)
+            : throw CliException.Usage($"{name} holds no jobs: every line is blank or a # comment");
     }
 }

@@ -40,7 +40,9 @@ internal static class InteractiveKeywords
     public const string Usage = """
         Commands, one per line (names in any case; options as --name=value or --name value):
           SUBMIT TYPE [--payload=FILE | --data=TEXT] [--priority=N] [--retries=N] [--deadline=SECONDS] [--backoff=SECONDS] [--json]
-                 [--wait [--wait-timeout=SECONDS]]
+                 [--wait [--wait-timeout=SECONDS] | --count=N]
+          SUBMIT [TYPE] --file=FILE [--json] [--data=TEXT --priority=N ...]   the jobs of a JSON Lines file, one a line;
+                 the options are the defaults of lines that omit them (the file cannot be -, stdin, here)
           JOB_STATUS ID [--json] [--watch [--wait-timeout=SECONDS]]
           METRICS_GET [--json]
           CANCEL ID

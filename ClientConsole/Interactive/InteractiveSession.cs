@@ -6,13 +6,16 @@ namespace OrleansQueue.Cli.Interactive;
 /// <summary>
 /// Reads commands from stdin, one per line, over one connection opened when the session starts. Each line is
 /// parsed by the same command tree as the process's command line; its output goes to stdout, its error to
-/// stderr, and the session goes on. It ends at <c>SHUTDOWN</c> or at the end of input.
+/// stderr, and the session goes on. It ends at <c>SHUTDOWN</c> or at the end of input. The session takes stdin from the
+/// context, so a command (<c>submit --file -</c>) cannot read the session's lines as its own data.
 /// </summary>
-internal sealed class InteractiveSession(CliCommands commands, CliContext context, TextReader input, bool showPrompt)
+internal sealed class InteractiveSession(CliCommands commands, CliContext context, bool showPrompt)
 {
     /// <summary>Returns 0 when every command succeeded, otherwise the exit code of the last one that failed.</summary>
     public async Task<int> RunAsync(ParseResult startup, CancellationToken cancellationToken)
     {
+        var input = context.TakeInput();
+
         // Connect before the first prompt: a silo that is down is reported at once, not after typing a command.
         await context.QueueAsync(startup, cancellationToken);
         if (showPrompt)

@@ -8,7 +8,7 @@ namespace OrleansQueue.Cli.Output;
 /// <summary>Indented JSON for people and scripts alike; helpers for the nullable fields the views are full of.</summary>
 internal static class JsonOutput
 {
-    private static readonly JsonWriterOptions Options = new()
+    public static readonly JsonWriterOptions Options = new()
     {
         Indented = true,
         // Output goes to a terminal or a pipe, never into HTML: keep non-ASCII text (job errors, results) readable.

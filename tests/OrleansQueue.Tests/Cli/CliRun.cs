@@ -46,5 +46,15 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         Out = new AnsiConsoleOutput(output),
     });
 
+    /// <summary>Asserts a usage error: exit 2, nothing on stdout, and one <c>error:</c> line containing <paramref name="expectedMessage"/>.</summary>
+    public void AssertUsageError(string expectedMessage)
+    {
+        Assert.True(ExitCode == 2, ToString());
+        var line = Assert.Single(StderrLines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(expectedMessage, line, StringComparison.Ordinal);
+        Assert.Equal("", Stdout);
+    }
+
     public override string ToString() => $"exit {ExitCode}; stdout: '{Stdout}'; stderr: '{Stderr}'";
 }

@@ -41,11 +41,7 @@ public sealed class UsageErrorTests
 
         var run = await CliRun.StartAsync(connector, args);
 
-        Assert.True(run.ExitCode == 2, run.ToString());
-        var line = Assert.Single(run.StderrLines);
-        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains(expectedMessage, line, StringComparison.Ordinal);
-        Assert.Equal("", run.Stdout);
+        run.AssertUsageError(expectedMessage);
         Assert.Empty(connector.Connections);
     }
 

@@ -49,20 +49,34 @@ internal sealed class FakeJobQueue : IJobQueue
     /// <summary>Batch sizes of <see cref="SubmitManyAsync"/> calls.</summary>
     public List<int> BatchSizes { get; } = [];
 
+    /// <summary>How many batches each <see cref="SubmitManyAsync"/> call allowed in flight.</summary>
+    public List<int> InFlights { get; } = [];
+
     /// <summary>Submissions that <see cref="SubmitManyAsync"/> answers as refused by the silo, by payload text.</summary>
     public Dictionary<string, string> InvalidPayloads { get; } = [];
+
+    /// <summary>Submissions that <see cref="SubmitManyAsync"/> answers as not stored (<see cref="SubmitOutcomeKind.Failed"/>), by payload text.</summary>
+    public Dictionary<string, string> FailedPayloads { get; } = [];
 
     public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
         IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken)
     {
         ThrowIfFailing();
         BatchSizes.Add(batchSize);
+        InFlights.Add(inFlight);
         var outcomes = new List<SubmitOutcome>();
         foreach (var submission in submissions)
         {
-            if (InvalidPayloads.TryGetValue(System.Text.Encoding.UTF8.GetString(submission.Payload), out var error))
+            var text = System.Text.Encoding.UTF8.GetString(submission.Payload);
+            if (InvalidPayloads.TryGetValue(text, out var error))
             {
                 outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Invalid, error));
+                continue;
+            }
+
+            if (FailedPayloads.TryGetValue(text, out error))
+            {
+                outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Failed, error));
                 continue;
             }
 

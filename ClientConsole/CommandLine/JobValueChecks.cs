@@ -1,0 +1,23 @@
+using OrleansQueue.Cli.Output;
+
+namespace OrleansQueue.Cli.CommandLine;
+
+/// <summary>
+/// The local checks of a job's values, shared by <c>submit</c>'s options and the lines of a jobs file (<c>--file</c>), so
+/// both refuse the same values with the same words. They only give instant feedback on what is never valid; the
+/// silo's limits stay authoritative. Each returns the problem, or null when the value is acceptable.
+/// </summary>
+internal static class JobValueChecks
+{
+    public static string? Priority(int priority) =>
+        priority is >= 0 and <= 10 ? null : $"Priority {priority} is out of range: it must be from 0 (most important) to 10.";
+
+    public static string? Retries(int retries) =>
+        retries >= 0 ? null : $"Retries {retries} is negative: it must be 0 or more.";
+
+    public static string? Deadline(TimeSpan deadline) =>
+        deadline > TimeSpan.Zero ? null : $"Deadline {Timestamps.Seconds(deadline)} s must be greater than zero.";
+
+    public static string? Backoff(TimeSpan backoff) =>
+        backoff >= TimeSpan.Zero ? null : "The retry backoff cannot be negative.";
+}
