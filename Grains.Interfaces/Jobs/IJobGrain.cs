@@ -41,6 +41,13 @@ public interface IJobGrain : IGrainWithGuidKey
     [Alias("Complete")]
     Task<ReportReply> Complete(int attempt, byte[]? result);
 
+    /// <summary>Applies a worker's report (complete, fail or hand back) like <see cref="Complete"/>,
+    /// <see cref="Fail"/> and <see cref="HandBack"/>, but returns the shard's notice instead of sending it, so that
+    /// a batch of reports gives each shard one notice call (<see cref="IReportGrain"/>). A notice that is never
+    /// delivered is made good by the shard when the lease runs out.</summary>
+    [Alias("EndAttempt")]
+    Task<EndReply> EndAttempt(AttemptReport report);
+
     [Alias("Fail")]
     Task<ReportReply> Fail(int attempt, string reason);
 

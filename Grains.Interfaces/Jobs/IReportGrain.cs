@@ -38,3 +38,13 @@ public sealed record AttemptReport(
     [property: Id(2)] AttemptReportKind Kind,
     [property: Id(3)] byte[]? Result = null,
     [property: Id(4)] string? Error = null);
+
+/// <summary>The job grain's answer to a report, and the notice its shard must get when the report ended the attempt.</summary>
+/// <param name="Reply">As <see cref="IJobGrain.Complete"/> would answer.</param>
+/// <param name="Notice">For the job's shard, or null when nothing changed.</param>
+/// <param name="Shard">The job's schedule shard.</param>
+[GenerateSerializer, Immutable, Alias("oq.EndReply")]
+public sealed record EndReply(
+    [property: Id(0)] ReportReply Reply,
+    [property: Id(1)] OrleansQueue.Scheduling.AttemptEnd? Notice,
+    [property: Id(2)] int Shard);

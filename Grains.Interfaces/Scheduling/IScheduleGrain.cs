@@ -27,6 +27,10 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [Alias("AttemptEnded")]
     Task AttemptEnded(AttemptEnd notice);
 
+    /// <summary>Many <see cref="AttemptEnded"/> notices in one call (from a batch of worker reports).</summary>
+    [Alias("AttemptsEnded")]
+    Task AttemptsEnded(ImmutableArray<AttemptEnd> notices);
+
     /// <summary>Called by a job grain when a pending job was cancelled: it must never be leased.</summary>
     [Alias("Remove")]
     Task Remove(Guid jobId);

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using OrleansQueue.Diagnostics;
+using OrleansQueue.Storage;
 
 namespace OrleansQueue.Hosting;
 
@@ -9,11 +14,11 @@ public static class QueueSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the queue's grains' services: options (bound from the <c>Queue</c> section and validated at start-up),
-    /// the clock and the metrics instruments. Grain storage named <see cref="QueueStorage.Name"/> and a reminder
-    /// service must be configured by the host; <paramref name="useInMemoryStorage"/> adds in-memory storage.
-    /// Idempotent.
+    /// the clock, the metrics instruments and the grain storage named <see cref="QueueStorage.Name"/> of the given
+    /// kind (with <see cref="QueueStorageKind.External"/> the host registers it). A reminder service must be
+    /// configured by the host. Idempotent.
     /// </summary>
-    public static ISiloBuilder AddOrleansQueue(this ISiloBuilder silo, bool useInMemoryStorage = true)
+    public static ISiloBuilder AddOrleansQueue(this ISiloBuilder silo, QueueStorageKind storage = QueueStorageKind.Local)
     {
         var services = silo.Services;
         if (services.Any(d => d.ServiceType == typeof(QueueInstruments)))
@@ -29,9 +34,18 @@ public static class QueueSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<QueueInstruments>();
-        if (useInMemoryStorage)
+        switch (storage)
         {
-            silo.AddMemoryGrainStorage(QueueStorage.Name);
+            case QueueStorageKind.Local:
+                services.TryAddSingleton<LocalGrainStorage>();
+                services.AddGrainStorage(QueueStorage.Name, (sp, _) => sp.GetRequiredService<LocalGrainStorage>());
+                break;
+            case QueueStorageKind.Memory:
+                // Orleans' binary serializer instead of the default JSON one: the state is written on every transition
+                // of every job, and JSON costs several times the CPU and the bytes held per job.
+                silo.AddMemoryGrainStorage(QueueStorage.Name, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
+                    options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+                break;
         }
 
         return silo;

@@ -62,6 +62,11 @@ public sealed partial class JobGrain(
         state.State = JobLifecycle.Create(id, submission, _options, shard, time.GetUtcNow());
         await state.WriteStateAsync();
         LogSubmitted(id, Job.Type, Job.Priority);
+
+        // A queued job costs only its stored state until a worker leases it: with a million queued, activations would
+        // cost gigabytes, while activating at lease time costs no more than keeping them (measured in the benchmark).
+        DeactivateOnIdle();
+
         return Job.ToEntry();
     }
 
@@ -94,6 +99,32 @@ public sealed partial class JobGrain(
 
     public Task<ReportReply> Fail(int attempt, string reason) =>
         Apply(attempt, now => JobLifecycle.Fail(Job, attempt, reason, _options, now, Random.Shared));
+
+    public async Task<EndReply> EndAttempt(AttemptReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var attempt = report.Attempt;
+        Func<DateTimeOffset, JobTransition> command = report.Kind switch
+        {
+            AttemptReportKind.Complete => now => JobLifecycle.Complete(Job, attempt, report.Result, _options, now),
+            AttemptReportKind.Fail => now => JobLifecycle.Fail(Job, attempt, report.Error ?? "", _options, now, Random.Shared),
+            AttemptReportKind.HandBack => now => JobLifecycle.HandBack(Job, attempt, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(report), report.Kind, "Unknown report kind."),
+        };
+
+        AttemptEnd? notice = null;
+        var reply = await Apply(attempt, command, effect =>
+        {
+            if (effect.Kind != ScheduleEffectKind.AttemptEnded)
+            {
+                return false;
+            }
+
+            notice = Notice(effect);
+            return true;
+        });
+        return new EndReply(reply, notice, Job.Shard);
+    }
 
     public Task<ReportReply> ReportProgress(int attempt, int percent, string? message) =>
         Apply(attempt, now => JobLifecycle.ReportProgress(Job, attempt, percent, message, now));
@@ -129,7 +160,8 @@ public sealed partial class JobGrain(
         return reply;
     }
 
-    private async Task<ReportReply> Apply(int attempt, Func<DateTimeOffset, JobTransition> command)
+    /// <param name="deliver">Takes the effect off this grain's hands (returns true), or leaves it to <see cref="Tell"/>.</param>
+    private async Task<ReportReply> Apply(int attempt, Func<DateTimeOffset, JobTransition> command, Func<ScheduleEffect, bool>? deliver = null)
     {
         if (!Job.Exists)
         {
@@ -154,7 +186,11 @@ public sealed partial class JobGrain(
         }
 
         LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);
-        await Tell(transition.Effect);
+        if (deliver?.Invoke(transition.Effect) != true)
+        {
+            await Tell(transition.Effect);
+        }
+
         DeactivateIfFinished();
         return transition.Reply;
     }
@@ -169,8 +205,7 @@ public sealed partial class JobGrain(
                     await Schedule.Enqueue([effect.Requeue!], RequeueCause.Manual);
                     break;
                 case ScheduleEffectKind.AttemptEnded:
-                    var ended = Job.Attempts[effect.Attempt.Attempt - 1].EndedAt ?? time.GetUtcNow();
-                    await Schedule.AttemptEnded(new AttemptEnd(effect.Attempt, effect.Outcome, effect.Requeue, Job.SubmittedAt, ended));
+                    await Schedule.AttemptEnded(Notice(effect));
                     break;
                 case ScheduleEffectKind.RemovePending:
                     await Schedule.Remove(Job.Id);
@@ -183,6 +218,13 @@ public sealed partial class JobGrain(
             LogNoticeFailed(ex, Job.Id, effect.Kind);
         }
     }
+
+    private AttemptEnd Notice(ScheduleEffect effect) => new(
+        effect.Attempt,
+        effect.Outcome,
+        effect.Requeue,
+        Job.SubmittedAt,
+        Job.Attempts[effect.Attempt.Attempt - 1].EndedAt ?? time.GetUtcNow());
 
     /// <summary>A finished job is rarely read again: free its activation (its state stays in storage).</summary>
     private void DeactivateIfFinished()

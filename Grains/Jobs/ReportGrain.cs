@@ -4,8 +4,9 @@ using Orleans.Concurrency;
 
 namespace OrleansQueue.Jobs;
 
-/// <summary>Batched reports (see <see cref="IReportGrain"/>): each report goes to its job grain, all at once.
-/// It holds no state, so any number of activations may run side by side.</summary>
+/// <summary>Batched reports (see <see cref="IReportGrain"/>): each report goes to its job grain, all at once, and
+/// the notices they return go to their shards, one call per shard. It holds no state, so any number of activations
+/// may run side by side.</summary>
 [StatelessWorker]
 public sealed partial class ReportGrain(ILogger<ReportGrain> logger) : Grain, IReportGrain
 {
@@ -21,29 +22,44 @@ public sealed partial class ReportGrain(ILogger<ReportGrain> logger) : Grain, IR
             throw new ArgumentOutOfRangeException(nameof(reports), reports.Length, $"A batch carries at most {IReportGrain.MaxBatch} reports.");
         }
 
-        return [.. await Task.WhenAll(reports.Select(SendOne))];
+        var ends = await Task.WhenAll(reports.Select(SendOne));
+        await Task.WhenAll(ends
+            .Where(e => e?.Notice is not null)
+            .GroupBy(e => e!.Shard, e => e!.Notice!)
+            .Select(shard => Notify(shard.Key, [.. shard])));
+        return [.. ends.Select(e => e?.Reply)];
     }
 
-    private async Task<ReportReply?> SendOne(AttemptReport report)
+    private async Task<EndReply?> SendOne(AttemptReport report)
     {
-        var job = GrainFactory.GetGrain<IJobGrain>(report.JobId);
         try
         {
-            return report.Kind switch
-            {
-                AttemptReportKind.Complete => await job.Complete(report.Attempt, report.Result),
-                AttemptReportKind.Fail => await job.Fail(report.Attempt, report.Error ?? ""),
-                AttemptReportKind.HandBack => await job.HandBack(report.Attempt),
-                _ => throw new ArgumentOutOfRangeException(nameof(report), report.Kind, "Unknown report kind."),
-            };
+            return await GrainFactory.GetGrain<IJobGrain>(report.JobId).EndAttempt(report);
         }
-        catch (Exception ex) when (ex is not ArgumentOutOfRangeException)
+        catch (Exception ex)
         {
             LogReportFailed(ex, report.JobId, report.Attempt, report.Kind);
             return null;
         }
     }
 
+    /// <summary>The reports are applied and written whatever happens here: a notice the shard misses is made good
+    /// when the lease runs out, because the take-back asks the job grain, which knows.</summary>
+    private async Task Notify(int shard, ImmutableArray<Scheduling.AttemptEnd> notices)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<Scheduling.IScheduleGrain>(shard).AttemptsEnded(notices);
+        }
+        catch (Exception ex)
+        {
+            LogNoticeFailed(ex, shard, notices.Length);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt}: the {Kind} report did not reach the job grain")]
     private partial void LogReportFailed(Exception exception, Guid jobId, int attempt, AttemptReportKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} missed {Count} attempt-end notices; it settles them when their leases run out")]
+    private partial void LogNoticeFailed(Exception exception, int shard, int count);
 }

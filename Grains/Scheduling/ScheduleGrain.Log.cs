@@ -23,8 +23,8 @@ public sealed partial class ScheduleGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule shard {Shard} restored {Pending} pending jobs and {Leases} leases")]
     private partial void LogRestored(int shard, int pending, int leases);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Starting job {JobId} for {Worker} failed; its lease will be reconciled when it runs out")]
-    private partial void LogStartFailed(Exception exception, Guid jobId, string worker);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Starting job {JobId} for {Worker} failed ({Error}); its lease will be reconciled when it runs out")]
+    private partial void LogStartFailed(Guid jobId, string worker, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Taking back job {JobId} attempt {Attempt} failed; it will be tried again")]
     private partial void LogTakeBackFailed(Exception exception, Guid jobId, int attempt);

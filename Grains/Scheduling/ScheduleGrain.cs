@@ -223,9 +223,38 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task AttemptEnded(AttemptEnd notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
+        var now = _time.GetUtcNow();
+        if (EndAttempt(notice, now))
+        {
+            WakeWaiters(1);
+        }
+
+        MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    public Task AttemptsEnded(ImmutableArray<AttemptEnd> notices)
+    {
+        var now = _time.GetUtcNow();
+        var requeued = 0;
+        foreach (var notice in notices)
+        {
+            if (EndAttempt(notice, now))
+            {
+                requeued++;
+            }
+        }
+
+        MarkDirty();
+        WakeWaiters(requeued);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Releases the attempt's lease and counts its outcome; true when the job went back into the index.</summary>
+    private bool EndAttempt(AttemptEnd notice, DateTimeOffset now)
+    {
         var (attempt, outcome, requeue) = (notice.Attempt, notice.Outcome, notice.Requeue);
         var lease = _leases.Remove(attempt.JobId, attempt.Attempt);
-        var now = _time.GetUtcNow();
         if (lease is not null && outcome is AttemptOutcome.Completed or AttemptOutcome.Failed)
         {
             var run = notice.EndedAt - lease.LeasedAt;
@@ -265,13 +294,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             _workers.CountOutcome(lease.Worker, outcome == AttemptOutcome.Completed);
         }
 
-        if (requeue is not null && AddPending(requeue, now))
-        {
-            WakeWaiters(1);
-        }
-
-        MarkDirty();
-        return Task.CompletedTask;
+        return requeue is not null && AddPending(requeue, now);
     }
 
     public Task Remove(Guid jobId)
@@ -398,41 +421,59 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
 
         MarkDirty();
-        var started = await Task.WhenAll(entries.Select(e => StartOne(e, worker)));
-        var leased = started.OfType<LeasedJob>().ToImmutableArray();
-        _instruments.Leased(leased.Length);
-        return leased;
-    }
 
-    private async Task<LeasedJob?> StartOne(QueueEntry entry, string worker)
-    {
+        // One job: straight to its grain. More: one call to a stateless starter, so this shard spends one turn on the
+        // batch instead of one per job.
+        ImmutableArray<StartResult> results;
         try
         {
-            var job = await GrainFactory.GetGrain<IJobGrain>(entry.JobId).StartAttempt(worker);
-            if (job is null)
-            {
-                // Cancelled while it waited; it is simply dropped.
-                _leases.Remove(entry.JobId, 0);
-            }
-            else
-            {
-                _leases.Confirm(entry.JobId, job.Attempt, job.StartedAt + job.Deadline);
-                var wait = job.StartedAt - entry.EnqueuedAt;
-                _waitTimes.Record(wait, job.StartedAt);
-                _instruments.WaitTime(wait);
-                LogLeased(job.JobId, job.Attempt, worker, Shard);
-            }
-
-            return job;
+            results = entries.Count == 1
+                ? [new StartResult(await GrainFactory.GetGrain<IJobGrain>(entries[0].JobId).StartAttempt(worker))]
+                : await GrainFactory.GetGrain<IStartGrain>(0).StartAttempts(worker, [.. entries.Select(e => e.JobId)]);
         }
         catch (Exception ex)
         {
-            // The job grain may or may not have started the attempt. Keep the lease but let it run out soon:
-            // the take-back then asks the job grain, which knows.
-            LogStartFailed(ex, entry.JobId, worker);
+            var error = $"{ex.GetType().Name}: {ex.Message}";
+            results = [.. entries.Select(_ => new StartResult(null, Failed: true, Error: error))];
+        }
+
+        var leased = ImmutableArray.CreateBuilder<LeasedJob>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (Settle(entries[i], results[i], worker) is { } job)
+            {
+                leased.Add(job);
+            }
+        }
+
+        _instruments.Leased(leased.Count);
+        return leased.DrainToImmutable();
+    }
+
+    /// <summary>Confirms a started attempt's lease, drops a job cancelled meanwhile, and keeps the lease of a start
+    /// that failed but lets it run out soon: the take-back then asks the job grain, which knows whether it started.</summary>
+    private LeasedJob? Settle(QueueEntry entry, StartResult result, string worker)
+    {
+        if (result.Failed)
+        {
+            LogStartFailed(entry.JobId, worker, result.Error ?? "");
             _leases.Postpone(entry.JobId, _time.GetUtcNow() + _options.WorkerTimeout);
             return null;
         }
+
+        if (result.Job is not { } job)
+        {
+            // Cancelled while it waited; it is simply dropped.
+            _leases.Remove(entry.JobId, 0);
+            return null;
+        }
+
+        _leases.Confirm(entry.JobId, job.Attempt, job.StartedAt + job.Deadline);
+        var wait = job.StartedAt - entry.EnqueuedAt;
+        _waitTimes.Record(wait, job.StartedAt);
+        _instruments.WaitTime(wait);
+        LogLeased(job.JobId, job.Attempt, worker, Shard);
+        return job;
     }
 
     private async Task Sweep(CancellationToken cancellationToken)

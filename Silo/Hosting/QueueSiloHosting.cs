@@ -40,7 +40,7 @@ public static class QueueSiloHosting
                 silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = period);
             }
 
-            silo.AddOrleansQueue();
+            silo.AddOrleansQueue(options.Storage);
             if (options.DashboardEnabled)
             {
                 silo.AddDashboard();

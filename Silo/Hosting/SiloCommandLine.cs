@@ -7,6 +7,8 @@ internal static class SiloCommandLine
     public const string Usage = """
         usage: OrleansQueue.Silo [--silo-port N] [--gateway-port N] [--cluster-id ID] [--service-id ID] [--primary-silo-port N]
                                  [--dashboard-port N]        dashboard, JSON API and /metrics on 127.0.0.1:N (default 8080, 0 = off)
+                                 [--storage local|memory]    job state in this silo's memory (default; one silo), or in
+                                                             Orleans' memory storage shared by a multi-silo cluster
                                  [--Section:Key=value ...]   any configuration key, e.g. --Queue:WorkerTimeout=00:00:10
         """;
 
@@ -19,6 +21,7 @@ internal static class SiloCommandLine
         ["--service-id"] = "Silo:ServiceId",
         ["--primary-silo-port"] = "Silo:PrimarySiloPort",
         ["--dashboard-port"] = "Silo:DashboardPort",
+        ["--storage"] = "Silo:Storage",
     };
 
     public static string? Check(string[] args) => Check(args, Switches);

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using OrleansQueue.Hosting;
 
 namespace OrleansQueue.Silo.Hosting;
 
 /// <summary>Where the silo listens and which cluster it joins, bound from the <c>Silo</c> section
-/// (or <c>--silo-port</c>, <c>--gateway-port</c>, <c>--cluster-id</c>, <c>--service-id</c>, <c>--dashboard-port</c>).</summary>
-public sealed class SiloHostOptions
+/// (or <c>--silo-port</c>, <c>--gateway-port</c>, <c>--cluster-id</c>, <c>--service-id</c>, <c>--dashboard-port</c>,
+/// <c>--storage</c>).</summary>
+public sealed class SiloHostOptions : IValidatableObject
 {
     public const string SectionName = "Silo";
 
@@ -34,5 +36,25 @@ public sealed class SiloHostOptions
     [Range(0, 65535)]
     public int DashboardPort { get; set; } = 8080;
 
+    /// <summary>Where job and schedule state is kept: <c>Local</c> (default), this silo's memory, the fastest, for a
+    /// one-silo cluster; <c>Memory</c>, Orleans' in-memory storage shared by the silos of a multi-silo cluster (give it
+    /// to every silo of such a cluster). Either way the state is gone when the silos stop.</summary>
+    public QueueStorageKind Storage { get; set; } = QueueStorageKind.Local;
+
     public bool DashboardEnabled => DashboardPort != 0;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Storage == QueueStorageKind.External)
+        {
+            yield return new ValidationResult("External storage is for hosts that register their own; this silo offers Local or Memory.", [nameof(Storage)]);
+        }
+
+        if (PrimarySiloPort is { } primary && primary != SiloPort && Storage == QueueStorageKind.Local)
+        {
+            yield return new ValidationResult(
+                "A silo joining a cluster (--primary-silo-port) needs --storage memory, on every silo of the cluster: " +
+                "local storage is seen by its own silo only.", [nameof(Storage)]);
+        }
+    }
 }

@@ -38,6 +38,7 @@ public static class WorkerServiceCollectionExtensions
 
         services.TryAddTransient<SimulationHandler>();
         services.TryAddSingleton<JobReporter>();
+        services.TryAddSingleton<WorkerActivity>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<WorkerService>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerService>());

@@ -2,10 +2,10 @@ namespace OrleansQueue.Worker.Running;
 
 internal sealed partial class JobRunner
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt} started: {JobType}, priority {Priority}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt} started: {JobType}, priority {Priority}")]
     private partial void LogStarted(Guid jobId, int attempt, string jobType, int priority);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt} completed in {ElapsedMs} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt} completed in {ElapsedMs} ms")]
     private partial void LogCompleted(Guid jobId, int attempt, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} failed: {Error}")]

@@ -12,6 +12,7 @@ namespace OrleansQueue.Worker.Running;
 internal sealed partial class JobRunner(
     IServiceScopeFactory scopes,
     JobReporter reporter,
+    WorkerActivity activity,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILoggerFactory loggers,
@@ -52,6 +53,7 @@ internal sealed partial class JobRunner(
         }
         catch (OperationCanceledException) when (attempt.Token.IsCancellationRequested)
         {
+            attempt.HandlerDone();
             return await StoppedAsync(attempt).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -59,6 +61,9 @@ internal sealed partial class JobRunner(
             LogHandlerThrew(ex, job.JobId, job.Attempt);
             result = JobResult.Failure(string.IsNullOrWhiteSpace(ex.Message) ? ex.GetType().Name : $"{ex.GetType().Name}: {ex.Message}");
         }
+
+        // The slot goes to the next job now; the report is sent in the background batches of the reporter.
+        attempt.HandlerDone();
 
         var elapsed = time.GetElapsedTime(attempt.StartedTimestamp);
         if (!attempt.TryClaimReport())
@@ -76,12 +81,14 @@ internal sealed partial class JobRunner(
         if (result.Succeeded)
         {
             LogCompleted(job.JobId, job.Attempt, (long)elapsed.TotalMilliseconds);
+            activity.Completed();
             await reporter.CompleteAsync(job, result.Result).ConfigureAwait(false);
         }
         else
         {
             var error = result.Error ?? "the handler failed without a message";
             LogFailed(job.JobId, job.Attempt, error);
+            activity.Failed();
             await reporter.FailAsync(job, error).ConfigureAwait(false);
         }
 

@@ -4,7 +4,7 @@ namespace OrleansQueue.Worker.Running;
 
 /// <summary>
 /// One attempt in flight on this worker: the leased job, the token its handler watches, why that token fired,
-/// and whether its single report has been claimed.
+/// whether its single report has been claimed, and the worker slot its handler holds.
 /// </summary>
 internal sealed class RunningAttempt : IDisposable
 {
@@ -13,13 +13,16 @@ internal sealed class RunningAttempt : IDisposable
     private int _stopReason;
     private int _reportClaimed;
     private volatile bool _disposed;
+    private Action? _releaseSlot;
 
-    public RunningAttempt(LeasedJob job, int shard, TimeProvider time)
+    /// <param name="releaseSlot">Frees the attempt's worker slot; called once, by <see cref="HandlerDone"/>.</param>
+    public RunningAttempt(LeasedJob job, int shard, TimeProvider time, Action? releaseSlot = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(time);
         Job = job;
         Shard = shard;
+        _releaseSlot = releaseSlot;
         ReceivedAt = time.GetUtcNow();
         StartedTimestamp = time.GetTimestamp();
 
@@ -74,6 +77,10 @@ internal sealed class RunningAttempt : IDisposable
     /// <summary>An attempt gets one report (complete, fail or hand-back). The first caller gets true and sends it;
     /// this keeps a late handler and the graceful stop from both reporting.</summary>
     public bool TryClaimReport() => Interlocked.Exchange(ref _reportClaimed, 1) == 0;
+
+    /// <summary>The handler has returned (or will not run): its slot is free for the next job, while the report may
+    /// still be on its way. The attempt stays running (and in heartbeats) until the report is sent. Idempotent.</summary>
+    public void HandlerDone() => Interlocked.Exchange(ref _releaseSlot, null)?.Invoke();
 
     public void Dispose()
     {

@@ -38,4 +38,7 @@ internal sealed partial class WorkerService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telling shard {Shard} that worker {Name} stopped failed: {Error}; the shard will declare it lost and take its leases back")]
     private partial void LogStopNoticeFailed(int shard, string name, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Name}: {Completed} attempts completed and {Failed} failed since the last summary; {Running} running")]
+    private partial void LogFinished(string name, long completed, long failed, int running);
 }

@@ -9,8 +9,10 @@ namespace OrleansQueue.Worker.Running;
 /// The worker's life: learn the shards, lease from each while slots are free, run what is leased, beat to every
 /// shard, and on the host's stop hand back what cannot finish in the grace.
 /// <para>
-/// Slots: a slot is reserved before a lease call and held until the attempt it carried ends, so the number of
-/// attempts running plus jobs being asked for never exceeds <see cref="WorkerOptions.Concurrency"/>.
+/// Slots: a slot is reserved before a lease call and held until the handler of the attempt it carried returns, so
+/// the number of handlers running plus jobs being asked for never exceeds <see cref="WorkerOptions.Concurrency"/>.
+/// The report is sent after the slot is free (batched by <see cref="JobReporter"/>), so a slot's next lease does not
+/// wait for the last report's round trip.
 /// </para>
 /// <para>
 /// Reports: each attempt gets at most one report (<see cref="RunningAttempt.TryClaimReport"/>), and it stays in
@@ -22,6 +24,7 @@ internal sealed partial class WorkerService(
     IOptions<WorkerOptions> options,
     JobRunner runner,
     JobReporter reporter,
+    WorkerActivity activity,
     TimeProvider time,
     ILogger<WorkerService> logger) : BackgroundService
 {
@@ -34,6 +37,9 @@ internal sealed partial class WorkerService(
 
     /// <summary>Bounds the last calls of a stop, so a silo that is gone cannot hold the exit.</summary>
     public static readonly TimeSpan StopCallTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often the worker logs how many attempts it finished (when it finished any).</summary>
+    public static readonly TimeSpan SummaryInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a poll parks while other shards' loops wait for a slot: slots go round the shards this often.</summary>
     public static readonly TimeSpan ContendedLeaseWait = TimeSpan.FromSeconds(1);
@@ -58,6 +64,7 @@ internal sealed partial class WorkerService(
 
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeats = RunHeartbeatsAsync(shardCount, heartbeatStop.Token);
+        var summaries = RunSummariesAsync(heartbeatStop.Token);
 
         // The lease loops end as soon as the host stops: the token cancels their parked long polls.
         await Task.WhenAll(Enumerable.Range(0, shardCount).Select(shard => LeaseLoopAsync(shard, shardCount, stoppingToken)))
@@ -68,6 +75,8 @@ internal sealed partial class WorkerService(
         // Heartbeats go on through the grace, so the schedule neither declares the worker lost nor misses a remote stop.
         await heartbeatStop.CancelAsync().ConfigureAwait(false);
         await heartbeats.ConfigureAwait(false);
+        await summaries.ConfigureAwait(false);
+        LogSummary();
 
         await NotifyStoppedAsync(shardCount).ConfigureAwait(false);
         var finished = Volatile.Read(ref _finishedWhileStopping);
@@ -196,7 +205,7 @@ internal sealed partial class WorkerService(
     /// <summary>Starts the attempt at once on the thread pool; its slot is already reserved and is released when it ends.</summary>
     private void Start(LeasedJob job, int shard)
     {
-        var attempt = new RunningAttempt(job, shard, time);
+        var attempt = new RunningAttempt(job, shard, time, () => _slots.Release(1));
         if (!_running.TryAdd(attempt))
         {
             // The schedule leases an attempt once; a second copy is dropped, the first one reports.
@@ -205,8 +214,8 @@ internal sealed partial class WorkerService(
                 LogDuplicateLease(job.JobId, job.Attempt);
             }
 
+            attempt.HandlerDone();
             attempt.Dispose();
-            _slots.Release(1);
             return;
         }
 
@@ -242,8 +251,8 @@ internal sealed partial class WorkerService(
         finally
         {
             _running.Remove(attempt);
+            attempt.HandlerDone();
             attempt.Dispose();
-            _slots.Release(1);
         }
     }
 
@@ -271,6 +280,31 @@ internal sealed partial class WorkerService(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped after the drain.
+        }
+    }
+
+    private async Task RunSummariesAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(SummaryInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                LogSummary();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped after the drain; the last summary follows.
+        }
+    }
+
+    private void LogSummary()
+    {
+        var (completed, failed) = activity.Take();
+        if (completed + failed > 0)
+        {
+            LogFinished(_options.Name, completed, failed, _running.Count);
         }
     }
 

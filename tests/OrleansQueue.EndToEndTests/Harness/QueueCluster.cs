@@ -18,15 +18,19 @@ public sealed class QueueCluster : IAsyncDisposable
     private readonly ConcurrentQueue<CliResult> _cliRuns = new();
     private int _disposed;
 
-    private QueueCluster(ITestOutputHelper output, ProcessRunner silo, int gatewayPort)
+    private QueueCluster(ITestOutputHelper output, ProcessRunner silo, int siloPort, int gatewayPort)
     {
         _output = output;
         Silo = silo;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
         _processes.Enqueue(silo);
     }
 
     public ProcessRunner Silo { get; }
+
+    /// <summary>The silo-to-silo port: the membership seed a second silo joins through.</summary>
+    public int SiloPort { get; }
 
     public int GatewayPort { get; }
 
@@ -81,7 +85,7 @@ public sealed class QueueCluster : IAsyncDisposable
             try
             {
                 await silo.WaitForLineAsync("Silo ready:", StartTimeout);
-                return new QueueCluster(output, silo, ports[1]);
+                return new QueueCluster(output, silo, ports[0], ports[1]);
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
             {
@@ -94,6 +98,18 @@ public sealed class QueueCluster : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Starts another silo of this cluster (stopped with the cluster) and waits until it is ready.</summary>
+    /// <returns>Its gateway, host:port.</returns>
+    public async Task<string> StartSecondSiloAsync(params string[] siloOptions)
+    {
+        var ports = FreePort.Next(2);
+        var silo = ProcessRunner.Start("silo-2", Executables.Silo,
+            ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--primary-silo-port", $"{SiloPort}", "--dashboard-port", "0", .. siloOptions]);
+        _processes.Enqueue(silo);
+        await silo.WaitForLineAsync("Silo ready:", StartTimeout);
+        return $"127.0.0.1:{ports[1]}";
     }
 
     /// <summary>Starts a worker host and waits until it is connected and leasing.</summary>

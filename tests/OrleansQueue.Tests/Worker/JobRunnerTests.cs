@@ -85,6 +85,23 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_CountsEachFinishedAttempt_ForTheWorkersSummaryLine()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var activity = worker.Services.GetRequiredService<WorkerActivity>();
+
+        foreach (var type in new[] { "ECHO", "ECHO", "THROW" })
+        {
+            using var attempt = new RunningAttempt(Job(type), 0, worker.Time);
+            await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+        }
+
+        Assert.Equal((2L, 1L), activity.Take());
+        Assert.Equal((0L, 0L), activity.Take());
+    }
+
+    [Fact]
     public async Task RunAsync_ReportsFail_WhenTheHandlerReturnsAFailure()
     {
         var grains = new FakeGrainFactory();

@@ -32,6 +32,8 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task Discard() => throw new NotSupportedException();
 
+    public Task<EndReply> EndAttempt(AttemptReport report) => throw new NotSupportedException();
+
     public Task<JobView?> GetStatus() => throw new NotSupportedException();
 
     public Task<LeasedJob?> StartAttempt(string worker) => throw new NotSupportedException();
