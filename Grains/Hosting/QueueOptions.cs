@@ -77,6 +77,16 @@ public sealed class QueueOptions
     /// It also writes on deactivation; this bounds what an ungraceful silo crash can lose with durable storage.</summary>
     public TimeSpan StateFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Bounds the cost of those writes: a shard writes a snapshot of n entries at most every
+    /// n / this many seconds (if longer than <see cref="StateFlushInterval"/>), so a deep queue costs no more per second
+    /// than a shallow one. Default 100,000: with a million jobs queued, a write every 10 s.</summary>
+    [Range(1, int.MaxValue)]
+    public int SnapshotEntriesPerSecond { get; set; } = 100_000;
+
+    /// <summary>How long a shard waits between two writes of a snapshot holding <paramref name="entries"/> entries.</summary>
+    public TimeSpan FlushIntervalFor(int entries) =>
+        TimeSpan.FromSeconds(Math.Max(StateFlushInterval.TotalSeconds, (double)entries / SnapshotEntriesPerSecond));
+
     /// <summary>Period of the durable reminder that re-activates a schedule shard holding leases or queued jobs.
     /// Default 1 min, Orleans' usual minimum; on deactivation the reminder is re-armed to the next deadline.</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);

@@ -49,6 +49,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     private ScheduleCounters _counters = new();
     private bool _dirty;
     private Task _writing = Task.CompletedTask;
+    private DateTimeOffset _lastWrite;
     private bool _sweeping;
     private IGrainTimer? _sweepTimer;
 
@@ -609,7 +610,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     private void MarkDirty() => _dirty = true;
 
-    private Task Flush(CancellationToken cancellationToken) => _dirty ? WriteState() : Task.CompletedTask;
+    /// <summary>Writes when something changed and the snapshot's own interval has passed: a snapshot is O(n), so a deep
+    /// queue is written less often (<see cref="QueueOptions.FlushIntervalFor"/>) and its cost per second stays flat.</summary>
+    private Task Flush(CancellationToken cancellationToken) =>
+        _dirty && _time.GetUtcNow() - _lastWrite >= _options.FlushIntervalFor(_pending.Count + _leases.Count)
+            ? WriteState()
+            : Task.CompletedTask;
 
     /// <summary>Writes a snapshot of the shard. Writes never overlap: a call while one is under way returns that
     /// one, and whatever changed meanwhile stays dirty for the next flush.</summary>
@@ -621,6 +627,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
 
         _dirty = false;
+        _lastWrite = _time.GetUtcNow();
         _state.State = new ScheduleState
         {
             Pending = _pending.Snapshot().ToList(),
