@@ -7,17 +7,20 @@
 #   W2  bench drain: one WorkerHost (--concurrency 4) drains those N jobs; CPU of silo and worker over the drain
 #   W3  bench latency: one idle WorkerHost (4 slots), W3_N jobs 1 ms apart, submit-to-start p50/p99/max
 #   W4  bench order: W4_N jobs of random priority with no worker, then one WorkerHost with one slot
-# Every repetition runs on fresh silos (one for W1 unbatched, one for the rest) on free ports, dashboard off;
+# Every repetition runs on fresh silos (one for W1 unbatched, one for the rest) on free ports, dashboard off; each
+# silo is warmed up first with WARMUP jobs (submitted, and on the second silo drained), so that the figures are of
+# code the JIT has compiled, as in a silo that has run a while;
 # the queue is checked empty between workloads. Everything started is stopped on exit (or Ctrl-C).
 # With BIG=1, after the repetitions: W2 drain of SMALL_N (10000) queued jobs, then BIG_N (1000000) batched submits,
 # the RSS with them queued, and W2 drain of N jobs off that deep queue (does lease cost grow with depth?).
-# Env: REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), BIG, SMALL_N, BIG_N,
+# Env: REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), WARMUP (5000),
+#      BIG, SMALL_N, BIG_N,
 #      BUILD=0 (skip the Release build), OUT (.oq/bench: logs and per-repetition figures).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 REPS=${REPS:-3}; N=${N:-50000}; WINDOW=${WINDOW:-1000}; BATCH=${BATCH:-1000}; BATCH_IN_FLIGHT=${BATCH_IN_FLIGHT:-2}
-W3_N=${W3_N:-2000}; W4_N=${W4_N:-1000}
+W3_N=${W3_N:-2000}; W4_N=${W4_N:-1000}; WARMUP=${WARMUP:-5000}
 BIG=${BIG:-0}; SMALL_N=${SMALL_N:-10000}; BIG_N=${BIG_N:-1000000}; BUILD=${BUILD:-1}
 OUT=${OUT:-.oq/bench}
 mkdir -p "$OUT"
@@ -147,6 +150,7 @@ for rep in $(seq 1 "$REPS"); do
 
   # W1 unbatched on its own silo: its jobs stay queued, and a fresh silo is quicker than draining them.
   start_silo "r$rep-w1"
+  client bench submit --count "$WARMUP" --in-flight "$WINDOW" --json >/dev/null || die "warm-up submit"
   out=$(client bench submit --count "$N" --in-flight 1 --json) || die "bench submit --in-flight 1"
   record "W1_submit_seq rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
   out=$(client bench submit --count "$N" --in-flight "$WINDOW" --json) || die "bench submit --in-flight $WINDOW"
@@ -154,6 +158,9 @@ for rep in $(seq 1 "$REPS"); do
 
   # W1 batched, then the silo's RSS with N queued, then W2 drains them.
   start_silo "r$rep"
+  submit_batched "$WARMUP"
+  drain "$WARMUP" "r$rep-warmup"
+  assert_empty "W1 batched"
   submit_batched "$N"
   record "W1_submit_batched batch=$BATCH in_flight=$BATCH_IN_FLIGHT rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
   record "RSS_queued queued=$N silo_rss_mib=$(silo_rss_mib)"
@@ -187,6 +194,9 @@ done
 if [ "$BIG" = 1 ]; then
   log "BIG: W2 at $SMALL_N queued, then $BIG_N queued: RSS and W2 off the deep queue"
   start_silo big
+  submit_batched "$WARMUP"
+  drain "$WARMUP" big-warmup
+  assert_empty "W2 small"
   submit_batched "$SMALL_N"
   drain "$SMALL_N" big-small
   record "W2_drain_small queued=$SMALL_N workers=1x4 $DRAINED"
