@@ -68,7 +68,7 @@ printf '   submitted %s\n' "${ids[@]}"
 for n in 1 2; do
   echo "== starting worker-$n (2 slots); log: $logs/worker-$n.log"
   # Per-job lines are at Debug level (a busy worker would log thousands a second); the demo shows them.
-  Logging__LogLevel__OrleansQueue.Worker.Running.JobRunner=Debug \
+  env Logging__LogLevel__OrleansQueue.Worker.Running.JobRunner=Debug \
     dotnet "$(bin WorkerHost)" --gateway "$gateway" --name "worker-$n" --concurrency 2 >"$logs/worker-$n.log" 2>&1 &
   pids+=($!)
 done
