@@ -87,7 +87,8 @@ while :; do
   sleep 1
 done
 
-echo "== the order the workers started them (priority first, FIFO within a priority)"
+echo "== the order the workers started them (each lease takes the most important first, FIFO within a priority;
+   the jobs of one lease start side by side, so their lines may swap by a millisecond)"
 grep -h "started:" "$logs"/worker-*.log | sort | sed -E 's/^([0-9:.]+) .* Worker:([^ ]+) JobType:[^ ]+ (Job .*)$/   \1  \2  \3/'
 
 echo "== status of the first TRANSCODE_VIDEO job"

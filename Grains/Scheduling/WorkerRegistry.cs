@@ -79,7 +79,7 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
 
         foreach (var worker in _workers.Values)
         {
-            var slotsBusy = busy(worker.Name);
+            var slotsBusy = BusySlots(worker, busy);
             if (slotsBusy > 0)
             {
                 worker.BusySlotSeconds.Add(now, slotsBusy * elapsed);
@@ -106,6 +106,11 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
         }
     }
 
+    /// <summary>Leases held, at most the worker's slots: a slot is free for the next lease once its handler returns,
+    /// while the shard still holds the finished attempt's lease until its report arrives.</summary>
+    private static int BusySlots(Entry worker, Func<string, int> busy) =>
+        worker.Slots > 0 ? Math.Min(busy(worker.Name), worker.Slots) : busy(worker.Name);
+
     public IEnumerable<WorkerInfo> Describe(Func<string, int> busy, DateTimeOffset now) =>
         _workers.Values
             .OrderBy(w => w.Name, StringComparer.Ordinal)
@@ -113,7 +118,7 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
             {
                 Name = w.Name,
                 Slots = w.Slots,
-                Busy = busy(w.Name),
+                Busy = BusySlots(w, busy),
                 Alive = w.Alive,
                 LastSeen = w.LastSeen,
                 Completed = w.Completed,

@@ -34,4 +34,18 @@ public sealed class WorkerRegistryTests
 
         Assert.Empty(registry.Describe(_ => 0, T0));
     }
+
+    [Fact]
+    public void LeasesAwaitingTheirReports_CountAsNoMoreThanTheWorkersSlots()
+    {
+        var registry = new WorkerRegistry(TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1));
+        registry.Touch("w1", 4, T0);
+        registry.SampleBusy(_ => 6, T0);
+
+        registry.SampleBusy(_ => 6, T0.AddSeconds(2));
+
+        var worker = Assert.Single(registry.Describe(_ => 6, T0.AddSeconds(2)));
+        Assert.Equal((4, 4), (worker.Busy, worker.Slots));
+        Assert.Equal(8, worker.BusySlotSeconds, precision: 6);
+    }
 }
