@@ -45,7 +45,7 @@ internal static class BatchSubmit
                     continue;
                 }
 
-                failed += outcome.Kind == SubmitOutcomeKind.Failed ? 1 : 0;
+                failed += outcome.Kind is SubmitOutcomeKind.Failed or SubmitOutcomeKind.Unknown ? 1 : 0;
                 await notQueued.AddAsync($"{jobs.Where(index)}: {Describe(outcome)}");
             }
 
@@ -71,7 +71,11 @@ internal static class BatchSubmit
             : ExitCodes.Refused;
     }
 
-    private static string Describe(SubmitOutcome outcome) => outcome.Kind == SubmitOutcomeKind.Invalid
-        ? outcome.Error ?? "the silo refused the job"
-        : $"not stored: {outcome.Error ?? "the silo could not store the job"}";
+    private static string Describe(SubmitOutcome outcome) => outcome.Kind switch
+    {
+        SubmitOutcomeKind.Invalid => outcome.Error ?? "the silo refused the job",
+        SubmitOutcomeKind.Unknown =>
+            $"{JobId.Format(outcome.JobId)} may or may not be queued ({outcome.Error}); `status {JobId.Format(outcome.JobId)}` tells",
+        _ => $"not stored: {outcome.Error ?? "the silo could not store the job"}",
+    };
 }

@@ -58,6 +58,11 @@ internal static class JobLine
             throw new FormatException("no \"type\": give it on each line, or TYPE on the command line for lines without one");
         }
 
+        if (JobValueChecks.Type(job.Type) is { } problem)
+        {
+            throw new FormatException(problem);
+        }
+
         return job;
     }
 

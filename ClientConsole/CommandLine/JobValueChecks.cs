@@ -9,6 +9,13 @@ namespace OrleansQueue.Cli.CommandLine;
 /// </summary>
 internal static class JobValueChecks
 {
+    /// <summary>What no silo accepts as a type: empty, or with white space or control characters (the length limit
+    /// is the silo's to set).</summary>
+    public static string? Type(string type) =>
+        string.IsNullOrWhiteSpace(type) ? "The job type is empty."
+        : type.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? $"The job type '{type}' contains white space or control characters."
+        : null;
+
     public static string? Priority(int priority) =>
         priority is >= 0 and <= 10 ? null : $"Priority {priority} is out of range: it must be from 0 (most important) to 10.";
 

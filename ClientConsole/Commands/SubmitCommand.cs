@@ -89,6 +89,12 @@ internal static class SubmitCommand
                 result.AddError("Required argument 'TYPE' missing: give the job type, or --file FILE whose lines name their types");
             }
 
+            // A type no silo accepts would be refused once per copy: say so once, before anything is sent.
+            if (result.GetResult(count) is not null && result.GetValue(type) is { } copiesType && JobValueChecks.Type(copiesType) is { } typeProblem)
+            {
+                result.AddError(typeProblem);
+            }
+
             if (result.GetValue(wait) && (result.GetResult(count) is not null || many))
             {
                 result.AddError($"--wait follows one job: it cannot be used with {(many ? file.Name : count.Name)}");

@@ -25,7 +25,8 @@ internal static class SubmitOutcomeJson
             writer.WriteNull("line");
         }
 
-        writer.WriteStringOrNull("id", outcome.IsQueued ? JobId.Format(outcome.JobId) : null);
+        // An unknown outcome keeps its id: its status tells whether it was queued.
+        writer.WriteStringOrNull("id", outcome.Kind is SubmitOutcomeKind.Queued or SubmitOutcomeKind.Unknown ? JobId.Format(outcome.JobId) : null);
         writer.WriteString("outcome", WireName(outcome.Kind));
         writer.WriteStringOrNull("error", outcome.IsQueued ? null : outcome.Error);
         writer.WriteEndObject();
@@ -36,6 +37,7 @@ internal static class SubmitOutcomeJson
         SubmitOutcomeKind.Queued => "QUEUED",
         SubmitOutcomeKind.Invalid => "INVALID",
         SubmitOutcomeKind.Failed => "FAILED",
+        SubmitOutcomeKind.Unknown => "UNKNOWN",
         _ => kind.ToString().ToUpperInvariant(),
     };
 }

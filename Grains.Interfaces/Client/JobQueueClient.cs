@@ -30,8 +30,9 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
     /// Submits many jobs with one call per <paramref name="batchSize"/> jobs (<see cref="ISubmitGrain"/>), up to
     /// <paramref name="inFlight"/> calls at a time. Returns one outcome per submission, in order. With one call in
     /// flight, jobs of the same priority run in the order given; with more, batches may overtake each other.
-    /// A batch that failed in transit, and jobs the silo could not store or queue, are sent once more under the same
-    /// ids, so no job is stored twice; what still fails is reported as <see cref="SubmitOutcomeKind.Failed"/>.
+    /// A batch that got no answer, and jobs the silo could not store or queue, are sent once more under the same ids, so
+    /// no job is stored twice. What still fails is <see cref="SubmitOutcomeKind.Failed"/> (not kept) or, when the silo
+    /// never answered, <see cref="SubmitOutcomeKind.Unknown"/> (ask its status). It does not throw for a batch's failure.
     /// </summary>
     public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
         IReadOnlyList<JobSubmission> submissions,
@@ -73,43 +74,36 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
         }
     }
 
+    /// <summary>Never throws: an outcome is set for every job of the batch, so the other batches' outcomes are kept.</summary>
     private async Task SendBatchAsync(ImmutableArray<JobToSubmit> batch, int first, SubmitOutcome[] outcomes)
     {
         var submitter = grains.GetGrain<ISubmitGrain>(0);
-        ImmutableArray<SubmitOutcome> replies;
-        try
+        var replies = await TrySendAsync(submitter, batch);
+        var again = Enumerable.Range(0, batch.Length).Where(i => replies[i].Kind is SubmitOutcomeKind.Failed or SubmitOutcomeKind.Unknown).ToList();
+        if (again.Count > 0)
         {
-            replies = await submitter.SubmitBatch(batch);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansMessageRejectionException)
-        {
-            replies = await TryAgainAsync(submitter, batch, ex);
-        }
-
-        var retry = Enumerable.Range(0, batch.Length).Where(i => replies[i].Kind == SubmitOutcomeKind.Failed).ToList();
-        if (retry.Count > 0)
-        {
-            var again = await TryAgainAsync(submitter, [.. retry.Select(i => batch[i])], null);
-            for (var k = 0; k < retry.Count; k++)
+            // Once more under the same ids: a job stored by the first call is not stored twice.
+            var second = await TrySendAsync(submitter, [.. again.Select(i => batch[i])]);
+            for (var k = 0; k < again.Count; k++)
             {
-                replies = replies.SetItem(retry[k], again[k]);
+                replies = replies.SetItem(again[k], second[k]);
             }
         }
 
         replies.CopyTo(outcomes, first);
     }
 
-    /// <summary>The one resend: its failure is the jobs' outcome, not an exception, so other batches still land.</summary>
-    private static async Task<ImmutableArray<SubmitOutcome>> TryAgainAsync(ISubmitGrain submitter, ImmutableArray<JobToSubmit> batch, Exception? first)
+    private static async Task<ImmutableArray<SubmitOutcome>> TrySendAsync(ISubmitGrain submitter, ImmutableArray<JobToSubmit> batch)
     {
         try
         {
             return await submitter.SubmitBatch(batch);
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansMessageRejectionException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var error = $"the silo did not answer: {(first ?? ex).Message}";
-            return [.. batch.Select(j => new SubmitOutcome(j.JobId, SubmitOutcomeKind.Failed, error))];
+            // No answer: the silo may have stored and queued any of these jobs, or none.
+            var error = $"the silo did not answer: {ex.Message}";
+            return [.. batch.Select(j => new SubmitOutcome(j.JobId, SubmitOutcomeKind.Unknown, error))];
         }
     }
 

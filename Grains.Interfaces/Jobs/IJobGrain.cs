@@ -19,15 +19,17 @@ public interface IJobGrain : IGrainWithGuidKey
 
     /// <summary>Validates and stores the job without queueing it: the caller (a batch submit) queues the returned
     /// entry. For a job that already exists it returns the entry while the job is pending (the schedule ignores a job
-    /// it already holds), and null once the job has moved on.</summary>
+    /// it already holds), and null once the job has moved on. <paramref name="token"/> names this call, for
+    /// <see cref="Discard"/>.</summary>
     /// <exception cref="InvalidJobException">A value is out of range; nothing was stored.</exception>
     [Alias("Store")]
-    Task<QueueEntry?> Store(JobSubmission submission);
+    Task<QueueEntry?> Store(JobSubmission submission, Guid token);
 
-    /// <summary>Undoes a <see cref="Store"/> whose entry could not be queued: the job is forgotten, unless an attempt
-    /// has started meanwhile (then the enqueue did land, and the job stays).</summary>
+    /// <summary>Undoes the <see cref="Store"/> call named <paramref name="token"/> whose entry could not be queued: the
+    /// job is forgotten, unless a later <see cref="Store"/> returned it since (a resent batch, which may have queued it)
+    /// or an attempt has started (the enqueue did land after all).</summary>
     [Alias("Discard")]
-    Task Discard();
+    Task Discard(Guid token);
 
     /// <summary>The job, or null when no job has this id.</summary>
     [ReadOnly, Alias("GetStatus")]

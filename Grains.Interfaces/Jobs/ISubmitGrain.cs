@@ -36,6 +36,9 @@ public enum SubmitOutcomeKind
     Invalid = 1,
     /// <summary>Storing or queueing failed and the job was not kept; resending the same id may succeed.</summary>
     Failed = 2,
+    /// <summary>Set by the client, never by the silo: the call carrying the job got no answer, even when sent again, so
+    /// the job may or may not be stored and queued. Its status tells; resending the same id is safe.</summary>
+    Unknown = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("oq.SubmitOutcome")]

@@ -79,7 +79,8 @@ public sealed class QueueOptions
 
     /// <summary>Bounds the cost of those writes: a shard writes a snapshot of n entries at most every
     /// n / this many seconds (if longer than <see cref="StateFlushInterval"/>), so a deep queue costs no more per second
-    /// than a shallow one. Default 100,000: with a million jobs queued, a write every 10 s.</summary>
+    /// than a shallow one. Default 100,000: with a million jobs queued, a write every 10 s. The price: with storage that
+    /// outlives a silo, a shard lost without deactivating forgets up to that many seconds of changes (1 s when shallow).</summary>
     [Range(1, int.MaxValue)]
     public int SnapshotEntriesPerSecond { get; set; } = 100_000;
 

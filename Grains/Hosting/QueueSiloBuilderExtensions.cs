@@ -46,6 +46,10 @@ public static class QueueSiloBuilderExtensions
                 silo.AddMemoryGrainStorage(QueueStorage.Name, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
                     options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
                 break;
+            case QueueStorageKind.External:
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(storage), storage, "Storage is Local, Memory or External.");
         }
 
         return silo;

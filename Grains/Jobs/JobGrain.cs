@@ -25,7 +25,8 @@ public sealed partial class JobGrain(
 
     public async Task<JobView> Submit(JobSubmission submission)
     {
-        var entry = await Store(submission);
+        var token = Guid.NewGuid();
+        var entry = await Store(submission, token);
         if (entry is null)
         {
             return Job.ToView();
@@ -42,24 +43,38 @@ public sealed partial class JobGrain(
             // Either the job is stored and queued, or the submit fails and nothing stays stored: a stored job that
             // no shard knows would never run.
             LogSubmitUndone(ex, Job.Id);
-            await Discard();
+            await Discard(token);
             throw;
         }
 
         return Job.ToView();
     }
 
-    public async Task<QueueEntry?> Store(JobSubmission submission)
+    public async Task<QueueEntry?> Store(JobSubmission submission, Guid token)
     {
         ArgumentNullException.ThrowIfNull(submission);
         if (Job.Exists)
         {
-            return Job.Status == JobStatus.Pending ? Job.ToEntry() : null;
+            if (Job.Status != JobStatus.Pending)
+            {
+                return null;
+            }
+
+            // A resent submit: from now on only this call may undo the store, so an earlier call whose enqueue
+            // failed late cannot discard a job this one queued.
+            if (Job.StoreToken != token)
+            {
+                Job.StoreToken = token;
+                await state.WriteStateAsync();
+            }
+
+            return Job.ToEntry();
         }
 
         var id = this.GetPrimaryKey();
         var shard = ScheduleShards.Of(id, _options.Shards);
         state.State = JobLifecycle.Create(id, submission, _options, shard, time.GetUtcNow());
+        Job.StoreToken = token;
         await state.WriteStateAsync();
         LogSubmitted(id, Job.Type, Job.Priority);
 
@@ -70,10 +85,10 @@ public sealed partial class JobGrain(
         return Job.ToEntry();
     }
 
-    public async Task Discard()
+    public async Task Discard(Guid token)
     {
         // Had the enqueue landed after all, the shard drops the entry at lease time: StartAttempt finds no job.
-        if (Job.Exists && Job.Status == JobStatus.Pending && Job.Attempts.Count == 0)
+        if (Job.Exists && Job.Status == JobStatus.Pending && Job.Attempts.Count == 0 && Job.StoreToken == token)
         {
             state.State = new JobState();
             await state.ClearStateAsync();

@@ -27,6 +27,8 @@ public sealed class JobState
     /// <summary>When the job last entered the queue (submit, retry, take-back or requeue).</summary>
     [Id(17)] public DateTimeOffset EnqueuedAt { get; set; }
     [Id(19)] public JobProgress? Progress { get; set; }
+    /// <summary>The last <c>Store</c> call that returned this job's entry: only that call may discard it.</summary>
+    [Id(20)] public Guid StoreToken { get; set; }
 
     public int CurrentAttempt => Attempts.Count;
 

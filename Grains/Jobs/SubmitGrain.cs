@@ -30,9 +30,11 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
             throw new ArgumentOutOfRangeException(nameof(jobs), jobs.Length, $"A batch carries at most {ISubmitGrain.MaxBatch} jobs.");
         }
 
+        // Names this call's stores, so that a failed enqueue undoes only what this call stored (see IJobGrain.Discard).
+        var token = Guid.NewGuid();
         var outcomes = new SubmitOutcome[jobs.Length];
         var entries = new QueueEntry?[jobs.Length];
-        await Task.WhenAll(jobs.Select((job, i) => StoreOne(job, i, outcomes, entries)));
+        await Task.WhenAll(jobs.Select((job, i) => StoreOne(job, i, token, outcomes, entries)));
 
         // Group by shard, keeping the given order inside each group.
         var byShard = new Dictionary<int, List<int>>();
@@ -52,16 +54,16 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
             indexes.Add(i);
         }
 
-        await Task.WhenAll(byShard.Select(group => EnqueueShard(group.Key, group.Value, jobs, entries, outcomes)));
+        await Task.WhenAll(byShard.Select(group => EnqueueShard(group.Key, group.Value, token, jobs, entries, outcomes)));
         return ImmutableArray.Create(outcomes);
     }
 
-    private async Task StoreOne(JobToSubmit job, int index, SubmitOutcome[] outcomes, QueueEntry?[] entries)
+    private async Task StoreOne(JobToSubmit job, int index, Guid token, SubmitOutcome[] outcomes, QueueEntry?[] entries)
     {
         try
         {
             // Null: the job exists under this id and has moved on (a resent batch); it counts as queued.
-            entries[index] = await GrainFactory.GetGrain<IJobGrain>(job.JobId).Store(job.Submission);
+            entries[index] = await GrainFactory.GetGrain<IJobGrain>(job.JobId).Store(job.Submission, token);
             outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Queued);
         }
         catch (InvalidJobException ex)
@@ -75,7 +77,7 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
         }
     }
 
-    private async Task EnqueueShard(int shard, List<int> indexes, ImmutableArray<JobToSubmit> jobs, QueueEntry?[] entries, SubmitOutcome[] outcomes)
+    private async Task EnqueueShard(int shard, List<int> indexes, Guid token, ImmutableArray<JobToSubmit> jobs, QueueEntry?[] entries, SubmitOutcome[] outcomes)
     {
         try
         {
@@ -89,7 +91,7 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
                 var id = jobs[i].JobId;
                 try
                 {
-                    await GrainFactory.GetGrain<IJobGrain>(id).Discard();
+                    await GrainFactory.GetGrain<IJobGrain>(id).Discard(token);
                 }
                 catch (Exception discardEx)
                 {

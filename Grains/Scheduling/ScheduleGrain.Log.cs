@@ -34,4 +34,7 @@ public sealed partial class ScheduleGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-arming the deadline reminder of shard {Shard} failed")]
     private partial void LogReminderFailed(Exception exception, int shard);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} was taken back from {Worker} while it was being started; not handed out")]
+    private partial void LogStartOvertaken(Guid jobId, int attempt, string worker);
 }

@@ -439,12 +439,19 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
 
         var leased = ImmutableArray.CreateBuilder<LeasedJob>(entries.Count);
+        var overtaken = new List<LeaseRecord>();
         for (var i = 0; i < entries.Count; i++)
         {
-            if (Settle(entries[i], results[i], worker) is { } job)
+            if (Settle(entries[i], results[i], worker, overtaken) is { } job)
             {
                 leased.Add(job);
             }
+        }
+
+        if (overtaken.Count > 0)
+        {
+            // Their attempts started after their leases were taken back: end them, so no attempt runs without a lease.
+            await TakeBack(overtaken, RequeueCause.HandedBack);
         }
 
         _instruments.Leased(leased.Count);
@@ -453,7 +460,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     /// <summary>Confirms a started attempt's lease, drops a job cancelled meanwhile, and keeps the lease of a start
     /// that failed but lets it run out soon: the take-back then asks the job grain, which knows whether it started.</summary>
-    private LeasedJob? Settle(QueueEntry entry, StartResult result, string worker)
+    private LeasedJob? Settle(QueueEntry entry, StartResult result, string worker, List<LeaseRecord> overtaken)
     {
         if (result.Failed)
         {
@@ -466,6 +473,15 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         {
             // Cancelled while it waited; it is simply dropped.
             _leases.Remove(entry.JobId, 0);
+            return null;
+        }
+
+        if (_leases.Get(entry.JobId) is not { Attempt: 0 } lease || lease.Worker != worker)
+        {
+            // Taken back while the start was under way (e.g. by a heartbeat's orphan check), so the job is queued again.
+            // Handing it out now would run it twice; its attempt is ended instead (by the caller).
+            LogStartOvertaken(job.JobId, job.Attempt, worker);
+            overtaken.Add(new LeaseRecord(job.JobId, worker, job.Attempt, job.StartedAt, job.StartedAt));
             return null;
         }
 

@@ -45,9 +45,9 @@ public sealed class SiloHostOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Storage == QueueStorageKind.External)
+        if (Storage is not (QueueStorageKind.Local or QueueStorageKind.Memory))
         {
-            yield return new ValidationResult("External storage is for hosts that register their own; this silo offers Local or Memory.", [nameof(Storage)]);
+            yield return new ValidationResult($"Storage '{Storage}' is not one this silo offers: give Local or Memory.", [nameof(Storage)]);
         }
 
         if (PrimarySiloPort is { } primary && primary != SiloPort && Storage == QueueStorageKind.Local)

@@ -130,44 +130,76 @@ internal sealed partial class JobReporter : IDisposable
         }
     }
 
+    /// <summary>Sends one batch. A report that does not get through, because the call failed in transit or its job grain
+    /// did not answer, goes back into the queue after a backoff and joins a later batch, up to <see cref="MaxTries"/>
+    /// tries; the job grain answers a report it already applied as a duplicate, so a retry is always safe.</summary>
     private async Task SendBatchAsync(List<PendingReport> batch)
     {
-        var reports = batch.Select(p => p.Report).ToImmutableArray();
-        var reporter = _grains.GetGrain<IReportGrain>(0);
-        for (var tries = 1; ; tries++)
+        foreach (var pending in batch)
         {
-            try
-            {
-                var replies = await reporter.Report(reports).ConfigureAwait(false);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Tries = tries;
-                    batch[i].FailureMessage = "the job grain did not answer";
-                    batch[i].Reply.TrySetResult(replies[i]);
-                }
+            pending.Tries++;
+        }
 
-                return;
-            }
-            catch (Exception ex) when (TransientErrors.IsTransient(ex) && tries < MaxTries)
+        ImmutableArray<ReportReply?> replies;
+        try
+        {
+            replies = await _grains.GetGrain<IReportGrain>(0).Report([.. batch.Select(p => p.Report)]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var retried = batch.Count(pending => Retry(pending, ex, ex.Message));
+            if (retried > 0)
             {
-                var delay = TransientErrors.Backoff(tries);
-                LogRetrying(batch.Count, tries, (long)delay.TotalMilliseconds, ex.Message);
-                await Task.Delay(delay, _time).ConfigureAwait(false);
+                LogRetrying(batch.Count, batch.Max(p => p.Tries), (long)TransientErrors.Backoff(batch.Max(p => p.Tries)).TotalMilliseconds, ex.Message);
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Undelivered: the schedule still holds the lease and takes it back at its deadline.
-                // A stack trace only helps when the failure was not the network's.
-                foreach (var pending in batch)
-                {
-                    pending.Tries = tries;
-                    pending.Failure = TransientErrors.IsTransient(ex) ? null : ex;
-                    pending.FailureMessage = ex.Message;
-                    pending.Reply.TrySetResult(null);
-                }
 
-                return;
+            return;
+        }
+
+        var unanswered = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (replies[i] is { } reply)
+            {
+                batch[i].Reply.TrySetResult(reply);
             }
+            else if (Retry(batch[i], null, "the job grain did not answer"))
+            {
+                unanswered++;
+            }
+        }
+
+        if (unanswered > 0)
+        {
+            LogUnanswered(unanswered, batch.Count);
+        }
+    }
+
+    /// <returns>True when the report will be sent again; false when it is given up (its reply is then null).</returns>
+    private bool Retry(PendingReport pending, Exception? failure, string message)
+    {
+        var transient = failure is null || TransientErrors.IsTransient(failure);
+        if (transient && pending.Tries < MaxTries)
+        {
+            _ = SendAgainLaterAsync(pending, TransientErrors.Backoff(pending.Tries));
+            return true;
+        }
+
+        // Undelivered: the schedule still holds the lease and takes it back at its deadline.
+        // A stack trace only helps when the failure was not the network's.
+        pending.Failure = transient ? null : failure;
+        pending.FailureMessage = message;
+        pending.Reply.TrySetResult(null);
+        return false;
+    }
+
+    private async Task SendAgainLaterAsync(PendingReport pending, TimeSpan delay)
+    {
+        await Task.Delay(delay, _time).ConfigureAwait(false);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            pending.FailureMessage = "the worker is stopping";
+            pending.Reply.TrySetResult(null);
         }
     }
 

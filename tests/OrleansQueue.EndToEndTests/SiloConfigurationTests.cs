@@ -10,6 +10,7 @@ public sealed class SiloConfigurationTests(ITestOutputHelper output)
     [InlineData("--storage local", "--storage memory")]
     [InlineData("", "--storage memory")]
     [InlineData("--storage disk", "disk")]
+    [InlineData("--storage 5", "give Local or Memory")]
     public async Task ASiloGivenStorageThatCannotWork_ExitsTwo_NamingTheFix(string storage, string expected)
     {
         // Arrange: a silo that would join another (which need not exist: the check comes first).

@@ -27,6 +27,18 @@ public sealed class SubmitManyTests
     }
 
     [Fact]
+    public async Task Count_OfATypeNoSiloAccepts_ExitsTwo_OnceAndBeforeSendingAnything()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "BAD TYPE", "--count", "1000"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Empty(connector.Queue.Submissions);
+        Assert.Equal(["error: The job type 'BAD TYPE' contains white space or control characters."], run.StderrLines);
+    }
+
+    [Fact]
     public async Task Count_WithPayloadFile_SendsTheFilesBytesInEveryCopy()
     {
         var connector = new FakeQueueConnector();
@@ -149,6 +161,8 @@ public sealed class SubmitManyTests
     [InlineData("""{"type":"T","payload":"not base64!"}""", "\"payload\": \"not base64!\" is not base64 text")]
     [InlineData("""{"type":"T","data":42}""", "\"data\": 42 is not a string")]
     [InlineData("""{"type":null}""", "\"type\": null is not a string")]
+    [InlineData("""{"type":"BAD TYPE"}""", "The job type 'BAD TYPE' contains white space or control characters.")]
+    [InlineData("""{"type":""}""", "The job type is empty.")]
     [InlineData("""{"type":"T","type":"U"}""", "\"type\" is given twice")]
     [InlineData("""{"data":"x"}""", "no \"type\": give it on each line, or TYPE on the command line")]
     [InlineData("""["T"]""", "expected a JSON object such as {\"type\": \"T\"}, not [\"T\"]")]
@@ -264,6 +278,24 @@ public sealed class SubmitManyTests
     }
 
     [Fact]
+    public async Task File_WhoseCallGotNoAnswer_ExitsOne_AndNamesTheJobsIdSoItsStatusCanTell()
+    {
+        var connector = new FakeQueueConnector();
+        connector.Queue.UnknownPayloads["lost"] = "the silo did not answer: timed out";
+
+        var run = await CliRun.StartAsync(connector, ["submit", "--file", "-", "--json"], "{\"type\":\"A\"}\n{\"type\":\"B\",\"data\":\"lost\"}\n");
+
+        Assert.Equal(1, run.ExitCode);
+        using var document = JsonDocument.Parse(run.Stdout);
+        var unknown = document.RootElement[1];
+        Assert.Equal("UNKNOWN", unknown.GetProperty("outcome").GetString());
+        var id = unknown.GetProperty("id").GetString();
+        Assert.True(JobId.TryParse(id, out _), run.ToString());
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith($"error: stdin:2: {id} may or may not be queued (the silo did not answer: timed out); `status {id}` tells", line);
+    }
+
+    [Fact]
     public async Task Count_WithManyRefused_ShowsTwenty_ThenHowManyMore()
     {
         var connector = new FakeQueueConnector();
@@ -281,21 +313,21 @@ public sealed class SubmitManyTests
     public async Task RefusedJobs_InJson_HaveNoId_TheirOutcome_AndTheSilosMessage()
     {
         var connector = new FakeQueueConnector();
-        connector.Queue.InvalidPayloads["bad"] = "The job type is empty.";
+        connector.Queue.InvalidPayloads["bad"] = "The job type is 200 characters long; the limit is 128.";
 
-        var run = await CliRun.StartAsync(connector, ["submit", "--file", "-", "--json"], "{\"type\":\"A\"}\n{\"type\":\"\",\"data\":\"bad\"}\n");
+        var run = await CliRun.StartAsync(connector, ["submit", "--file", "-", "--json"], "{\"type\":\"A\"}\n{\"type\":\"B\",\"data\":\"bad\"}\n");
 
         Assert.Equal(1, run.ExitCode);
         using var document = JsonDocument.Parse(run.Stdout);
         var refused = document.RootElement[1];
-        Assert.Equal((2, 2, JsonValueKind.Null, "INVALID", "The job type is empty."), (
+        Assert.Equal((2, 2, JsonValueKind.Null, "INVALID", "The job type is 200 characters long; the limit is 128."), (
             refused.GetProperty("job").GetInt32(),
             refused.GetProperty("line").GetInt32(),
             refused.GetProperty("id").ValueKind,
             refused.GetProperty("outcome").GetString(),
             refused.GetProperty("error").GetString()));
         Assert.Equal("QUEUED", document.RootElement[0].GetProperty("outcome").GetString());
-        Assert.Equal(["error: stdin:2: The job type is empty."], run.StderrLines);
+        Assert.Equal(["error: stdin:2: The job type is 200 characters long; the limit is 128."], run.StderrLines);
     }
 
     [Theory]

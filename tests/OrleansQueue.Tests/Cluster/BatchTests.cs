@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
+using Orleans.Hosting;
+using Orleans.TestingHost;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
 
@@ -26,6 +28,36 @@ public sealed class BatchTests
         Assert.Equal(expected, leased.Select(l => l.JobId));
         Assert.Equal("1", Encoding.UTF8.GetString(leased[0].Payload));
         Assert.Equal(250, (await q.Queue.GetMetricsAsync()).Submitted);
+    }
+
+    [Fact]
+    public async Task SubmitMany_WhoseCallsGetNoAnswer_ReportsEachJobUnknown_UnderItsId_WithoutThrowing()
+    {
+        await using var q = await QueueTestCluster.StartAsync(configure: b => b.AddSiloBuilderConfigurator<UnansweredSubmits>());
+
+        var outcomes = await q.Queue.SubmitManyAsync([Job("a"), Job("b"), Job("c")], batchSize: 2);
+
+        Assert.All(outcomes, o => Assert.Equal(SubmitOutcomeKind.Unknown, o.Kind));
+        Assert.All(outcomes, o => Assert.Contains("did not answer", o.Error));
+        Assert.Equal(3, outcomes.Select(o => o.JobId).Distinct().Count());
+        Assert.Equal(4, UnansweredSubmits.Calls); // each of the two batches, sent twice
+    }
+
+    /// <summary>Every batch submit fails as if its answer were lost.</summary>
+    private sealed class UnansweredSubmits : ISiloConfigurator
+    {
+        public static int Calls;
+
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddIncomingGrainCallFilter(context =>
+        {
+            if (context.InterfaceMethod.Name == "SubmitBatch")
+            {
+                Interlocked.Increment(ref Calls);
+                throw new TimeoutException("simulated: no answer");
+            }
+
+            return context.Invoke();
+        });
     }
 
     [Fact]
@@ -75,6 +107,61 @@ public sealed class BatchTests
         {
             Assert.Null(await q.Queue.GetStatusAsync(job.JobId));
         }
+    }
+
+    [Fact]
+    public async Task Discard_ByABatchWhoseEnqueueFailedLate_KeepsAJobThatAResentBatchStoredSince()
+    {
+        // A batch stored the job and its enqueue hung; the client resent the batch, which stored it again and queued it;
+        // then the first batch's enqueue failed and it discards what it stored. The job must survive.
+        await using var q = await QueueTestCluster.StartAsync();
+        var id = JobId.New();
+        var job = q.Job(id);
+        var (first, resent) = (Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.NotNull(await job.Store(Job("x"), first));
+        Assert.NotNull(await job.Store(Job("x"), resent));
+        await job.Discard(first);
+
+        Assert.Equal(JobStatus.Pending, (await q.StatusAsync(id)).Status);
+        await job.Discard(resent);
+        Assert.Null(await q.Queue.GetStatusAsync(id));
+    }
+
+    [Fact]
+    public async Task ALeaseTakenBackWhileItsStartWasUnderWay_IsNotHandedOut_AndItsAttemptIsEnded()
+    {
+        // The job grain's start takes longer than the worker timeout: the sweep declares the worker lost meanwhile and
+        // takes the lease back (the job grain ends the attempt and queues the job again). The shard must not then hand
+        // the started attempt to the worker as well.
+        await using var q = await QueueTestCluster.StartAsync(configure: b => b.AddSiloBuilderConfigurator<SlowFirstStart>());
+        var job = await q.SubmitAsync();
+
+        var leased = await q.LeaseAsync("w1", 1);
+
+        Assert.Empty(leased);
+        var status = await q.StatusAsync(job.Id);
+        Assert.Equal(JobStatus.Pending, status.Status);
+        Assert.Equal([AttemptOutcome.WorkerLost], status.Attempts.Select(a => a.Outcome));
+        var again = await q.LeaseOneAsync("w2");
+        Assert.Equal((job.Id, 2), (again.JobId, again.Attempt));
+        Assert.Equal(1, (await q.Queue.GetMetricsAsync()).Processing);
+    }
+
+    /// <summary>The first <c>StartAttempt</c> waits 3 s before it runs: longer than the test cluster's worker timeout (2 s).</summary>
+    private sealed class SlowFirstStart : ISiloConfigurator
+    {
+        private static int _delayed;
+
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddIncomingGrainCallFilter(async context =>
+        {
+            if (context.InterfaceMethod.Name == "StartAttempt" && Interlocked.Exchange(ref _delayed, 1) == 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3));
+            }
+
+            await context.Invoke();
+        });
     }
 
     [Fact]

@@ -276,6 +276,23 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_SendsAReportAgain_WhenItsJobGrainDidNotAnswerInsideTheBatch()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("ECHO", "x");
+        grains.Job(job.JobId).UnansweredNextReports = 2;
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var outcome = await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Reported, outcome);
+        Assert.Equal(["complete 1 echo x"], grains.Job(job.JobId).Reports);
+        Assert.Equal([1, 1, 1], grains.ReportBatches);
+        Assert.Equal(2, worker.Logs.Matching("did not reach their job grains").Count);
+    }
+
+    [Fact]
     public async Task RunAsync_GivesUpOnAReport_AfterFourTries()
     {
         var grains = new FakeGrainFactory();

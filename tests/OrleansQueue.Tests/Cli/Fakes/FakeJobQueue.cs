@@ -58,6 +58,9 @@ internal sealed class FakeJobQueue : IJobQueue
     /// <summary>Submissions that <see cref="SubmitManyAsync"/> answers as not stored (<see cref="SubmitOutcomeKind.Failed"/>), by payload text.</summary>
     public Dictionary<string, string> FailedPayloads { get; } = [];
 
+    /// <summary>Submissions whose call <see cref="SubmitManyAsync"/> answers as unanswered (<see cref="SubmitOutcomeKind.Unknown"/>), by payload text.</summary>
+    public Dictionary<string, string> UnknownPayloads { get; } = [];
+
     public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
         IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken)
     {
@@ -77,6 +80,12 @@ internal sealed class FakeJobQueue : IJobQueue
             if (FailedPayloads.TryGetValue(text, out error))
             {
                 outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Failed, error));
+                continue;
+            }
+
+            if (UnknownPayloads.TryGetValue(text, out error))
+            {
+                outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Unknown, error));
                 continue;
             }
 

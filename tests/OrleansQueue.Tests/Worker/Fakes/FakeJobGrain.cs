@@ -28,9 +28,9 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task<JobView> Submit(JobSubmission submission) => throw new NotSupportedException();
 
-    public Task<QueueEntry?> Store(JobSubmission submission) => throw new NotSupportedException();
+    public Task<QueueEntry?> Store(JobSubmission submission, Guid token) => throw new NotSupportedException();
 
-    public Task Discard() => throw new NotSupportedException();
+    public Task Discard(Guid token) => throw new NotSupportedException();
 
     public Task<EndReply> EndAttempt(AttemptReport report) => throw new NotSupportedException();
 
@@ -43,6 +43,9 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
     public Task<ReportReply> Cancel() => throw new NotSupportedException();
 
     public Task<ReportReply> Requeue() => throw new NotSupportedException();
+
+    /// <summary>Reports the fake report grain answers with null, as if this job grain could not be reached from the silo.</summary>
+    public int UnansweredNextReports { get; set; }
 
     /// <summary>Uses up one simulated failure, if any is left.</summary>
     public bool TakeFailure()

@@ -21,6 +21,13 @@ internal sealed class FakeReportGrain(FakeGrainFactory factory) : IReportGrain
         foreach (var report in reports)
         {
             var job = factory.Job(report.JobId);
+            if (job.UnansweredNextReports > 0)
+            {
+                job.UnansweredNextReports--;
+                replies.Add(null);
+                continue;
+            }
+
             replies.Add(report.Kind switch
             {
                 AttemptReportKind.Complete => await job.Complete(report.Attempt, report.Result),
