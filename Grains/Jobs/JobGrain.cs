@@ -110,42 +110,36 @@ public sealed partial class JobGrain(
     }
 
     public Task<ReportReply> Complete(int attempt, byte[]? result) =>
-        Apply(attempt, now => JobLifecycle.Complete(Job, attempt, result, _options, now));
+        Apply(new AttemptReport(Job.Id, attempt, AttemptReportKind.Complete, Result: result));
 
     public Task<ReportReply> Fail(int attempt, string reason) =>
-        Apply(attempt, now => JobLifecycle.Fail(Job, attempt, reason, _options, now, Random.Shared));
+        Apply(new AttemptReport(Job.Id, attempt, AttemptReportKind.Fail, Error: reason));
+
+    public Task<ReportReply> HandBack(int attempt) =>
+        Apply(new AttemptReport(Job.Id, attempt, AttemptReportKind.HandBack));
 
     public async Task<EndReply> EndAttempt(AttemptReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var attempt = report.Attempt;
-        Func<DateTimeOffset, JobTransition> command = report.Kind switch
+        var (reply, effect) = await Change(report.Attempt, EndCommand(report));
+        if (effect.Kind == ScheduleEffectKind.None)
         {
-            AttemptReportKind.Complete => now => JobLifecycle.Complete(Job, attempt, report.Result, _options, now),
-            AttemptReportKind.Fail => now => JobLifecycle.Fail(Job, attempt, report.Error ?? "", _options, now, Random.Shared),
-            AttemptReportKind.HandBack => now => JobLifecycle.HandBack(Job, attempt, now),
-            _ => throw new ArgumentOutOfRangeException(nameof(report), report.Kind, "Unknown report kind."),
-        };
+            return new EndReply(reply, null, Job.Shard);
+        }
 
-        AttemptEnd? notice = null;
-        var reply = await Apply(attempt, command, effect =>
+        // The attempt-end notice goes back to the caller, which sends a batch's notices to each shard in one call.
+        var notice = effect.Kind == ScheduleEffectKind.AttemptEnded ? Notice(effect) : null;
+        if (notice is null)
         {
-            if (effect.Kind != ScheduleEffectKind.AttemptEnded)
-            {
-                return false;
-            }
+            await Tell(effect);
+        }
 
-            notice = Notice(effect);
-            return true;
-        });
+        DeactivateIfFinished();
         return new EndReply(reply, notice, Job.Shard);
     }
 
     public Task<ReportReply> ReportProgress(int attempt, int percent, string? message) =>
         Apply(attempt, now => JobLifecycle.ReportProgress(Job, attempt, percent, message, now));
-
-    public Task<ReportReply> HandBack(int attempt) =>
-        Apply(attempt, now => JobLifecycle.HandBack(Job, attempt, now));
 
     public Task<ReportReply> Cancel() =>
         Apply(Job.CurrentAttempt, now => JobLifecycle.Cancel(Job, now));
@@ -176,11 +170,36 @@ public sealed partial class JobGrain(
     }
 
     /// <param name="deliver">Takes the effect off this grain's hands (returns true), or leaves it to <see cref="Tell"/>.</param>
-    private async Task<ReportReply> Apply(int attempt, Func<DateTimeOffset, JobTransition> command, Func<ScheduleEffect, bool>? deliver = null)
+    private Task<ReportReply> Apply(AttemptReport report) => Apply(report.Attempt, EndCommand(report));
+
+    /// <summary>The rule a worker's report of how an attempt ended invokes.</summary>
+    private Func<DateTimeOffset, JobTransition> EndCommand(AttemptReport report) => report.Kind switch
+    {
+        AttemptReportKind.Complete => now => JobLifecycle.Complete(Job, report.Attempt, report.Result, _options, now),
+        AttemptReportKind.Fail => now => JobLifecycle.Fail(Job, report.Attempt, report.Error ?? "", _options, now, Random.Shared),
+        AttemptReportKind.HandBack => now => JobLifecycle.HandBack(Job, report.Attempt, now),
+        _ => throw new ArgumentOutOfRangeException(nameof(report), report.Kind, "Unknown report kind."),
+    };
+
+    /// <summary>Applies a command and tells the schedule what it must learn.</summary>
+    private async Task<ReportReply> Apply(int attempt, Func<DateTimeOffset, JobTransition> command)
+    {
+        var (reply, effect) = await Change(attempt, command);
+        if (effect.Kind != ScheduleEffectKind.None)
+        {
+            await Tell(effect);
+            DeactivateIfFinished();
+        }
+
+        return reply;
+    }
+
+    /// <summary>Applies a command and writes the state when it changed; the effect on the schedule is the caller's.</summary>
+    private async Task<(ReportReply Reply, ScheduleEffect Effect)> Change(int attempt, Func<DateTimeOffset, JobTransition> command)
     {
         if (!Job.Exists)
         {
-            return new ReportReply(ReportResult.NotFound, Job.Status, 0, $"no job has the id {this.GetPrimaryKey()}");
+            return (new ReportReply(ReportResult.NotFound, Job.Status, 0, $"no job has the id {this.GetPrimaryKey()}"), ScheduleEffect.None);
         }
 
         var transition = command(time.GetUtcNow());
@@ -191,23 +210,16 @@ public sealed partial class JobGrain(
                 LogStaleReport(Job.Id, attempt, Job.CurrentAttempt);
             }
 
-            return transition.Reply;
+            return (transition.Reply, ScheduleEffect.None);
         }
 
         await state.WriteStateAsync();
-        if (transition.Effect.Kind == ScheduleEffectKind.None)
+        if (transition.Effect.Kind != ScheduleEffectKind.None)
         {
-            return transition.Reply;
+            LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);
         }
 
-        LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);
-        if (deliver?.Invoke(transition.Effect) != true)
-        {
-            await Tell(transition.Effect);
-        }
-
-        DeactivateIfFinished();
-        return transition.Reply;
+        return (transition.Reply, transition.Effect);
     }
 
     private async Task Tell(ScheduleEffect effect)

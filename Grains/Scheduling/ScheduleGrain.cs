@@ -224,14 +224,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task AttemptEnded(AttemptEnd notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        var now = _time.GetUtcNow();
-        if (EndAttempt(notice, now))
-        {
-            WakeWaiters(1);
-        }
-
-        MarkDirty();
-        return Task.CompletedTask;
+        return AttemptsEnded([notice]);
     }
 
     public Task AttemptsEnded(ImmutableArray<AttemptEnd> notices)

@@ -19,12 +19,6 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), Stored> _states = new();
 
-    /// <summary>How many states are held.</summary>
-    public int Count => _states.Count;
-
-    /// <summary>The bytes of serialized state held (the dictionary's own overhead is not counted).</summary>
-    public long Bytes => _states.Values.Sum(s => (long)s.Data.Length);
-
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);

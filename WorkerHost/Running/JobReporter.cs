@@ -147,10 +147,17 @@ internal sealed partial class JobReporter : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var retried = batch.Count(pending => Retry(pending, ex, ex.Message));
+            // Every report is settled, each for itself (so no short-circuiting here).
+            var retried = 0;
+            foreach (var pending in batch)
+            {
+                retried += Retry(pending, ex, ex.Message) ? 1 : 0;
+            }
+
             if (retried > 0)
             {
-                LogRetrying(batch.Count, batch.Max(p => p.Tries), (long)TransientErrors.Backoff(batch.Max(p => p.Tries)).TotalMilliseconds, ex.Message);
+                var tries = batch.Max(p => p.Tries);
+                LogRetrying(batch.Count, tries, (long)TransientErrors.Backoff(tries).TotalMilliseconds, ex.Message);
             }
 
             return;
