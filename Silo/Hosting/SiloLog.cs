@@ -3,8 +3,8 @@ namespace OrleansQueue.Silo.Hosting;
 internal static partial class SiloLog
 {
     /// <summary>The line scripts and tests wait for: the silo accepts clients from here on.</summary>
-    [LoggerMessage(Level = LogLevel.Information, Message = "Silo ready: silo port 127.0.0.1:{SiloPort}, gateway 127.0.0.1:{GatewayPort}, cluster '{ClusterId}', {Shards} schedule shard(s), in-memory storage and reminders")]
-    public static partial void Ready(ILogger logger, int siloPort, int gatewayPort, string clusterId, int shards);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo ready: silo port 127.0.0.1:{SiloPort}, gateway 127.0.0.1:{GatewayPort}, cluster '{ClusterId}', {Shards} schedule shard(s), {Storage} in-memory storage and reminders")]
+    public static partial void Ready(ILogger logger, int siloPort, int gatewayPort, string clusterId, int shards, string storage);
 
     /// <summary>Follows <see cref="Ready"/> when the web side is on; tests read the port from it.</summary>
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard: http://127.0.0.1:{DashboardPort}/ (JSON API /api/, Orleans dashboard {OrleansDashboardPath}, Prometheus /metrics)")]

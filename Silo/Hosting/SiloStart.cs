@@ -40,7 +40,8 @@ internal static class SiloStart
         }
 
         var queue = app.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
-        SiloLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards);
+        SiloLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards,
+            silo.Storage == QueueStorageKind.Local ? "this silo's" : "the cluster's");
         if (silo.DashboardEnabled)
         {
             var orleansDashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.OrleansDashboardPath.TrimEnd('/') + "/";
