@@ -10,20 +10,26 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>Submits one job under a new id. The grain call is idempotent for a given id, so a call
-    /// that failed in transit is retried once with the same id: the job is stored at most once.</summary>
+    /// <summary>Submits one job under a new id: a batch of one (<see cref="ISubmitGrain"/>), so a single submit takes
+    /// the path of every submit. A batch that got no answer is sent once more under the same id: the job is stored at
+    /// most once.</summary>
+    /// <exception cref="InvalidJobException">A value is out of range; nothing was stored.</exception>
+    /// <exception cref="TimeoutException">The silo never answered: the job may or may not be queued (ask its status).</exception>
+    /// <exception cref="InvalidOperationException">The silo could not store or queue the job; nothing was kept.</exception>
     public async Task<JobView> SubmitAsync(JobSubmission submission)
     {
-        var id = JobId.New(_time);
-        var grain = grains.GetGrain<IJobGrain>(id);
-        try
+        var job = new JobToSubmit(JobId.New(_time), submission);
+        var outcome = new SubmitOutcome[1];
+        await SendBatchAsync([job], 0, outcome);
+        return outcome[0] switch
         {
-            return await grain.Submit(submission);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansMessageRejectionException)
-        {
-            return await grain.Submit(submission);
-        }
+            { Kind: SubmitOutcomeKind.Queued, Job: { } view } => view,
+            { Kind: SubmitOutcomeKind.Queued } => await GetStatusAsync(job.JobId)
+                ?? throw new InvalidOperationException($"job {job.JobId} was queued but is gone"),
+            { Kind: SubmitOutcomeKind.Invalid } invalid => throw new InvalidJobException(invalid.Error ?? "the job is invalid"),
+            { Kind: SubmitOutcomeKind.Unknown } unknown => throw new TimeoutException(unknown.Error),
+            var failed => throw new InvalidOperationException(failed.Error),
+        };
     }
 
     /// <summary>
@@ -107,13 +113,39 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
         }
     }
 
-    public Task<JobView?> GetStatusAsync(Guid id) => grains.GetGrain<IJobGrain>(id).GetStatus();
+    public Task<JobView?> GetStatusAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).GetStatus());
 
-    public Task<ReportReply> CancelAsync(Guid id) => grains.GetGrain<IJobGrain>(id).Cancel();
+    public Task<ReportReply> CancelAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Cancel());
 
-    public Task<ReportReply> RequeueAsync(Guid id) => grains.GetGrain<IJobGrain>(id).Requeue();
+    public Task<ReportReply> RequeueAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Requeue());
 
-    public Task<int> GetShardCountAsync() => grains.GetGrain<IScheduleGrain>(0).GetShardCount();
+    public async Task<int> GetShardCountAsync() => (await GetLimitsAsync()).Shards;
+
+    /// <summary>The silo's limits (shards, lease batch and wait, payload size).</summary>
+    public Task<QueueLimits> GetLimitsAsync() => grains.GetGrain<IScheduleGrain>(0).GetLimits();
+
+    /// <summary>
+    /// A call that reaches a job grain while it deactivates (it deactivates once its job finishes, e.g. right after a
+    /// cancel) can be rejected: "Forwarding failed … DeactivateOnIdle was called" (issue 11 #7). A rejected message was
+    /// not processed, so sending it again is safe; the next activation answers. Tries a few times, 50 ms apart.
+    /// </summary>
+    private async Task<T> SendAgainIfRejectedAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (OrleansMessageRejectionException) when (attempt < RejectedCallTries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), _time);
+            }
+        }
+    }
+
+    /// <summary>How many times a rejected command is sent before the rejection reaches the caller.</summary>
+    public const int RejectedCallTries = 4;
 
     /// <summary>Up to <paramref name="limit"/> jobs now in <paramref name="status"/>, from every shard. Pending and
     /// processing jobs come in queue order; finished ones newest first, from each shard's recent memory.</summary>

@@ -22,11 +22,11 @@ public interface IReportGrain : IGrainWithIntegerKey
 [GenerateSerializer, Alias("oq.AttemptReportKind")]
 public enum AttemptReportKind
 {
-    /// <summary><see cref="IJobGrain.Complete"/> with <see cref="AttemptReport.Result"/>.</summary>
+    /// <summary>The handler succeeded, with <see cref="AttemptReport.Result"/>.</summary>
     Complete = 0,
-    /// <summary><see cref="IJobGrain.Fail"/> with <see cref="AttemptReport.Error"/>.</summary>
+    /// <summary>The handler failed, with <see cref="AttemptReport.Error"/>: retried while retries last.</summary>
     Fail = 1,
-    /// <summary><see cref="IJobGrain.HandBack"/>.</summary>
+    /// <summary>The worker gives the attempt back unfinished: queued again at once, no retry used.</summary>
     HandBack = 2,
 }
 
@@ -40,7 +40,7 @@ public sealed record AttemptReport(
     [property: Id(4)] string? Error = null);
 
 /// <summary>The job grain's answer to a report, and the notice its shard must get when the report ended the attempt.</summary>
-/// <param name="Reply">As <see cref="IJobGrain.Complete"/> would answer.</param>
+/// <param name="Reply">The job grain's verdict on the report.</param>
 /// <param name="Notice">For the job's shard, or null when nothing changed.</param>
 /// <param name="Shard">The job's schedule shard.</param>
 [GenerateSerializer, Immutable, Alias("oq.EndReply")]

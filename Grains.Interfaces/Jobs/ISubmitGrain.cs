@@ -17,7 +17,8 @@ public interface ISubmitGrain : IGrainWithIntegerKey
 
     /// <summary>Stores and queues each job. Jobs of one shard are queued in the order given. The answer has one
     /// outcome per job, in the same order; a job whose outcome is not <see cref="SubmitOutcomeKind.Queued"/> was
-    /// not stored.</summary>
+    /// not stored. A single submit is a batch of one, and its outcome carries the stored job
+    /// (<see cref="SubmitOutcome.Job"/>); larger batches answer without, so a reply stays small.</summary>
     [Alias("SubmitBatch")]
     Task<ImmutableArray<SubmitOutcome>> SubmitBatch(ImmutableArray<JobToSubmit> jobs);
 }
@@ -45,7 +46,8 @@ public enum SubmitOutcomeKind
 public sealed record SubmitOutcome(
     [property: Id(0)] Guid JobId,
     [property: Id(1)] SubmitOutcomeKind Kind,
-    [property: Id(2)] string? Error = null)
+    [property: Id(2)] string? Error = null,
+    [property: Id(3)] JobView? Job = null)
 {
     public bool IsQueued => Kind == SubmitOutcomeKind.Queued;
 }

@@ -6,7 +6,8 @@ public enum ReportResult
 {
     /// <summary>The report was applied.</summary>
     Accepted = 0,
-    /// <summary>The same report was already applied (a retried call); nothing changed.</summary>
+    /// <summary>The same report was already applied (a retried call), or the command asks for the state the job is
+    /// already in (cancel a CANCELLED job, requeue a PENDING one); nothing changed. It counts as success.</summary>
     Duplicate = 1,
     /// <summary>The attempt's fencing token is not the job's current attempt: it was taken back or superseded.</summary>
     StaleAttempt = 2,
@@ -16,7 +17,7 @@ public enum ReportResult
     NotFound = 4,
 }
 
-/// <summary>The answer to <c>Complete</c>, <c>Fail</c>, <c>HandBack</c>, <c>Cancel</c> and <c>Requeue</c>.</summary>
+/// <summary>The answer to a worker's report, to progress, and to <c>Cancel</c> and <c>Requeue</c>.</summary>
 [GenerateSerializer, Immutable, Alias("oq.ReportReply")]
 public sealed record ReportReply(
     [property: Id(0)] ReportResult Result,

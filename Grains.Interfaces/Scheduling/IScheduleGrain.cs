@@ -21,26 +21,24 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     /// when any are ready, else as soon as one arrives, else empty after <paramref name="wait"/>.
     /// </summary>
     [Alias("Lease")]
-    Task<ImmutableArray<LeasedJob>> Lease(string worker, int max, TimeSpan wait, CancellationToken cancellationToken = default);
+    Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, CancellationToken cancellationToken = default);
 
-    /// <summary>Called by a job grain when an attempt ended; <see cref="AttemptEnd.Requeue"/> puts the job back.</summary>
-    [Alias("AttemptEnded")]
-    Task AttemptEnded(AttemptEnd notice);
-
-    /// <summary>Many <see cref="AttemptEnded"/> notices in one call (from a batch of worker reports).</summary>
+    /// <summary>Attempts that ended (from a batch of worker reports, or a cancel): each releases its lease, and
+    /// <see cref="AttemptEnd.Requeue"/> puts the job back.</summary>
     [Alias("AttemptsEnded")]
     Task AttemptsEnded(ImmutableArray<AttemptEnd> notices);
 
-    /// <summary>Called by a job grain when a pending job was cancelled: it must never be leased.</summary>
+    /// <summary>Called by a job grain when a pending job was cancelled: it must never be leased. It counts as
+    /// cancelled when <paramref name="firstCancel"/> (a job counts once).</summary>
     [Alias("Remove")]
-    Task Remove(Guid jobId);
+    Task Remove(Guid jobId, bool firstCancel);
 
     [Alias("Heartbeat")]
     Task<HeartbeatReply> Heartbeat(WorkerHeartbeat heartbeat);
 
     /// <summary>A worker stops for good (after handing back its jobs); it is no longer counted.</summary>
     [Alias("WorkerStopped")]
-    Task WorkerStopped(string worker);
+    Task WorkerStopped(WorkerId worker);
 
     [ReadOnly, Alias("GetMetrics")]
     Task<QueueMetrics> GetMetrics();
@@ -51,7 +49,8 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [ReadOnly, Alias("ListJobs")]
     Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit);
 
-    /// <summary>How many schedule shards the cluster runs; any shard answers.</summary>
-    [ReadOnly, Alias("GetShardCount")]
-    Task<int> GetShardCount();
+    /// <summary>The cluster's limits (shard count, lease batch and wait, payload size); any shard answers. Workers and
+    /// clients ask for them instead of copying the silo's defaults.</summary>
+    [ReadOnly, Alias("GetLimits")]
+    Task<QueueLimits> GetLimits();
 }

@@ -1,27 +1,45 @@
 using System.Collections.Immutable;
+using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Scheduling;
 
 /// <summary>
-/// Starts the attempts of a leased batch: a shard hands the whole batch to this stateless worker, which calls each
-/// job grain's <c>StartAttempt</c> at once and answers with one reply, so the shard spends one turn on a batch
-/// instead of one per job.
+/// Starts the attempts of a lease: a stateless worker that calls each job grain's <c>StartAttempt</c> at once and
+/// answers with one reply, so the shard spends one turn on a lease of any size instead of one per job. It is the only
+/// way an attempt starts.
 /// </summary>
 [Alias("oq.IStartGrain")]
 public interface IStartGrain : IGrainWithIntegerKey
 {
-    /// <summary>One result per job, in order.</summary>
+    /// <summary>Starts each attempt (job and the fencing token the shard issued) for <paramref name="worker"/> at
+    /// <paramref name="startedAt"/>, the lease's time. One result per attempt, in order.</summary>
     [Alias("StartAttempts")]
-    Task<ImmutableArray<StartResult>> StartAttempts(string worker, ImmutableArray<Guid> jobIds);
+    Task<ImmutableArray<StartResult>> StartAttempts(string worker, ImmutableArray<AttemptRef> attempts, DateTimeOffset startedAt);
 }
 
-/// <summary>How starting one job's attempt went.</summary>
-/// <param name="Job">The started attempt, or null.</param>
-/// <param name="Failed">The job grain could not be reached: it may or may not have started the attempt. When false
-/// and <see cref="Job"/> is null, the job is no longer pending (it was cancelled meanwhile).</param>
-/// <param name="Error">Why it failed.</param>
+/// <summary>How starting one attempt went: one of four cases.</summary>
 [GenerateSerializer, Immutable, Alias("oq.StartResult")]
-public sealed record StartResult(
-    [property: Id(0)] LeasedJob? Job,
-    [property: Id(1)] bool Failed = false,
-    [property: Id(2)] string? Error = null);
+public abstract record StartResult
+{
+    private StartResult()
+    {
+    }
+
+    /// <summary>The job grain recorded the attempt; hand the job to the worker.</summary>
+    [GenerateSerializer, Immutable, Alias("oq.StartResult.Started")]
+    public sealed record Started([property: Id(0)] LeasedJob Job) : StartResult;
+
+    /// <summary>The job is no longer pending (cancelled while it waited): drop the lease.</summary>
+    [GenerateSerializer, Immutable, Alias("oq.StartResult.NotPending")]
+    public sealed record NotPending([property: Id(0)] JobStatus Status) : StartResult;
+
+    /// <summary>The shard's entry named an attempt the job grain cannot start (an entry older than the job's last
+    /// attempt): nothing started; queue this current entry instead.</summary>
+    [GenerateSerializer, Immutable, Alias("oq.StartResult.Renumbered")]
+    public sealed record Renumbered([property: Id(0)] QueueEntry Entry) : StartResult;
+
+    /// <summary>The job grain could not be reached: the attempt may or may not have started, so the shard takes the
+    /// lease back (the job grain, which knows, ends it or returns the entry).</summary>
+    [GenerateSerializer, Immutable, Alias("oq.StartResult.Unreached")]
+    public sealed record Unreached([property: Id(0)] string Error) : StartResult;
+}

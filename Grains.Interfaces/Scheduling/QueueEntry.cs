@@ -7,13 +7,17 @@ namespace OrleansQueue.Scheduling;
 /// <param name="EnqueuedAt">When it (re)entered the queue; FIFO order and aging are measured from here.</param>
 /// <param name="Deadline">How long one attempt may run; bounds the lease.</param>
 /// <param name="NotBefore">A retry's backoff: not leasable before this time.</param>
+/// <param name="Attempt">The number of the attempt a lease of this entry starts: the lease's fencing token. The job
+/// grain writes it (its attempts so far plus one) and the shard issues it with the lease, so the lease carries its
+/// token from the first moment; the job grain records it when it starts the attempt.</param>
 [GenerateSerializer, Immutable, Alias("oq.QueueEntry")]
 public sealed record QueueEntry(
     [property: Id(0)] Guid JobId,
     [property: Id(1)] int Priority,
     [property: Id(2)] DateTimeOffset EnqueuedAt,
     [property: Id(3)] TimeSpan Deadline,
-    [property: Id(4)] DateTimeOffset? NotBefore = null);
+    [property: Id(4)] DateTimeOffset? NotBefore = null,
+    [property: Id(5)] int Attempt = 1);
 
 /// <summary>Why a job went back to the queue without finishing.</summary>
 [GenerateSerializer, Alias("oq.RequeueCause")]

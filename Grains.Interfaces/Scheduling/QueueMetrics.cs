@@ -54,7 +54,7 @@ public sealed record QueueMetrics
     };
 
     /// <summary>Adds shards' counts. A worker leasing from several shards is listed once, with its
-    /// busy slots and counts summed.</summary>
+    /// busy slots and counts summed; two worker processes that share a name are two workers.</summary>
     public static QueueMetrics Combine(IReadOnlyCollection<QueueMetrics> shards)
     {
         if (shards.Count == 1)
@@ -72,7 +72,7 @@ public sealed record QueueMetrics
         }
 
         var workers = shards.SelectMany(s => s.Workers)
-            .GroupBy(w => w.Name, StringComparer.Ordinal)
+            .GroupBy(w => (w.Name, w.Instance))
             .Select(g => g.Aggregate((a, b) => a with
             {
                 Busy = a.Busy + b.Busy,
@@ -84,6 +84,7 @@ public sealed record QueueMetrics
                 BusySlotSeconds = a.BusySlotSeconds + b.BusySlotSeconds,
             }))
             .OrderBy(w => w.Name, StringComparer.Ordinal)
+            .ThenBy(w => w.Instance, StringComparer.Ordinal)
             .ToImmutableArray();
 
         return new QueueMetrics
@@ -128,6 +129,8 @@ public sealed record WorkerInfo
     /// <summary>Slot-seconds this worker spent busy over <see cref="UtilizationWindow"/>.</summary>
     [Id(7)] public double BusySlotSeconds { get; init; }
     [Id(8)] public TimeSpan UtilizationWindow { get; init; }
+    /// <summary>The worker process's instance id: with <see cref="Name"/>, the worker's identity (see <see cref="WorkerId"/>).</summary>
+    [Id(9)] public string Instance { get; init; } = "";
 
     /// <summary>The share (0..1) of its slot-time that was busy over the window.</summary>
     public double Utilization =>

@@ -1,12 +1,25 @@
+using OrleansQueue.Jobs;
+
 namespace OrleansQueue.Scheduling;
 
-/// <summary>The job grain's answer when the schedule takes a lease back.</summary>
-/// <param name="Requeue">The entry to queue again, or null.</param>
-/// <param name="TookBack">True when this call ended the running attempt (it counts as a requeue or a failure);
-/// false when the job had already moved on and the schedule only reconciles.</param>
-/// <param name="Status">The job's status after the call.</param>
+/// <summary>The job grain's answer when the schedule takes a lease back: one of three cases.</summary>
 [GenerateSerializer, Immutable, Alias("oq.TakeBackReply")]
-public sealed record TakeBackReply(
-    [property: Id(0)] QueueEntry? Requeue,
-    [property: Id(1)] bool TookBack,
-    [property: Id(2)] Jobs.JobStatus Status);
+public abstract record TakeBackReply
+{
+    private TakeBackReply()
+    {
+    }
+
+    /// <summary>This call ended the running attempt; the shard settles it like any attempt end.</summary>
+    [GenerateSerializer, Immutable, Alias("oq.TakeBackReply.Ended")]
+    public sealed record Ended([property: Id(0)] AttemptEnd Notice) : TakeBackReply;
+
+    /// <summary>The job is pending (a requeue notice to the shard was lost, or the attempt never started): queue this
+    /// entry. The shard never holds a job twice, so this is safe when the entry is queued already.</summary>
+    [GenerateSerializer, Immutable, Alias("oq.TakeBackReply.Pending")]
+    public sealed record Pending([property: Id(0)] QueueEntry Entry) : TakeBackReply;
+
+    /// <summary>The job moved on without this attempt (finished, cancelled, or on a later attempt): nothing to do.</summary>
+    [GenerateSerializer, Immutable, Alias("oq.TakeBackReply.MovedOn")]
+    public sealed record MovedOn([property: Id(0)] JobStatus Status) : TakeBackReply;
+}

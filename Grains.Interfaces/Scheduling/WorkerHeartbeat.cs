@@ -5,7 +5,7 @@ namespace OrleansQueue.Scheduling;
 /// <summary>A worker's periodic "still here", with the attempts it is running.</summary>
 [GenerateSerializer, Immutable, Alias("oq.WorkerHeartbeat")]
 public sealed record WorkerHeartbeat(
-    [property: Id(0)] string Worker,
+    [property: Id(0)] WorkerId Worker,
     [property: Id(1)] int Slots,
     [property: Id(2)] ImmutableArray<AttemptRef> Running);
 

@@ -8,9 +8,6 @@ public sealed partial class JobGrain
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} submitted: type {JobType}, priority {Priority}")]
     private partial void LogSubmitted(Guid jobId, string jobType, int priority);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: queueing it failed, so the submit is undone and reported as failed")]
-    private partial void LogSubmitUndone(Exception exception, Guid jobId);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt}: now {Status} ({Detail})")]
     private partial void LogTransition(Guid jobId, int attempt, JobStatus status, string detail);
 
@@ -21,5 +18,5 @@ public sealed partial class JobGrain
     private partial void LogTakenBack(Guid jobId, int attempt, RequeueCause cause, JobStatus status, int retriesLeft);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: telling the schedule ({Effect}) failed; its lease will reconcile")]
-    private partial void LogNoticeFailed(Exception exception, Guid jobId, ScheduleEffectKind effect);
+    private partial void LogNoticeFailed(Exception exception, Guid jobId, string effect);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansQueue.Hosting;
@@ -23,41 +22,14 @@ public sealed partial class JobGrain(
 
     private IScheduleGrain Schedule => GrainFactory.GetGrain<IScheduleGrain>(Job.Shard);
 
-    public async Task<JobView> Submit(JobSubmission submission)
-    {
-        var token = Guid.NewGuid();
-        var entry = await Store(submission, token);
-        if (entry is null)
-        {
-            return Job.ToView();
-        }
-
-        try
-        {
-            // For a retried submit this repairs a first one that stored the job but lost the enqueue; the schedule
-            // never holds a job twice.
-            await Schedule.Enqueue([entry]);
-        }
-        catch (Exception ex)
-        {
-            // Either the job is stored and queued, or the submit fails and nothing stays stored: a stored job that
-            // no shard knows would never run.
-            LogSubmitUndone(ex, Job.Id);
-            await Discard(token);
-            throw;
-        }
-
-        return Job.ToView();
-    }
-
-    public async Task<QueueEntry?> Store(JobSubmission submission, Guid token)
+    public async Task<StoredJob> Store(JobSubmission submission, Guid token)
     {
         ArgumentNullException.ThrowIfNull(submission);
         if (Job.Exists)
         {
             if (Job.Status != JobStatus.Pending)
             {
-                return null;
+                return new StoredJob(null, Job.ToView());
             }
 
             // A resent submit: from now on only this call may undo the store, so an earlier call whose enqueue
@@ -68,7 +40,7 @@ public sealed partial class JobGrain(
                 await state.WriteStateAsync();
             }
 
-            return Job.ToEntry();
+            return new StoredJob(Job.ToEntry(), Job.ToView());
         }
 
         var id = this.GetPrimaryKey();
@@ -82,7 +54,7 @@ public sealed partial class JobGrain(
         // cost gigabytes, while activating at lease time costs no more than keeping them (measured in the benchmark).
         DeactivateOnIdle();
 
-        return Job.ToEntry();
+        return new StoredJob(Job.ToEntry(), Job.ToView());
     }
 
     public async Task Discard(Guid token)
@@ -98,63 +70,34 @@ public sealed partial class JobGrain(
 
     public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView() : null);
 
-    public async Task<LeasedJob?> StartAttempt(string worker)
+    public async Task<StartResult> StartAttempt(string worker, int attempt, DateTimeOffset startedAt)
     {
-        var leased = JobLifecycle.Start(Job, worker, time.GetUtcNow());
-        if (leased is not null)
+        var (result, changed) = JobLifecycle.Start(Job, worker, attempt, startedAt);
+        if (changed)
         {
             await state.WriteStateAsync();
         }
 
-        return leased;
+        return result;
     }
-
-    public Task<ReportReply> Complete(int attempt, byte[]? result) =>
-        Apply(new AttemptReport(Job.Id, attempt, AttemptReportKind.Complete, Result: result));
-
-    public Task<ReportReply> Fail(int attempt, string reason) =>
-        Apply(new AttemptReport(Job.Id, attempt, AttemptReportKind.Fail, Error: reason));
-
-    public Task<ReportReply> HandBack(int attempt) =>
-        Apply(new AttemptReport(Job.Id, attempt, AttemptReportKind.HandBack));
 
     public async Task<EndReply> EndAttempt(AttemptReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var (reply, effect) = await Change(report.Attempt, EndCommand(report));
-        if (effect.Kind == ScheduleEffectKind.None)
-        {
-            return new EndReply(reply, null, Job.Shard);
-        }
+        var transition = await Change(report.Attempt, EndCommand(report));
 
         // The attempt-end notice goes back to the caller, which sends a batch's notices to each shard in one call.
-        var notice = effect.Kind == ScheduleEffectKind.AttemptEnded ? Notice(effect) : null;
-        if (notice is null)
-        {
-            await Tell(effect);
-        }
-
+        var notice = (transition.Effect as ScheduleEffect.AttemptEnded)?.Notice;
         DeactivateIfFinished();
-        return new EndReply(reply, notice, Job.Shard);
+        return new EndReply(transition.Reply, notice, Job.Shard);
     }
 
-    public Task<ReportReply> ReportProgress(int attempt, int percent, string? message) =>
-        Apply(attempt, now => JobLifecycle.ReportProgress(Job, attempt, percent, message, now));
+    public async Task<ReportReply> ReportProgress(int attempt, int percent, string? message) =>
+        (await Change(attempt, now => JobLifecycle.ReportProgress(Job, attempt, percent, message, now))).Reply;
 
-    public Task<ReportReply> Cancel() =>
-        Apply(Job.CurrentAttempt, now => JobLifecycle.Cancel(Job, now));
+    public Task<ReportReply> Cancel() => Command(now => JobLifecycle.Cancel(Job, now));
 
-    public async Task<ReportReply> Requeue()
-    {
-        if (Job.Exists && Job.Status == JobStatus.Pending && Job.NotBefore is null && Job.LastAttempt?.Outcome != AttemptOutcome.Running)
-        {
-            // Already pending (e.g. a retried requeue whose answer was lost): make sure it is queued.
-            await Schedule.Enqueue([Job.ToEntry()], RequeueCause.Manual);
-            return new ReportReply(ReportResult.Duplicate, Job.Status, Job.CurrentAttempt, $"job {Job.Id} is already pending");
-        }
-
-        return await Apply(Job.CurrentAttempt, now => JobLifecycle.Requeue(Job, now));
-    }
+    public Task<ReportReply> Requeue() => Command(now => JobLifecycle.Requeue(Job, now));
 
     public async Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause)
     {
@@ -169,9 +112,6 @@ public sealed partial class JobGrain(
         return reply;
     }
 
-    /// <param name="deliver">Takes the effect off this grain's hands (returns true), or leaves it to <see cref="Tell"/>.</param>
-    private Task<ReportReply> Apply(AttemptReport report) => Apply(report.Attempt, EndCommand(report));
-
     /// <summary>The rule a worker's report of how an attempt ended invokes.</summary>
     private Func<DateTimeOffset, JobTransition> EndCommand(AttemptReport report) => report.Kind switch
     {
@@ -181,25 +121,22 @@ public sealed partial class JobGrain(
         _ => throw new ArgumentOutOfRangeException(nameof(report), report.Kind, "Unknown report kind."),
     };
 
-    /// <summary>Applies a command and tells the schedule what it must learn.</summary>
-    private async Task<ReportReply> Apply(int attempt, Func<DateTimeOffset, JobTransition> command)
+    /// <summary>An operator's command: applied, then the schedule is told what it must learn.</summary>
+    private async Task<ReportReply> Command(Func<DateTimeOffset, JobTransition> command)
     {
-        var (reply, effect) = await Change(attempt, command);
-        if (effect.Kind != ScheduleEffectKind.None)
-        {
-            await Tell(effect);
-            DeactivateIfFinished();
-        }
-
-        return reply;
+        var transition = await Change(Job.CurrentAttempt, command);
+        await Tell(transition.Effect);
+        DeactivateIfFinished();
+        return transition.Reply;
     }
 
     /// <summary>Applies a command and writes the state when it changed; the effect on the schedule is the caller's.</summary>
-    private async Task<(ReportReply Reply, ScheduleEffect Effect)> Change(int attempt, Func<DateTimeOffset, JobTransition> command)
+    private async Task<JobTransition> Change(int attempt, Func<DateTimeOffset, JobTransition> command)
     {
         if (!Job.Exists)
         {
-            return (new ReportReply(ReportResult.NotFound, Job.Status, 0, $"no job has the id {this.GetPrimaryKey()}"), ScheduleEffect.None);
+            return new JobTransition(
+                new ReportReply(ReportResult.NotFound, Job.Status, 0, $"no job has the id {this.GetPrimaryKey()}"), false, ScheduleEffect.None);
         }
 
         var transition = command(time.GetUtcNow());
@@ -210,48 +147,41 @@ public sealed partial class JobGrain(
                 LogStaleReport(Job.Id, attempt, Job.CurrentAttempt);
             }
 
-            return (transition.Reply, ScheduleEffect.None);
+            return transition;
         }
 
         await state.WriteStateAsync();
-        if (transition.Effect.Kind != ScheduleEffectKind.None)
+        if (transition.Effect is not ScheduleEffect.NoChange)
         {
             LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);
         }
 
-        return (transition.Reply, transition.Effect);
+        return transition;
     }
 
     private async Task Tell(ScheduleEffect effect)
     {
         try
         {
-            switch (effect.Kind)
+            switch (effect)
             {
-                case ScheduleEffectKind.Enqueue:
-                    await Schedule.Enqueue([effect.Requeue!], RequeueCause.Manual);
+                case ScheduleEffect.Enqueue enqueue:
+                    await Schedule.Enqueue([enqueue.Entry], enqueue.Cause);
                     break;
-                case ScheduleEffectKind.AttemptEnded:
-                    await Schedule.AttemptEnded(Notice(effect));
+                case ScheduleEffect.AttemptEnded ended:
+                    await Schedule.AttemptsEnded([ended.Notice]);
                     break;
-                case ScheduleEffectKind.RemovePending:
-                    await Schedule.Remove(Job.Id);
+                case ScheduleEffect.RemovePending remove:
+                    await Schedule.Remove(remove.JobId, remove.FirstCancel);
                     break;
             }
         }
-        catch (Exception ex) when (effect.Kind != ScheduleEffectKind.Enqueue)
+        catch (Exception ex) when (effect is not ScheduleEffect.Enqueue)
         {
             // The state is written; the shard's lease (or, for a cancel, the start check) reconciles later.
-            LogNoticeFailed(ex, Job.Id, effect.Kind);
+            LogNoticeFailed(ex, Job.Id, effect.GetType().Name);
         }
     }
-
-    private AttemptEnd Notice(ScheduleEffect effect) => new(
-        effect.Attempt,
-        effect.Outcome,
-        effect.Requeue,
-        Job.SubmittedAt,
-        Job.Attempts[effect.Attempt.Attempt - 1].EndedAt ?? time.GetUtcNow());
 
     /// <summary>A finished job is rarely read again: free its activation (its state stays in storage).</summary>
     private void DeactivateIfFinished()

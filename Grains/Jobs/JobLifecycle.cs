@@ -4,21 +4,26 @@ using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Jobs;
 
-/// <summary>What the schedule must learn after a job changed.</summary>
-public enum ScheduleEffectKind
+/// <summary>What the schedule must learn after a job changed: one of four cases.</summary>
+public abstract record ScheduleEffect
 {
-    None,
-    /// <summary>Put the job in the index (submit, manual requeue).</summary>
-    Enqueue,
-    /// <summary>An attempt ended; the lease is released and, with <see cref="ScheduleEffect.Requeue"/>, the job queued again.</summary>
-    AttemptEnded,
-    /// <summary>A pending job was cancelled; drop it from the index.</summary>
-    RemovePending,
-}
+    private ScheduleEffect()
+    {
+    }
 
-public sealed record ScheduleEffect(ScheduleEffectKind Kind, AttemptRef Attempt = default, AttemptOutcome Outcome = default, QueueEntry? Requeue = null)
-{
-    public static readonly ScheduleEffect None = new(ScheduleEffectKind.None);
+    /// <summary>Nothing: the schedule is not concerned (progress, a refused or repeated command).</summary>
+    public static readonly ScheduleEffect None = new NoChange();
+
+    public sealed record NoChange : ScheduleEffect;
+
+    /// <summary>Put the job in the index (a manual requeue, or making sure a pending job is queued).</summary>
+    public sealed record Enqueue(QueueEntry Entry, RequeueCause Cause) : ScheduleEffect;
+
+    /// <summary>An attempt ended: the shard releases its lease, counts it and, with a requeue entry, queues the job again.</summary>
+    public sealed record AttemptEnded(AttemptEnd Notice) : ScheduleEffect;
+
+    /// <summary>A pending job was cancelled: drop it from the index (counted when it is the job's first cancel).</summary>
+    public sealed record RemovePending(Guid JobId, bool FirstCancel) : ScheduleEffect;
 }
 
 /// <summary>The outcome of a command on a job: the reply to the caller, whether state changed (and must be
@@ -126,21 +131,28 @@ public static class JobLifecycle
         return problems;
     }
 
-    /// <summary>Starts a new attempt for the worker that leased the job. Null when the job is no longer pending.</summary>
-    public static LeasedJob? Start(JobState job, string worker, DateTimeOffset now)
+    /// <summary>Records attempt <paramref name="attempt"/>, the fencing token the shard issued with its lease, for the
+    /// worker that leased the job. The shard's entry names the job's next attempt; an entry that names another one is
+    /// older than the job's last attempt (the job was queued again since), so nothing starts and the current entry goes
+    /// back to the shard. Returns whether the state changed, with the result.</summary>
+    public static (StartResult Result, bool Changed) Start(JobState job, string worker, int attempt, DateTimeOffset now)
     {
         if (!job.Exists || job.Status != JobStatus.Pending)
         {
-            return null;
+            return (new StartResult.NotPending(job.Status), false);
         }
 
-        var attempt = job.CurrentAttempt + 1;
+        if (attempt != job.CurrentAttempt + 1)
+        {
+            return (new StartResult.Renumbered(job.ToEntry()), false);
+        }
+
         job.Attempts.Add(new AttemptRecord(attempt, worker, now, null, AttemptOutcome.Running, null));
         job.Status = JobStatus.Processing;
         job.StartedAt ??= now;
         job.NotBefore = null;
         job.Progress = null;
-        return new LeasedJob(job.Id, job.Type, job.Payload, job.Priority, attempt, job.Deadline, now, job.RetriesLeft);
+        return (new StartResult.Started(new LeasedJob(job.Id, job.Type, job.Payload, job.Priority, attempt, job.Deadline, now, job.RetriesLeft)), true);
     }
 
     public static JobTransition Complete(JobState job, int attempt, byte[]? result, QueueOptions options, DateTimeOffset now)
@@ -160,8 +172,7 @@ public static class JobLifecycle
         job.Result = result;
         job.Error = null;
         job.FinishedAt = now;
-        return Accepted(job, $"job {job.Id} completed on attempt {attempt}",
-            new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Completed));
+        return Accepted(job, $"job {job.Id} completed on attempt {attempt}", Ended(job, now));
     }
 
     /// <summary>A failed attempt: retried after a backoff while retries are left, else the job fails for good.</summary>
@@ -180,14 +191,12 @@ public static class JobLifecycle
             job.RetriesLeft--;
             var backoff = Backoff(job.RetryBackoff, job.Retries - job.RetriesLeft, options.MaxRetryBackoff, random);
             Requeue(job, now, backoff > TimeSpan.Zero ? now + backoff : null);
-            return Accepted(job, $"attempt {attempt} failed; retrying ({job.RetriesLeft} retries left)",
-                new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Failed, job.ToEntry()));
+            return Accepted(job, $"attempt {attempt} failed; retrying ({job.RetriesLeft} retries left)", Ended(job, now));
         }
 
         job.Status = JobStatus.Failed;
         job.FinishedAt = now;
-        return Accepted(job, $"attempt {attempt} failed; no retries left, the job failed",
-            new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Failed));
+        return Accepted(job, $"attempt {attempt} failed; no retries left, the job failed", Ended(job, now));
     }
 
     public const int MaxProgressMessageLength = 200;
@@ -219,41 +228,33 @@ public static class JobLifecycle
 
         EndAttempt(job, AttemptOutcome.HandedBack, null, now);
         Requeue(job, now, notBefore: null);
-        return Accepted(job, $"attempt {attempt} handed back; the job is pending again",
-            new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.HandedBack, job.ToEntry()));
+        return Accepted(job, $"attempt {attempt} handed back; the job is pending again", Ended(job, now));
     }
 
     /// <summary>
     /// The schedule takes back a lease that ran out. A deadline or a lost worker counts as a failed attempt;
     /// a lease the worker never received (<see cref="RequeueCause.HandedBack"/>) does not use a retry.
-    /// <para>Also the schedule's safety net: a job found pending after the attempt this lease covered means a
-    /// requeue notice to the schedule was lost, so the entry is returned again (the schedule never holds a job twice).</para>
+    /// <para>Also the schedule's safety net: a pending job means a requeue notice to the schedule was lost, or the
+    /// lease's attempt never started, so its entry is returned (the schedule never holds a job twice).</para>
     /// </summary>
     public static (TakeBackReply Reply, bool Changed) TakeBack(JobState job, int attempt, RequeueCause cause, DateTimeOffset now)
     {
-        if (!job.Exists)
+        if (job.Exists && job.Status == JobStatus.Pending)
         {
-            return (new TakeBackReply(null, false, job.Status), false);
+            return (new TakeBackReply.Pending(job.ToEntry()), false);
         }
 
-        if (job.Status == JobStatus.Pending)
+        var running = job.Exists && job.Status == JobStatus.Processing && job.LastAttempt is { Outcome: AttemptOutcome.Running };
+        if (!running || attempt != job.CurrentAttempt)
         {
-            // attempt 0: the schedule never learned the attempt number (its start call failed).
-            var lostNotice = attempt == 0 || attempt == job.CurrentAttempt;
-            return (new TakeBackReply(lostNotice ? job.ToEntry() : null, false, job.Status), false);
-        }
-
-        var running = job.Status == JobStatus.Processing && job.LastAttempt is { Outcome: AttemptOutcome.Running };
-        if (!running || (attempt != 0 && attempt != job.CurrentAttempt))
-        {
-            return (new TakeBackReply(null, false, job.Status), false);
+            return (new TakeBackReply.MovedOn(job.Status), false);
         }
 
         if (cause == RequeueCause.HandedBack)
         {
             EndAttempt(job, AttemptOutcome.HandedBack, null, now);
             Requeue(job, now, notBefore: null);
-            return (new TakeBackReply(job.ToEntry(), true, job.Status), true);
+            return (new TakeBackReply.Ended(Notice(job, now)), true);
         }
 
         var (outcome, error) = cause == RequeueCause.WorkerLost
@@ -265,39 +266,57 @@ public static class JobLifecycle
         {
             job.RetriesLeft--;
             Requeue(job, now, notBefore: null);
-            return (new TakeBackReply(job.ToEntry(), true, job.Status), true);
+        }
+        else
+        {
+            job.Status = JobStatus.Failed;
+            job.FinishedAt = now;
         }
 
-        job.Status = JobStatus.Failed;
-        job.FinishedAt = now;
-        return (new TakeBackReply(null, true, job.Status), true);
+        return (new TakeBackReply.Ended(Notice(job, now)), true);
     }
 
+    /// <summary>Cancels a pending or processing job. The rule for a command that asks for the state the job is already
+    /// in (a CANCELLED job cancelled again, a PENDING job requeued) is the same for every command: it succeeds as a
+    /// <see cref="ReportResult.Duplicate"/> and changes nothing, so a command whose answer was lost can be sent again.</summary>
     public static JobTransition Cancel(JobState job, DateTimeOffset now)
     {
+        var first = !job.EverCancelled;
         switch (job.Status)
         {
             case JobStatus.Pending:
                 job.Status = JobStatus.Cancelled;
                 job.FinishedAt = now;
                 job.NotBefore = null;
-                return Accepted(job, $"job {job.Id} cancelled", new ScheduleEffect(ScheduleEffectKind.RemovePending, new AttemptRef(job.Id, 0)));
+                job.EverCancelled = true;
+                return Accepted(job, $"job {job.Id} cancelled", new ScheduleEffect.RemovePending(job.Id, first));
             case JobStatus.Processing:
                 var attempt = job.CurrentAttempt;
                 EndAttempt(job, AttemptOutcome.Cancelled, "cancelled", now);
                 job.Status = JobStatus.Cancelled;
                 job.FinishedAt = now;
+                job.EverCancelled = true;
                 return Accepted(job, $"job {job.Id} cancelled; its worker is told to stop attempt {attempt}",
-                    new ScheduleEffect(ScheduleEffectKind.AttemptEnded, new AttemptRef(job.Id, attempt), AttemptOutcome.Cancelled));
+                    new ScheduleEffect.AttemptEnded(Notice(job, now) with { FirstCancel = first }));
+            case JobStatus.Cancelled:
+                return Refused(job, ReportResult.Duplicate, $"job {job.Id} is already CANCELLED");
             default:
                 return Refused(job, ReportResult.WrongState,
                     $"job {job.Id} is already {job.Status.ToWireName()}; only PENDING or PROCESSING jobs can be cancelled");
         }
     }
 
-    /// <summary>Sends a failed or cancelled job back to pending with its retries restored (beanstalkd's kick).</summary>
+    /// <summary>Sends a failed or cancelled job back to pending with its retries restored (beanstalkd's kick). A job
+    /// already pending is a <see cref="ReportResult.Duplicate"/> (see <see cref="Cancel"/>); its entry still goes to the
+    /// shard, which ignores it when queued already and repairs a lost one otherwise.</summary>
     public static JobTransition Requeue(JobState job, DateTimeOffset now)
     {
+        if (job.Status == JobStatus.Pending)
+        {
+            return new(new ReportReply(ReportResult.Duplicate, job.Status, job.CurrentAttempt, $"job {job.Id} is already PENDING"),
+                false, new ScheduleEffect.Enqueue(job.ToEntry(), RequeueCause.Manual));
+        }
+
         if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
         {
             return Refused(job, ReportResult.WrongState,
@@ -310,7 +329,7 @@ public static class JobLifecycle
         job.Result = null;
         Requeue(job, now, notBefore: null);
         return Accepted(job, $"job {job.Id} is pending again with {job.RetriesLeft} retries",
-            new ScheduleEffect(ScheduleEffectKind.Enqueue, new AttemptRef(job.Id, 0), Requeue: job.ToEntry()));
+            new ScheduleEffect.Enqueue(job.ToEntry(), RequeueCause.Manual));
     }
 
     /// <summary>Exponential backoff with jitter: the n-th retry waits a random time between half and all of
@@ -354,6 +373,16 @@ public static class JobLifecycle
         return Refused(job, ReportResult.StaleAttempt,
             $"attempt {attempt} of job {job.Id} already ended {last.Outcome.ToWireName()}; the report is refused");
     }
+
+    /// <summary>The notice of the attempt that just ended, with the entry to queue again when the job is pending.</summary>
+    private static AttemptEnd Notice(JobState job, DateTimeOffset now) => new(
+        new AttemptRef(job.Id, job.CurrentAttempt),
+        job.Attempts[^1].Outcome,
+        job.Status == JobStatus.Pending ? job.ToEntry() : null,
+        job.SubmittedAt,
+        job.Attempts[^1].EndedAt ?? now);
+
+    private static ScheduleEffect.AttemptEnded Ended(JobState job, DateTimeOffset now) => new(Notice(job, now));
 
     private static void EndAttempt(JobState job, AttemptOutcome outcome, string? error, DateTimeOffset now) =>
         job.Attempts[^1] = job.Attempts[^1] with { EndedAt = now, Outcome = outcome, Error = error };

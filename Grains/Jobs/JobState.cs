@@ -29,12 +29,16 @@ public sealed class JobState
     [Id(19)] public JobProgress? Progress { get; set; }
     /// <summary>The last <c>Store</c> call that returned this job's entry: only that call may discard it.</summary>
     [Id(20)] public Guid StoreToken { get; set; }
+    /// <summary>Set by the job's first cancel, so that its shard counts the job as cancelled once however often it is
+    /// requeued and cancelled again.</summary>
+    [Id(21)] public bool EverCancelled { get; set; }
 
     public int CurrentAttempt => Attempts.Count;
 
     public AttemptRecord? LastAttempt => Attempts.Count == 0 ? null : Attempts[^1];
 
-    public QueueEntry ToEntry() => new(Id, Priority, EnqueuedAt, Deadline, NotBefore);
+    /// <summary>The job as its shard queues it; a lease of it starts the next attempt.</summary>
+    public QueueEntry ToEntry() => new(Id, Priority, EnqueuedAt, Deadline, NotBefore, CurrentAttempt + 1);
 
     public JobView ToView() => new()
     {

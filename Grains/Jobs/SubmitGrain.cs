@@ -10,8 +10,8 @@ namespace OrleansQueue.Jobs;
 /// <summary>
 /// Batch submit (see <see cref="ISubmitGrain"/>). Every job is stored by its own job grain, all at once; then each
 /// shard gets one <c>Enqueue</c> with its stored jobs in the order given. If a shard's enqueue fails, that shard's jobs
-/// are discarded and reported as failed, so a job is either stored and queued or not kept at all, as with a single
-/// submit. It holds no state, so any number of activations may run side by side.
+/// are discarded and reported as failed, so a job is either stored and queued or not kept at all. A single submit is a
+/// batch of one. It holds no state, so any number of activations may run side by side.
 /// </summary>
 [StatelessWorker]
 public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<SubmitGrain> logger) : Grain, ISubmitGrain
@@ -34,7 +34,9 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
         var token = Guid.NewGuid();
         var outcomes = new SubmitOutcome[jobs.Length];
         var entries = new QueueEntry?[jobs.Length];
-        await Task.WhenAll(jobs.Select((job, i) => StoreOne(job, i, token, outcomes, entries)));
+        // A single submit shows the job it stored; a large batch's reply stays small without the views.
+        var withView = jobs.Length == 1;
+        await Task.WhenAll(jobs.Select((job, i) => StoreOne(job, i, token, withView, outcomes, entries)));
 
         // Group by shard, keeping the given order inside each group.
         var byShard = new Dictionary<int, List<int>>();
@@ -58,13 +60,14 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
         return ImmutableArray.Create(outcomes);
     }
 
-    private async Task StoreOne(JobToSubmit job, int index, Guid token, SubmitOutcome[] outcomes, QueueEntry?[] entries)
+    private async Task StoreOne(JobToSubmit job, int index, Guid token, bool withView, SubmitOutcome[] outcomes, QueueEntry?[] entries)
     {
         try
         {
-            // Null: the job exists under this id and has moved on (a resent batch); it counts as queued.
-            entries[index] = await GrainFactory.GetGrain<IJobGrain>(job.JobId).Store(job.Submission, token);
-            outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Queued);
+            // No entry: the job exists under this id and has moved on (a resent batch); it counts as queued.
+            var stored = await GrainFactory.GetGrain<IJobGrain>(job.JobId).Store(job.Submission, token);
+            entries[index] = stored.Entry;
+            outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Queued, Job: withView ? stored.Job : null);
         }
         catch (InvalidJobException ex)
         {

@@ -1,23 +1,19 @@
 namespace OrleansQueue.Scheduling;
 
-/// <summary>A job out on lease: who holds it, which attempt, and until when.</summary>
+/// <summary>A job out on lease: who holds it, which attempt (the fencing token the shard issued), and until when.</summary>
 [GenerateSerializer, Alias("oq.LeaseRecord")]
 public sealed record LeaseRecord(
     [property: Id(0)] Guid JobId,
-    [property: Id(1)] string Worker,
+    [property: Id(1)] WorkerId Worker,
     [property: Id(2)] int Attempt,
     [property: Id(3)] DateTimeOffset LeasedAt,
-    [property: Id(4)] DateTimeOffset ExpiresAt)
-{
-    /// <summary>Attempt 0 means the schedule has not yet heard the attempt number from the job grain.</summary>
-    public bool Matches(int attempt) => Attempt == 0 || attempt == 0 || Attempt == attempt;
-}
+    [property: Id(4)] DateTimeOffset ExpiresAt);
 
 /// <summary>The leases in flight of one shard, indexed by job, by worker and by expiry.</summary>
 public sealed class LeaseTable
 {
     private readonly Dictionary<Guid, LeaseRecord> _byJob = [];
-    private readonly Dictionary<string, HashSet<Guid>> _byWorker = new(StringComparer.Ordinal);
+    private readonly Dictionary<WorkerId, HashSet<Guid>> _byWorker = [];
     private readonly PriorityQueue<LeaseRecord, DateTimeOffset> _byExpiry = new();
 
     public int Count => _byJob.Count;
@@ -26,7 +22,7 @@ public sealed class LeaseTable
 
     public LeaseRecord? Get(Guid jobId) => _byJob.GetValueOrDefault(jobId);
 
-    public int CountFor(string worker) => _byWorker.TryGetValue(worker, out var jobs) ? jobs.Count : 0;
+    public int CountFor(WorkerId worker) => _byWorker.TryGetValue(worker, out var jobs) ? jobs.Count : 0;
 
     public IEnumerable<LeaseRecord> All => _byJob.Values;
 
@@ -40,31 +36,20 @@ public sealed class LeaseTable
         Index(lease);
     }
 
-    /// <summary>Records the attempt number (and exact expiry) once the job grain has started the attempt.</summary>
-    public void Confirm(Guid jobId, int attempt, DateTimeOffset expiresAt)
-    {
-        if (_byJob.TryGetValue(jobId, out var lease) && lease.Attempt == 0)
-        {
-            Replace(lease with { Attempt = attempt, ExpiresAt = expiresAt });
-        }
-    }
-
-    public void Postpone(Guid jobId, DateTimeOffset expiresAt)
-    {
-        if (_byJob.TryGetValue(jobId, out var lease))
-        {
-            Replace(lease with { ExpiresAt = expiresAt });
-        }
-    }
-
     /// <summary>Removes the lease if it covers <paramref name="attempt"/>; returns it, or null.</summary>
-    public LeaseRecord? Remove(Guid jobId, int attempt)
-    {
-        if (!_byJob.TryGetValue(jobId, out var lease) || !lease.Matches(attempt))
-        {
-            return null;
-        }
+    public LeaseRecord? Remove(Guid jobId, int attempt) =>
+        _byJob.TryGetValue(jobId, out var lease) && lease.Attempt == attempt ? Drop(lease) : null;
 
+    /// <summary>True while this very lease (not a later one of the same job) is in the table.</summary>
+    public bool IsCurrent(LeaseRecord lease) => _byJob.TryGetValue(lease.JobId, out var live) && ReferenceEquals(live, lease);
+
+    /// <summary>Removes this very lease (not a later one of the same job); true when it was still in the table.</summary>
+    public bool RemoveIfCurrent(LeaseRecord lease) =>
+        IsCurrent(lease) && Drop(lease) is not null;
+
+    private LeaseRecord Drop(LeaseRecord lease)
+    {
+        var jobId = lease.JobId;
         _byJob.Remove(jobId);
         if (_byWorker.TryGetValue(lease.Worker, out var jobs))
         {
@@ -87,7 +72,7 @@ public sealed class LeaseTable
             _byExpiry.Dequeue();
             if (_byJob.TryGetValue(lease.JobId, out var live) && ReferenceEquals(live, lease))
             {
-                expired.Add(Remove(lease.JobId, lease.Attempt)!);
+                expired.Add(Drop(lease));
             }
         }
 
@@ -110,24 +95,18 @@ public sealed class LeaseTable
     }
 
     /// <summary>Removes and returns every lease held by <paramref name="worker"/>.</summary>
-    public List<LeaseRecord> TakeAllOf(string worker)
+    public List<LeaseRecord> TakeAllOf(WorkerId worker)
     {
         if (!_byWorker.TryGetValue(worker, out var jobs))
         {
             return [];
         }
 
-        return jobs.ToList().Select(id => Remove(id, 0)).OfType<LeaseRecord>().ToList();
+        return jobs.ToList().Select(id => Drop(_byJob[id])).ToList();
     }
 
-    public IReadOnlyCollection<Guid> JobsOf(string worker) =>
+    public IReadOnlyCollection<Guid> JobsOf(WorkerId worker) =>
         _byWorker.TryGetValue(worker, out var jobs) ? jobs : [];
-
-    private void Replace(LeaseRecord lease)
-    {
-        _byJob[lease.JobId] = lease;
-        _byExpiry.Enqueue(lease, lease.ExpiresAt);
-    }
 
     private void Index(LeaseRecord lease)
     {

@@ -4,23 +4,23 @@ using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Scheduling;
 
-/// <summary>Starts a leased batch's attempts (see <see cref="IStartGrain"/>). It holds no state, so any number of
+/// <summary>Starts a lease's attempts (see <see cref="IStartGrain"/>). It holds no state, so any number of
 /// activations may run side by side, on the silo of the shard that calls it.</summary>
 [StatelessWorker]
 public sealed class StartGrain : Grain, IStartGrain
 {
-    public async Task<ImmutableArray<StartResult>> StartAttempts(string worker, ImmutableArray<Guid> jobIds) =>
-        [.. await Task.WhenAll(jobIds.Select(id => StartOne(worker, id)))];
+    public async Task<ImmutableArray<StartResult>> StartAttempts(string worker, ImmutableArray<AttemptRef> attempts, DateTimeOffset startedAt) =>
+        [.. await Task.WhenAll(attempts.Select(a => StartOne(worker, a, startedAt)))];
 
-    private async Task<StartResult> StartOne(string worker, Guid jobId)
+    private async Task<StartResult> StartOne(string worker, AttemptRef attempt, DateTimeOffset startedAt)
     {
         try
         {
-            return new StartResult(await GrainFactory.GetGrain<IJobGrain>(jobId).StartAttempt(worker));
+            return await GrainFactory.GetGrain<IJobGrain>(attempt.JobId).StartAttempt(worker, attempt.Attempt, startedAt);
         }
         catch (Exception ex)
         {
-            return new StartResult(null, Failed: true, Error: $"{ex.GetType().Name}: {ex.Message}");
+            return new StartResult.Unreached($"{ex.GetType().Name}: {ex.Message}");
         }
     }
 }

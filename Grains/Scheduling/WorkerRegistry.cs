@@ -6,9 +6,9 @@ namespace OrleansQueue.Scheduling;
 /// (lease or heartbeat) within the timeout; then it is lost until it calls again.</summary>
 public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
 {
-    private sealed class Entry(string name)
+    private sealed class Entry(WorkerId id)
     {
-        public string Name { get; } = name;
+        public WorkerId Id { get; } = id;
         public int Slots { get; set; }
         public DateTimeOffset LastSeen { get; set; }
         public bool Alive { get; set; } = true;
@@ -22,12 +22,12 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
 
     private DateTimeOffset? _lastSample;
 
-    private readonly Dictionary<string, Entry> _workers = new(StringComparer.Ordinal);
+    private readonly Dictionary<WorkerId, Entry> _workers = [];
 
     public int AliveCount => _workers.Values.Count(w => w.Alive);
 
     /// <summary>Records a sign of life. Returns true when the worker was lost (or unknown) and is back.</summary>
-    public bool Touch(string name, int? slots, DateTimeOffset now)
+    public bool Touch(WorkerId name, int? slots, DateTimeOffset now)
     {
         var known = _workers.TryGetValue(name, out var worker);
         if (!known)
@@ -48,19 +48,19 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
 
     /// <summary>Marks workers silent for longer than the timeout as lost and returns their names.
     /// Forgets workers lost for longer than the retention.</summary>
-    public List<string> DeclareSilentLost(DateTimeOffset now)
+    public List<WorkerId> DeclareSilentLost(DateTimeOffset now)
     {
-        var lost = new List<string>();
+        var lost = new List<WorkerId>();
         foreach (var worker in _workers.Values.ToList())
         {
             if (worker.Alive && now - worker.LastSeen > timeout)
             {
                 worker.Alive = false;
-                lost.Add(worker.Name);
+                lost.Add(worker.Id);
             }
             else if (!worker.Alive && now - worker.LastSeen > lostRetention)
             {
-                _workers.Remove(worker.Name);
+                _workers.Remove(worker.Id);
             }
         }
 
@@ -68,7 +68,7 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
     }
 
     /// <summary>Adds each worker's busy slots times the time since the last sample to its busy slot-seconds.</summary>
-    public void SampleBusy(Func<string, int> busy, DateTimeOffset now)
+    public void SampleBusy(Func<WorkerId, int> busy, DateTimeOffset now)
     {
         var elapsed = _lastSample is { } last ? (now - last).TotalSeconds : 0;
         _lastSample = now;
@@ -87,11 +87,11 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
         }
     }
 
-    public bool IsAlive(string name) => _workers.TryGetValue(name, out var w) && w.Alive;
+    public bool IsAlive(WorkerId name) => _workers.TryGetValue(name, out var w) && w.Alive;
 
-    public void Forget(string name) => _workers.Remove(name);
+    public void Forget(WorkerId name) => _workers.Remove(name);
 
-    public void CountOutcome(string name, bool completed)
+    public void CountOutcome(WorkerId name, bool completed)
     {
         if (_workers.TryGetValue(name, out var worker))
         {
@@ -108,15 +108,17 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
 
     /// <summary>Leases held, at most the worker's slots: a slot is free for the next lease once its handler returns,
     /// while the shard still holds the finished attempt's lease until its report arrives.</summary>
-    private static int BusySlots(Entry worker, Func<string, int> busy) =>
-        worker.Slots > 0 ? Math.Min(busy(worker.Name), worker.Slots) : busy(worker.Name);
+    private static int BusySlots(Entry worker, Func<WorkerId, int> busy) =>
+        worker.Slots > 0 ? Math.Min(busy(worker.Id), worker.Slots) : busy(worker.Id);
 
-    public IEnumerable<WorkerInfo> Describe(Func<string, int> busy, DateTimeOffset now) =>
+    public IEnumerable<WorkerInfo> Describe(Func<WorkerId, int> busy, DateTimeOffset now) =>
         _workers.Values
-            .OrderBy(w => w.Name, StringComparer.Ordinal)
+            .OrderBy(w => w.Id.Name, StringComparer.Ordinal)
+            .ThenBy(w => w.Id.Instance, StringComparer.Ordinal)
             .Select(w => new WorkerInfo
             {
-                Name = w.Name,
+                Name = w.Id.Name,
+                Instance = w.Id.Instance,
                 Slots = w.Slots,
                 Busy = BusySlots(w, busy),
                 Alive = w.Alive,

@@ -12,8 +12,11 @@ internal sealed partial class WorkerService
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Name} stopped: {Finished} finished during grace, {HandedBack} handed back")]
     private partial void LogStopped(string name, int finished, int handedBack);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the schedule's shard count yet; trying again in {DelayMs} ms: {Error}")]
-    private partial void LogShardCountFailed(long delayMs, string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Name} leases as instance {Instance}: another process with the same name is another worker")]
+    private partial void LogIdentity(string name, string instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the schedule's limits yet; trying again in {DelayMs} ms: {Error}")]
+    private partial void LogLimitsFailed(long delayMs, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease from shard {Shard} failed; trying again in {DelayMs} ms: {Error}")]
     private partial void LogLeaseFailed(int shard, long delayMs, string error);

@@ -15,6 +15,10 @@ namespace OrleansQueue.Worker.Running;
 /// wait for the last report's round trip.
 /// </para>
 /// <para>
+/// Identity: the worker is known to the schedule by <see cref="WorkerId"/>, its name (a label, shown in attempts and
+/// metrics) plus an instance id drawn at start, so two processes given the same <c>--name</c> are two workers.
+/// </para>
+/// <para>
 /// Reports: each attempt gets at most one report (<see cref="RunningAttempt.TryClaimReport"/>), and it stays in
 /// <see cref="RunningAttempts"/> until that report is sent, so heartbeats name every lease the worker holds.
 /// </para>
@@ -28,9 +32,6 @@ internal sealed partial class WorkerService(
     TimeProvider time,
     ILogger<WorkerService> logger) : BackgroundService
 {
-    /// <summary>The silo's default <c>Queue:MaxLeaseBatch</c>: one lease call never asks for more jobs.</summary>
-    public const int MaxLeaseBatch = 1000;
-
     /// <summary>After the grace, how long cancelled handlers get to return before their attempts are handed back
     /// without them. Part of the shutdown budget (<see cref="WorkerServiceCollectionExtensions"/>).</summary>
     public static readonly TimeSpan CancelledHandlerWait = TimeSpan.FromSeconds(3);
@@ -45,6 +46,7 @@ internal sealed partial class WorkerService(
     public static readonly TimeSpan ContendedLeaseWait = TimeSpan.FromSeconds(1);
 
     private readonly WorkerOptions _options = options.Value;
+    private readonly WorkerId _id = WorkerId.New(options.Value.Name);
     private readonly RunningAttempts _running = new();
     private readonly SlotPool _slots = new(options.Value.Concurrency);
     private CancellationToken _stopping;
@@ -54,20 +56,21 @@ internal sealed partial class WorkerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        var shardCount = await GetShardCountAsync(stoppingToken).ConfigureAwait(false);
-        if (shardCount == 0)
+        if (await GetLimitsAsync(stoppingToken).ConfigureAwait(false) is not { } limits)
         {
             return; // Stopped before the schedule answered: nothing was leased.
         }
 
+        var shardCount = limits.Shards;
         LogReady(_options.Name, _options.Concurrency, _options.Gateway, _options.ClusterId, shardCount);
+        LogIdentity(_id.Name, _id.Instance);
 
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeats = RunHeartbeatsAsync(shardCount, heartbeatStop.Token);
         var summaries = RunSummariesAsync(heartbeatStop.Token);
 
         // The lease loops end as soon as the host stops: the token cancels their parked long polls.
-        await Task.WhenAll(Enumerable.Range(0, shardCount).Select(shard => LeaseLoopAsync(shard, shardCount, stoppingToken)))
+        await Task.WhenAll(Enumerable.Range(0, shardCount).Select(shard => LeaseLoopAsync(shard, shardCount, limits.MaxLeaseBatch, stoppingToken)))
             .ConfigureAwait(false);
 
         await DrainAsync().ConfigureAwait(false);
@@ -90,42 +93,43 @@ internal sealed partial class WorkerService(
         base.Dispose();
     }
 
-    /// <returns>The number of shards, or 0 when the host stopped first.</returns>
-    private async Task<int> GetShardCountAsync(CancellationToken stoppingToken)
+    /// <summary>Asks the silo for its limits (shards, lease batch): the worker learns them instead of copying them.</summary>
+    /// <returns>The limits, or null when the host stopped first.</returns>
+    private async Task<QueueLimits?> GetLimitsAsync(CancellationToken stoppingToken)
     {
         for (var failures = 1; ; failures++)
         {
             try
             {
-                return await grains.GetGrain<IScheduleGrain>(0).GetShardCount().WaitAsync(stoppingToken).ConfigureAwait(false);
+                return await grains.GetGrain<IScheduleGrain>(0).GetLimits().WaitAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return 0;
+                return null;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 var delay = TransientErrors.Backoff(failures);
-                LogShardCountFailed((long)delay.TotalMilliseconds, ex.Message);
+                LogLimitsFailed((long)delay.TotalMilliseconds, ex.Message);
                 try
                 {
                     await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    return 0;
+                    return null;
                 }
             }
         }
     }
 
-    private async Task LeaseLoopAsync(int shard, int shardCount, CancellationToken stoppingToken)
+    private async Task LeaseLoopAsync(int shard, int shardCount, int maxLeaseBatch, CancellationToken stoppingToken)
     {
         var schedule = grains.GetGrain<IScheduleGrain>(shard);
 
         // A loop asks for at most its share of the slots, so that a long poll parked on an empty shard cannot hold
         // every slot while another shard has jobs. With more shards than slots the loops take turns (see below).
-        var share = Math.Clamp(_options.Concurrency / shardCount, 1, MaxLeaseBatch);
+        var share = Math.Clamp(_options.Concurrency / shardCount, 1, maxLeaseBatch);
         var handBacks = new List<Task>();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -146,7 +150,7 @@ internal sealed partial class WorkerService(
             ImmutableArray<LeasedJob> jobs;
             try
             {
-                jobs = await schedule.Lease(_options.Name, reserved, wait, stoppingToken).ConfigureAwait(false);
+                jobs = await schedule.Lease(_id, reserved, wait, stoppingToken).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -312,7 +316,7 @@ internal sealed partial class WorkerService(
     {
         try
         {
-            var beat = new WorkerHeartbeat(_options.Name, _options.Concurrency, _running.OfShard(shard));
+            var beat = new WorkerHeartbeat(_id, _options.Concurrency, _running.OfShard(shard));
             var reply = await grains.GetGrain<IScheduleGrain>(shard).Heartbeat(beat).ConfigureAwait(false);
             foreach (var stop in reply.Stop)
             {
@@ -395,7 +399,7 @@ internal sealed partial class WorkerService(
         {
             try
             {
-                await grains.GetGrain<IScheduleGrain>(shard).WorkerStopped(_options.Name).WaitAsync(StopCallTimeout, time).ConfigureAwait(false);
+                await grains.GetGrain<IScheduleGrain>(shard).WorkerStopped(_id).WaitAsync(StopCallTimeout, time).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

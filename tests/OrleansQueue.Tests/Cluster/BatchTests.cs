@@ -119,8 +119,8 @@ public sealed class BatchTests
         var job = q.Job(id);
         var (first, resent) = (Guid.NewGuid(), Guid.NewGuid());
 
-        Assert.NotNull(await job.Store(Job("x"), first));
-        Assert.NotNull(await job.Store(Job("x"), resent));
+        Assert.NotNull((await job.Store(Job("x"), first)).Entry);
+        Assert.NotNull((await job.Store(Job("x"), resent)).Entry);
         await job.Discard(first);
 
         Assert.Equal(JobStatus.Pending, (await q.StatusAsync(id)).Status);

@@ -24,7 +24,7 @@ public sealed class FailureTests
         Assert.Equal(AttemptOutcome.DeadlineExceeded, expired.Outcome);
         Assert.InRange(expired.EndedAt!.Value - expired.StartedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
         Assert.Equal(0, requeued.RetriesLeft);
-        var late = await q.Job(job.Id).Complete(first.Attempt, null);
+        var late = await q.CompleteAsync(job.Id, first.Attempt, null);
         Assert.Equal(ReportResult.StaleAttempt, late.Result);
 
         var second = await q.LeaseOneAsync("w2");
@@ -105,7 +105,7 @@ public sealed class FailureTests
 
         for (var i = 0; i < 8; i++)
         {
-            var reply = await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 1, running));
+            var reply = await q.Schedule.Heartbeat(new WorkerHeartbeat(QueueTestCluster.W("w1"), 1, running));
             Assert.Empty(reply.Stop);
             await Task.Delay(500);
         }
@@ -123,12 +123,12 @@ public sealed class FailureTests
         await WaitForStatusAsync(q, job.Id, j => j.Status == JobStatus.Pending, "w1 to be declared lost");
         var other = await q.LeaseOneAsync("w2");
 
-        var reply = await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 1, [new AttemptRef(old.JobId, old.Attempt)]));
-        var late = await q.Job(job.Id).Complete(old.Attempt, null);
+        var reply = await q.Schedule.Heartbeat(new WorkerHeartbeat(QueueTestCluster.W("w1"), 1, [new AttemptRef(old.JobId, old.Attempt)]));
+        var late = await q.CompleteAsync(job.Id, old.Attempt, null);
 
         Assert.Equal([new AttemptRef(old.JobId, old.Attempt)], reply.Stop.ToArray());
         Assert.Equal(ReportResult.StaleAttempt, late.Result);
-        Assert.Equal(ReportResult.Accepted, (await q.Job(job.Id).Complete(other.Attempt, null)).Result);
+        Assert.Equal(ReportResult.Accepted, (await q.CompleteAsync(job.Id, other.Attempt, null)).Result);
         var next = await q.SubmitAsync();
         Assert.Equal(next.Id, (await q.LeaseOneAsync("w1")).JobId);
         Assert.True(Assert.Single((await q.Queue.GetMetricsAsync()).Workers, w => w.Name == "w1").Alive);
@@ -143,7 +143,7 @@ public sealed class FailureTests
 
         // w1 keeps beating but never lists the job: the lease reply was lost on its way.
         await QueueTestCluster.WaitForAsync(
-            async () => { await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 1, [])); return await q.StatusAsync(job.Id); },
+            async () => { await q.Schedule.Heartbeat(new WorkerHeartbeat(QueueTestCluster.W("w1"), 1, [])); return await q.StatusAsync(job.Id); },
             j => j.Status == JobStatus.Pending, Patience, "the orphaned lease to be handed back");
 
         var status = await q.StatusAsync(job.Id);
@@ -174,10 +174,10 @@ public sealed class FailureTests
         var leased = await q.LeaseOneAsync("w1");
 
         await q.Queue.CancelAsync(job.Id);
-        var reply = await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 1, [new AttemptRef(leased.JobId, leased.Attempt)]));
+        var reply = await q.Schedule.Heartbeat(new WorkerHeartbeat(QueueTestCluster.W("w1"), 1, [new AttemptRef(leased.JobId, leased.Attempt)]));
 
         Assert.Equal([new AttemptRef(leased.JobId, leased.Attempt)], reply.Stop.ToArray());
-        Assert.Equal(ReportResult.StaleAttempt, (await q.Job(job.Id).Complete(leased.Attempt, null)).Result);
+        Assert.Equal(ReportResult.StaleAttempt, (await q.CompleteAsync(job.Id, leased.Attempt, null)).Result);
         var status = await q.StatusAsync(job.Id);
         Assert.Equal((JobStatus.Cancelled, AttemptOutcome.Cancelled), (status.Status, status.Attempts[0].Outcome));
         Assert.Equal(0, (await q.Queue.GetMetricsAsync()).Processing);
@@ -189,7 +189,7 @@ public sealed class FailureTests
         await using var q = await QueueTestCluster.StartAsync();
         var job = await q.SubmitAsync();
         var leased = await q.LeaseOneAsync("w1");
-        await q.Job(job.Id).Complete(leased.Attempt, null);
+        await q.CompleteAsync(job.Id, leased.Attempt, null);
 
         var reply = await q.Queue.CancelAsync(job.Id);
 
@@ -206,7 +206,7 @@ public sealed class FailureTests
         for (var i = 0; i < 2; i++)
         {
             var leased = await q.LeaseOneAsync("w1");
-            await q.Job(job.Id).Fail(leased.Attempt, "boom");
+            await q.FailAsync(job.Id, leased.Attempt, "boom");
         }
 
         Assert.Equal([job.Id], (await q.Queue.ListAsync(JobStatus.Failed, 10)).Select(j => j.Id));
@@ -234,12 +234,12 @@ public sealed class FailureTests
 
         foreach (var leased in await q.LeaseAsync("w1", 5))
         {
-            await q.Job(leased.JobId).Complete(leased.Attempt, null);
+            await q.CompleteAsync(leased.JobId, leased.Attempt, null);
         }
 
         var toFail = await q.SubmitAsync(priority: 0, retries: 0);
         var failing = await q.LeaseOneAsync("w2");
-        await q.Job(toFail.Id).Fail(failing.Attempt, "boom");
+        await q.FailAsync(toFail.Id, failing.Attempt, "boom");
         var processing = await q.SubmitAsync(priority: 0);
         await q.LeaseOneAsync("w2");
         var cancelled = await q.SubmitAsync(priority: 4);
@@ -270,7 +270,7 @@ public sealed class FailureTests
     public async Task WorkerUtilization_IsTheShareOfItsSlotTimeSpentBusy()
     {
         await using var q = await QueueTestCluster.StartAsync();
-        await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 2, []));
+        await q.Schedule.Heartbeat(new WorkerHeartbeat(QueueTestCluster.W("w1"), 2, []));
         await q.SubmitAsync(deadline: TimeSpan.FromMinutes(5));
         var leased = await q.LeaseOneAsync("w1");
         var running = ImmutableArray.Create(new AttemptRef(leased.JobId, leased.Attempt));
@@ -279,7 +279,7 @@ public sealed class FailureTests
         var started = DateTime.UtcNow;
         while (DateTime.UtcNow - started < TimeSpan.FromSeconds(2))
         {
-            await q.Schedule.Heartbeat(new WorkerHeartbeat("w1", 2, running));
+            await q.Schedule.Heartbeat(new WorkerHeartbeat(QueueTestCluster.W("w1"), 2, running));
             await Task.Delay(200);
         }
 
@@ -294,7 +294,7 @@ public sealed class FailureTests
         await using var q = await QueueTestCluster.StartAsync();
         var job = await q.SubmitAsync(retries: 1);
         var first = await q.LeaseOneAsync("w1");
-        await q.Job(job.Id).HandBack(first.Attempt);
+        await q.HandBackAsync(job.Id, first.Attempt);
         var second = await q.LeaseOneAsync("w1");
 
         var accepted = await q.Job(job.Id).ReportProgress(second.Attempt, 40, "encoding 720p");

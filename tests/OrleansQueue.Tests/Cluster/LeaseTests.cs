@@ -78,6 +78,6 @@ public sealed class LeaseTests
     {
         await using var q = await QueueTestCluster.StartAsync();
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => q.Schedule.Lease("w1", max, TimeSpan.FromSeconds(waitSeconds)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => q.Schedule.Lease(QueueTestCluster.W("w1"), max, TimeSpan.FromSeconds(waitSeconds)));
     }
 }

@@ -65,8 +65,32 @@ public sealed class QueueTestCluster : IAsyncDisposable
     public async Task<JobView> StatusAsync(Guid id) =>
         await Queue.GetStatusAsync(id) ?? throw new InvalidOperationException($"job {id} not found");
 
+    /// <summary>The identity a test worker of this name leases under.</summary>
+    public static WorkerId W(string name) => new(name, "test");
+
     public Task<ImmutableArray<LeasedJob>> LeaseAsync(string worker, int max = 1, TimeSpan? wait = null) =>
-        Schedule.Lease(worker, max, wait ?? TimeSpan.Zero);
+        Schedule.Lease(W(worker), max, wait ?? TimeSpan.Zero);
+
+    public Task<HeartbeatReply> HeartbeatAsync(string worker, int slots, params AttemptRef[] running) =>
+        Schedule.Heartbeat(new WorkerHeartbeat(W(worker), slots, [.. running]));
+
+    /// <summary>A worker's report, the way production sends it: through <see cref="IReportGrain"/> to the job grain's
+    /// <c>EndAttempt</c>, whose notice the report grain sends on to the shard.</summary>
+    public async Task<ReportReply> ReportAsync(AttemptReport report) =>
+        (await Client.GetGrain<IReportGrain>(0).Report([report]))[0] ?? throw new InvalidOperationException($"job {report.JobId} did not answer");
+
+    public Task<ReportReply> CompleteAsync(Guid id, int attempt, byte[]? result = null) =>
+        ReportAsync(new AttemptReport(id, attempt, AttemptReportKind.Complete, Result: result));
+
+    public Task<ReportReply> FailAsync(Guid id, int attempt, string error) =>
+        ReportAsync(new AttemptReport(id, attempt, AttemptReportKind.Fail, Error: error));
+
+    public Task<ReportReply> HandBackAsync(Guid id, int attempt) =>
+        ReportAsync(new AttemptReport(id, attempt, AttemptReportKind.HandBack));
+
+    /// <summary>Stores and queues a job under a chosen id (a batch of one, as every submit).</summary>
+    public async Task<SubmitOutcome> SubmitAsAsync(Guid id, JobSubmission submission) =>
+        Assert.Single(await Client.GetGrain<ISubmitGrain>(0).SubmitBatch([new JobToSubmit(id, submission)]));
 
     public async Task<LeasedJob> LeaseOneAsync(string worker, TimeSpan? wait = null) =>
         Assert.Single(await LeaseAsync(worker, 1, wait ?? TimeSpan.FromSeconds(5)));

@@ -13,7 +13,7 @@ public sealed class ReportTests
         var job = await q.SubmitAsync();
         var leased = await q.LeaseOneAsync("w1");
 
-        var reply = await q.Job(job.Id).Complete(leased.Attempt, Encoding.UTF8.GetBytes("done"));
+        var reply = await q.CompleteAsync(job.Id, leased.Attempt, Encoding.UTF8.GetBytes("done"));
 
         Assert.Equal(ReportResult.Accepted, reply.Result);
         var status = await q.StatusAsync(job.Id);
@@ -35,7 +35,7 @@ public sealed class ReportTests
         {
             var leased = await q.LeaseOneAsync("w1");
             Assert.Equal((job.Id, attempt, 3), (leased.JobId, leased.Attempt, leased.Priority));
-            Assert.Equal(ReportResult.Accepted, (await q.Job(job.Id).Fail(leased.Attempt, $"error {attempt}")).Result);
+            Assert.Equal(ReportResult.Accepted, (await q.FailAsync(job.Id, leased.Attempt, $"error {attempt}")).Result);
         }
 
         var status = await q.StatusAsync(job.Id);
@@ -55,7 +55,7 @@ public sealed class ReportTests
         await using var q = await QueueTestCluster.StartAsync();
         var job = await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Retries: 1, RetryBackoff: TimeSpan.FromSeconds(1)));
         var leased = await q.LeaseOneAsync("w1");
-        await q.Job(job.Id).Fail(leased.Attempt, "boom");
+        await q.FailAsync(job.Id, leased.Attempt, "boom");
 
         var pending = await q.StatusAsync(job.Id);
         Assert.Equal(JobStatus.Pending, pending.Status);
@@ -75,15 +75,15 @@ public sealed class ReportTests
         await using var q = await QueueTestCluster.StartAsync();
         var job = await q.SubmitAsync(retries: 1);
         var first = await q.LeaseOneAsync("w1");
-        await q.Job(job.Id).Fail(first.Attempt, "boom");
+        await q.FailAsync(job.Id, first.Attempt, "boom");
         var second = await q.LeaseOneAsync("w2");
 
-        var stale = await q.Job(job.Id).Complete(first.Attempt, null);
+        var stale = await q.CompleteAsync(job.Id, first.Attempt, null);
 
         Assert.Equal(ReportResult.StaleAttempt, stale.Result);
         var status = await q.StatusAsync(job.Id);
         Assert.Equal((JobStatus.Processing, 2), (status.Status, status.Attempts.Count));
-        Assert.Equal(ReportResult.Accepted, (await q.Job(job.Id).Complete(second.Attempt, null)).Result);
+        Assert.Equal(ReportResult.Accepted, (await q.CompleteAsync(job.Id, second.Attempt, null)).Result);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ReportTests
         var job = await q.SubmitAsync(retries: 1);
         var leased = await q.LeaseOneAsync("w1");
 
-        var reply = await q.Job(job.Id).HandBack(leased.Attempt);
+        var reply = await q.HandBackAsync(job.Id, leased.Attempt);
 
         Assert.Equal(ReportResult.Accepted, reply.Result);
         var again = await q.LeaseOneAsync("w2");
@@ -111,7 +111,7 @@ public sealed class ReportTests
         var job = await q.SubmitAsync(retries: 0);
         await q.LeaseOneAsync("w1");
 
-        await q.Schedule.WorkerStopped("w1");
+        await q.Schedule.WorkerStopped(QueueTestCluster.W("w1"));
 
         var status = await q.StatusAsync(job.Id);
         Assert.Equal((JobStatus.Pending, 0), (status.Status, status.RetriesLeft));
@@ -127,10 +127,10 @@ public sealed class ReportTests
         await using var q = await QueueTestCluster.StartAsync();
         var id = JobId.New();
 
-        var error = await Assert.ThrowsAsync<InvalidJobException>(() =>
-            q.Job(id).Submit(new JobSubmission("TEST", [], priority, retries, deadline is { } d ? TimeSpan.FromSeconds(d) : null)));
+        var outcome = await q.SubmitAsAsync(id, new JobSubmission("TEST", [], priority, retries, deadline is { } d ? TimeSpan.FromSeconds(d) : null));
 
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(SubmitOutcomeKind.Invalid, outcome.Kind);
+        Assert.Contains(expected, outcome.Error, StringComparison.Ordinal);
         Assert.Null(await q.Queue.GetStatusAsync(id));
         var metrics = await q.Queue.GetMetricsAsync();
         Assert.Equal((0L, 0L), (metrics.Submitted, metrics.Pending));
@@ -154,11 +154,11 @@ public sealed class ReportTests
         var id = JobId.New();
         var submission = new JobSubmission("TEST", [], Priority: 2);
 
-        var first = await q.Job(id).Submit(submission);
-        var second = await q.Job(id).Submit(submission with { Priority = 9 });
+        var first = await q.SubmitAsAsync(id, submission);
+        var second = await q.SubmitAsAsync(id, submission with { Priority = 9 });
 
-        Assert.Equal(first.SubmittedAt, second.SubmittedAt);
-        Assert.Equal(2, second.Priority);
+        Assert.Equal(first.Job!.SubmittedAt, second.Job!.SubmittedAt);
+        Assert.Equal(2, second.Job.Priority);
         Assert.Single(await q.LeaseAsync("w1", 10));
         Assert.Equal(1, (await q.Queue.GetMetricsAsync()).Submitted);
     }
@@ -170,7 +170,7 @@ public sealed class ReportTests
         var id = JobId.New();
 
         Assert.Null(await q.Queue.GetStatusAsync(id));
-        Assert.Equal(ReportResult.NotFound, (await q.Job(id).Complete(1, null)).Result);
+        Assert.Equal(ReportResult.NotFound, (await q.CompleteAsync(id, 1)).Result);
         Assert.Equal(ReportResult.NotFound, (await q.Job(id).Cancel()).Result);
         Assert.Equal(ReportResult.NotFound, (await q.Job(id).Requeue()).Result);
         Assert.Null(await q.Queue.GetStatusAsync(id));

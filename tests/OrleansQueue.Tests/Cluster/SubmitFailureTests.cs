@@ -12,8 +12,11 @@ public sealed class SubmitFailureTests
         await using var q = await QueueTestCluster.StartAsync(configure: b => b.AddSiloBuilderConfigurator<FailingEnqueue>());
         var id = JobId.New();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => q.Job(id).Submit(new JobSubmission("TEST", [])));
+        var outcome = await q.SubmitAsAsync(id, new JobSubmission("TEST", []));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => q.Queue.SubmitAsync(new JobSubmission("TEST", [])));
 
+        Assert.Equal(SubmitOutcomeKind.Failed, outcome.Kind);
+        Assert.Contains("queueing it failed", error.Message, StringComparison.Ordinal);
         Assert.Null(await q.Queue.GetStatusAsync(id));
         Assert.Equal(0, (await q.Queue.GetMetricsAsync()).Submitted);
     }

@@ -16,9 +16,24 @@ public sealed class JobLifecycleTests
     private static JobState CreateRunningJob(int retries = 2, TimeSpan? backoff = null)
     {
         var job = CreateJob(retries, backoff);
-        Assert.NotNull(JobLifecycle.Start(job, "w1", T0.AddSeconds(1)));
+        Assert.NotNull(Start(job, "w1", T0.AddSeconds(1)));
         return job;
     }
+
+    /// <summary>Starts the attempt the shard would issue: the one the job's entry names.</summary>
+    private static LeasedJob? Start(JobState job, string worker, DateTimeOffset now) =>
+        (JobLifecycle.Start(job, worker, job.ToEntry().Attempt, now).Result as StartResult.Started)?.Job;
+
+    private static AttemptEnd NoticeOf(JobTransition t) => Assert.IsType<ScheduleEffect.AttemptEnded>(t.Effect).Notice;
+
+    private static QueueEntry? RequeueOf(JobTransition t) => NoticeOf(t).Requeue;
+
+    private static QueueEntry? EntryOf(TakeBackReply reply) => reply switch
+    {
+        TakeBackReply.Ended ended => ended.Notice.Requeue,
+        TakeBackReply.Pending pending => pending.Entry,
+        _ => null,
+    };
 
     [Fact]
     public void Create_AppliesDefaults_ForOmittedValues()
@@ -67,13 +82,13 @@ public sealed class JobLifecycleTests
     {
         var job = CreateJob();
 
-        var leased = JobLifecycle.Start(job, "w1", T0.AddSeconds(1));
+        var leased = Start(job, "w1", T0.AddSeconds(1));
 
         Assert.NotNull(leased);
         Assert.Equal(1, leased.Attempt);
         Assert.Equal(JobStatus.Processing, job.Status);
         Assert.Equal(AttemptOutcome.Running, job.LastAttempt!.Outcome);
-        Assert.Null(JobLifecycle.Start(job, "w2", T0.AddSeconds(2)));
+        Assert.Null(Start(job, "w2", T0.AddSeconds(2)));
     }
 
     [Fact]
@@ -87,8 +102,8 @@ public sealed class JobLifecycleTests
         Assert.Equal(JobStatus.Completed, job.Status);
         Assert.Equal("ok", Encoding.UTF8.GetString(job.Result!));
         Assert.Equal(T0.AddSeconds(2), job.FinishedAt);
-        Assert.Equal(ScheduleEffectKind.AttemptEnded, t.Effect.Kind);
-        Assert.Null(t.Effect.Requeue);
+        Assert.IsType<ScheduleEffect.AttemptEnded>(t.Effect);
+        Assert.Null(RequeueOf(t));
     }
 
     [Fact]
@@ -96,7 +111,7 @@ public sealed class JobLifecycleTests
     {
         var job = CreateRunningJob();
         JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
-        JobLifecycle.Start(job, "w2", T0.AddSeconds(32));
+        Start(job, "w2", T0.AddSeconds(32));
 
         var t = JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(33));
 
@@ -130,10 +145,9 @@ public sealed class JobLifecycleTests
         Assert.Equal(JobStatus.Pending, job.Status);
         Assert.Equal(1, job.RetriesLeft);
         Assert.Equal("boom", job.Error);
-        Assert.NotNull(t.Effect.Requeue);
-        Assert.Equal(job.Id, t.Effect.Requeue.JobId);
-        Assert.Equal(4, t.Effect.Requeue.Priority);
-        Assert.Null(t.Effect.Requeue.NotBefore);
+        var requeue = Assert.IsType<QueueEntry>(RequeueOf(t));
+        Assert.Equal((job.Id, 4, 2), (requeue.JobId, requeue.Priority, requeue.Attempt));
+        Assert.Null(requeue.NotBefore);
     }
 
     [Fact]
@@ -143,8 +157,8 @@ public sealed class JobLifecycleTests
 
         var t = JobLifecycle.Fail(job, 1, "boom", Options, T0.AddSeconds(2), new Random(1));
 
-        Assert.NotNull(t.Effect.Requeue!.NotBefore);
-        Assert.InRange(t.Effect.Requeue.NotBefore.Value - T0.AddSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+        var notBefore = Assert.IsType<DateTimeOffset>(RequeueOf(t)!.NotBefore);
+        Assert.InRange(notBefore - T0.AddSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -152,14 +166,14 @@ public sealed class JobLifecycleTests
     {
         var job = CreateRunningJob(retries: 1);
         JobLifecycle.Fail(job, 1, "first", Options, T0.AddSeconds(2), new Random(1));
-        JobLifecycle.Start(job, "w2", T0.AddSeconds(3));
+        Start(job, "w2", T0.AddSeconds(3));
 
         var t = JobLifecycle.Fail(job, 2, "second", Options, T0.AddSeconds(4), new Random(1));
 
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Equal("second", job.Error);
         Assert.Equal(["first", "second"], job.Attempts.Select(a => a.Error));
-        Assert.Null(t.Effect.Requeue);
+        Assert.Null(RequeueOf(t));
     }
 
     [Fact]
@@ -186,7 +200,7 @@ public sealed class JobLifecycleTests
         Assert.Equal(JobStatus.Pending, job.Status);
         Assert.Equal(2, job.RetriesLeft);
         Assert.Equal(AttemptOutcome.HandedBack, job.LastAttempt!.Outcome);
-        Assert.Null(t.Effect.Requeue!.NotBefore);
+        Assert.Null(RequeueOf(t)!.NotBefore);
     }
 
     [Theory]
@@ -199,16 +213,16 @@ public sealed class JobLifecycleTests
         var (reply, changed) = JobLifecycle.TakeBack(job, 1, cause, T0.AddSeconds(31));
 
         Assert.True(changed);
-        Assert.True(reply.TookBack);
-        Assert.NotNull(reply.Requeue);
+        Assert.IsType<TakeBackReply.Ended>(reply);
+        Assert.NotNull(EntryOf(reply));
         Assert.Equal(0, job.RetriesLeft);
         Assert.Equal(outcome, job.LastAttempt!.Outcome);
         Assert.Equal(error, job.LastAttempt.Error);
 
-        JobLifecycle.Start(job, "w2", T0.AddSeconds(32));
+        Start(job, "w2", T0.AddSeconds(32));
         var (last, _) = JobLifecycle.TakeBack(job, 2, cause, T0.AddSeconds(63));
 
-        Assert.Null(last.Requeue);
+        Assert.Null(EntryOf(last));
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Equal(error, job.Error);
     }
@@ -222,8 +236,8 @@ public sealed class JobLifecycleTests
         var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
 
         Assert.False(changed);
-        Assert.False(reply.TookBack);
-        Assert.Null(reply.Requeue);
+        Assert.IsNotType<TakeBackReply.Ended>(reply);
+        Assert.Null(EntryOf(reply));
         Assert.Equal(JobStatus.Completed, job.Status);
     }
 
@@ -236,8 +250,8 @@ public sealed class JobLifecycleTests
         var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
 
         Assert.False(changed);
-        Assert.False(reply.TookBack);
-        Assert.Equal(job.Id, reply.Requeue!.JobId);
+        Assert.IsNotType<TakeBackReply.Ended>(reply);
+        Assert.Equal(job.Id, EntryOf(reply)!.JobId);
         Assert.Equal(1, job.RetriesLeft);
     }
 
@@ -249,7 +263,7 @@ public sealed class JobLifecycleTests
         var t = JobLifecycle.Cancel(job, T0.AddSeconds(1));
 
         Assert.Equal(JobStatus.Cancelled, job.Status);
-        Assert.Equal(ScheduleEffectKind.RemovePending, t.Effect.Kind);
+        Assert.IsType<ScheduleEffect.RemovePending>(t.Effect);
     }
 
     [Fact]
@@ -260,8 +274,8 @@ public sealed class JobLifecycleTests
         var t = JobLifecycle.Cancel(job, T0.AddSeconds(2));
         var late = JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(3));
 
-        Assert.Equal(ScheduleEffectKind.AttemptEnded, t.Effect.Kind);
-        Assert.Equal(AttemptOutcome.Cancelled, t.Effect.Outcome);
+        Assert.IsType<ScheduleEffect.AttemptEnded>(t.Effect);
+        Assert.Equal(AttemptOutcome.Cancelled, NoticeOf(t).Outcome);
         Assert.Equal(ReportResult.StaleAttempt, late.Reply.Result);
         Assert.Equal(JobStatus.Cancelled, job.Status);
     }
@@ -290,7 +304,7 @@ public sealed class JobLifecycleTests
         Assert.Equal(ReportResult.Accepted, t.Reply.Result);
         Assert.Equal(JobStatus.Pending, job.Status);
         Assert.Equal(0, job.RetriesLeft);
-        Assert.Equal(ScheduleEffectKind.Enqueue, t.Effect.Kind);
+        Assert.IsType<ScheduleEffect.Enqueue>(t.Effect);
         Assert.Null(job.FinishedAt);
     }
 

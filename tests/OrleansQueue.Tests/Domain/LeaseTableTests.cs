@@ -4,17 +4,19 @@ namespace OrleansQueue.Tests.Domain;
 
 public sealed class LeaseTableTests
 {
+    private static WorkerId W(string name) => new(name, "i1");
+
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static LeaseRecord Lease(string worker, int attempt, TimeSpan expiresIn) =>
+    private static LeaseRecord Lease(WorkerId worker, int attempt, TimeSpan expiresIn) =>
         new(Guid.CreateVersion7(), worker, attempt, T0, T0 + expiresIn);
 
     [Fact]
     public void TakeExpired_ReturnsOnlyLeasesPastTheirExpiry_AndRemovesThem()
     {
         var table = new LeaseTable();
-        var soon = Lease("w1", 1, TimeSpan.FromSeconds(1));
-        var later = Lease("w1", 1, TimeSpan.FromSeconds(10));
+        var soon = Lease(W("w1"), 1, TimeSpan.FromSeconds(1));
+        var later = Lease(W("w1"), 1, TimeSpan.FromSeconds(10));
         table.Add(soon);
         table.Add(later);
 
@@ -27,24 +29,26 @@ public sealed class LeaseTableTests
     }
 
     [Fact]
-    public void Confirm_SetsTheAttemptAndMovesTheExpiry()
+    public void RemoveIfCurrent_RemovesOnlyThatVeryLease_NotALaterOneOfTheSameJob()
     {
         var table = new LeaseTable();
-        var lease = Lease("w1", 0, TimeSpan.FromSeconds(1));
-        table.Add(lease);
+        var first = Lease(W("w1"), 1, TimeSpan.FromSeconds(10));
+        table.Add(first);
+        Assert.True(table.RemoveIfCurrent(first));
+        var later = first with { Attempt = 2 };
+        table.Add(later);
 
-        table.Confirm(lease.JobId, 3, T0.AddSeconds(30));
-
-        Assert.Empty(table.TakeExpired(T0.AddSeconds(5)));
-        Assert.Equal(3, table.Get(lease.JobId)!.Attempt);
-        Assert.Single(table.TakeExpired(T0.AddSeconds(30)));
+        Assert.False(table.IsCurrent(first));
+        Assert.False(table.RemoveIfCurrent(first));
+        Assert.True(table.IsCurrent(later));
+        Assert.Equal(2, table.Get(first.JobId)!.Attempt);
     }
 
     [Fact]
     public void Remove_WithAnotherAttempt_LeavesTheLeaseInPlace()
     {
         var table = new LeaseTable();
-        var lease = Lease("w1", 2, TimeSpan.FromSeconds(1));
+        var lease = Lease(W("w1"), 2, TimeSpan.FromSeconds(1));
         table.Add(lease);
 
         Assert.Null(table.Remove(lease.JobId, 1));
@@ -56,27 +60,27 @@ public sealed class LeaseTableTests
     public void TakeAllOf_ReturnsEveryLeaseOfThatWorkerOnly()
     {
         var table = new LeaseTable();
-        var a = Lease("w1", 1, TimeSpan.FromSeconds(5));
-        var b = Lease("w1", 1, TimeSpan.FromSeconds(5));
-        var c = Lease("w2", 1, TimeSpan.FromSeconds(5));
+        var a = Lease(W("w1"), 1, TimeSpan.FromSeconds(5));
+        var b = Lease(W("w1"), 1, TimeSpan.FromSeconds(5));
+        var c = Lease(W("w2"), 1, TimeSpan.FromSeconds(5));
         table.Add(a);
         table.Add(b);
         table.Add(c);
 
-        var taken = table.TakeAllOf("w1");
+        var taken = table.TakeAllOf(W("w1"));
 
         Assert.Equal(new[] { a.JobId, b.JobId }.Order(), taken.Select(l => l.JobId).Order());
-        Assert.Equal(0, table.CountFor("w1"));
-        Assert.Equal(1, table.CountFor("w2"));
+        Assert.Equal(0, table.CountFor(W("w1")));
+        Assert.Equal(1, table.CountFor(W("w2")));
     }
 
     [Fact]
     public void Add_RefusesASecondLeaseForTheSameJob()
     {
         var table = new LeaseTable();
-        var lease = Lease("w1", 1, TimeSpan.FromSeconds(5));
+        var lease = Lease(W("w1"), 1, TimeSpan.FromSeconds(5));
         table.Add(lease);
 
-        Assert.Throws<InvalidOperationException>(() => table.Add(lease with { Worker = "w2" }));
+        Assert.Throws<InvalidOperationException>(() => table.Add(lease with { Worker = W("w2") }));
     }
 }

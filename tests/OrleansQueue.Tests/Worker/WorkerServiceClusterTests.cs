@@ -111,7 +111,7 @@ public sealed class WorkerServiceClusterTests
                 }
                 while (ScheduleShards.Of(id, 3) != shard);
 
-                jobs.Add(await queue.Job(id).Submit(new JobSubmission("ECHO", Encoding.UTF8.GetBytes($"{shard}.{i}"))));
+                jobs.Add((await queue.SubmitAsAsync(id, new JobSubmission("ECHO", Encoding.UTF8.GetBytes($"{shard}.{i}")))).Job!);
             }
         }
 

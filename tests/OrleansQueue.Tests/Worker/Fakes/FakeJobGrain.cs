@@ -17,26 +17,28 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
     /// <summary>Calls that throw this before any is answered (simulates a silo that is briefly unreachable).</summary>
     public int FailNextCalls { get; set; }
 
-    public Task<ReportReply> Complete(int attempt, byte[]? result) =>
-        Record($"complete {attempt}{(result is null ? "" : " " + System.Text.Encoding.UTF8.GetString(result))}");
-
-    public Task<ReportReply> Fail(int attempt, string reason) => Record($"fail {attempt} {reason}");
-
-    public Task<ReportReply> HandBack(int attempt) => Record($"hand-back {attempt}");
+    /// <summary>The production path of a report (the report grain calls it): recorded as e.g. <c>complete 1 result</c>.</summary>
+    public async Task<EndReply> EndAttempt(AttemptReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var reply = await Record(report.Kind switch
+        {
+            AttemptReportKind.Complete => $"complete {report.Attempt}{(report.Result is null ? "" : " " + System.Text.Encoding.UTF8.GetString(report.Result))}",
+            AttemptReportKind.Fail => $"fail {report.Attempt} {report.Error}",
+            _ => $"hand-back {report.Attempt}",
+        });
+        return new EndReply(reply, null, 0);
+    }
 
     public Task<ReportReply> ReportProgress(int attempt, int percent, string? message) => Record($"progress {attempt} {percent}% {message}");
 
-    public Task<JobView> Submit(JobSubmission submission) => throw new NotSupportedException();
-
-    public Task<QueueEntry?> Store(JobSubmission submission, Guid token) => throw new NotSupportedException();
+    public Task<StoredJob> Store(JobSubmission submission, Guid token) => throw new NotSupportedException();
 
     public Task Discard(Guid token) => throw new NotSupportedException();
 
-    public Task<EndReply> EndAttempt(AttemptReport report) => throw new NotSupportedException();
-
     public Task<JobView?> GetStatus() => throw new NotSupportedException();
 
-    public Task<LeasedJob?> StartAttempt(string worker) => throw new NotSupportedException();
+    public Task<StartResult> StartAttempt(string worker, int attempt, DateTimeOffset startedAt) => throw new NotSupportedException();
 
     public Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause) => throw new NotSupportedException();
 

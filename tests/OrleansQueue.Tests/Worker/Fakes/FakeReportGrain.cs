@@ -3,8 +3,8 @@ using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Tests.Worker.Fakes;
 
-/// <summary>Hands each report of a batch to its <see cref="FakeJobGrain"/>. When any of them is set to fail, the whole
-/// call fails before a report is applied, as a batch lost in transit would.</summary>
+/// <summary>Hands each report of a batch to its <see cref="FakeJobGrain"/>'s <c>EndAttempt</c>, as the real report grain
+/// does. When any of them is set to fail, the whole call fails before a report is applied, as a batch lost in transit would.</summary>
 internal sealed class FakeReportGrain(FakeGrainFactory factory) : IReportGrain
 {
     public async Task<ImmutableArray<ReportReply?>> Report(ImmutableArray<AttemptReport> reports)
@@ -28,12 +28,7 @@ internal sealed class FakeReportGrain(FakeGrainFactory factory) : IReportGrain
                 continue;
             }
 
-            replies.Add(report.Kind switch
-            {
-                AttemptReportKind.Complete => await job.Complete(report.Attempt, report.Result),
-                AttemptReportKind.Fail => await job.Fail(report.Attempt, report.Error ?? ""),
-                _ => await job.HandBack(report.Attempt),
-            });
+            replies.Add((await job.EndAttempt(report)).Reply);
         }
 
         return [.. replies];

@@ -1,0 +1,14 @@
+namespace OrleansQueue.Scheduling;
+
+/// <summary>The silo's limits a client or worker must respect, asked for instead of copied
+/// (<see cref="IScheduleGrain.GetLimits"/>).</summary>
+/// <param name="Shards">How many schedule shards the cluster runs.</param>
+/// <param name="MaxLeaseBatch">The most jobs one lease call may take.</param>
+/// <param name="MaxLeaseWait">The longest long poll one lease call may ask for.</param>
+/// <param name="MaxPayloadBytes">The largest payload a job may carry.</param>
+[GenerateSerializer, Immutable, Alias("oq.QueueLimits")]
+public sealed record QueueLimits(
+    [property: Id(0)] int Shards,
+    [property: Id(1)] int MaxLeaseBatch,
+    [property: Id(2)] TimeSpan MaxLeaseWait,
+    [property: Id(3)] int MaxPayloadBytes);

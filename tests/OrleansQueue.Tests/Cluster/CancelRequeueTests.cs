@@ -1,0 +1,91 @@
+using System.Reflection;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Tests.Cluster;
+
+/// <summary>Cancel and requeue as users send them (through <see cref="Client.JobQueueClient"/>), including races.</summary>
+public sealed class CancelRequeueTests
+{
+    [Fact]
+    public async Task Cancelled_CountsAJobOnce_HoweverOftenItIsCancelledAndRequeued()
+    {
+        // Issue 11 #8: each cancel was counted, so cancel/requeue rounds inflated "cancelled" past the jobs submitted.
+        await using var q = await QueueTestCluster.StartAsync();
+        var job = await q.SubmitAsync();
+
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal(ReportResult.Accepted, (await q.Queue.CancelAsync(job.Id)).Result);
+            Assert.Equal(ReportResult.Accepted, (await q.Queue.RequeueAsync(job.Id)).Result);
+        }
+
+        Assert.Equal(ReportResult.Accepted, (await q.Queue.CancelAsync(job.Id)).Result);
+        var metrics = await q.Queue.GetMetricsAsync();
+        Assert.Equal((1L, 1L), (metrics.Submitted, metrics.Cancelled));
+    }
+
+    [Fact]
+    public async Task AskingForTheStateAJobIsAlreadyIn_IsADuplicate_ForCancelAndRequeueAlike()
+    {
+        // Issue 11 #14: requeueing a PENDING job succeeded as DUPLICATE while cancelling a CANCELLED job was refused.
+        await using var q = await QueueTestCluster.StartAsync();
+        var pending = await q.SubmitAsync();
+        var cancelled = await q.SubmitAsync();
+        await q.Queue.CancelAsync(cancelled.Id);
+
+        var requeue = await q.Queue.RequeueAsync(pending.Id);
+        var cancel = await q.Queue.CancelAsync(cancelled.Id);
+
+        Assert.Equal((ReportResult.Duplicate, JobStatus.Pending), (requeue.Result, requeue.Status));
+        Assert.Equal((ReportResult.Duplicate, JobStatus.Cancelled), (cancel.Result, cancel.Status));
+        Assert.Contains("already CANCELLED", cancel.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await q.Queue.GetMetricsAsync()).Cancelled);
+    }
+
+    [Fact]
+    public async Task ACommandThatLandsOnADeactivatingJobGrain_IsSentAgain_AndAnswered()
+    {
+        // Issue 11 #7: a cancel racing a requeue met the job grain while it deactivated and the rejection reached the
+        // user as a 503. The filter rejects the first cancel and the first requeue the way Orleans does then.
+        await using var q = await QueueTestCluster.StartAsync(configure: b => b.AddSiloBuilderConfigurator<RejectFirstCommands>());
+        var job = await q.SubmitAsync();
+
+        var cancel = await q.Queue.CancelAsync(job.Id);
+        var requeue = await q.Queue.RequeueAsync(job.Id);
+
+        Assert.Equal((ReportResult.Accepted, ReportResult.Accepted), (cancel.Result, requeue.Result));
+        Assert.Equal(JobStatus.Pending, (await q.StatusAsync(job.Id)).Status);
+        Assert.Equal(4, RejectFirstCommands.Calls);
+    }
+
+    /// <summary>Rejects the first call of each of <c>Cancel</c> and <c>Requeue</c> with the exception Orleans raises for a
+    /// message that reached an activation after <c>DeactivateOnIdle</c>; the message is not processed.</summary>
+    private sealed class RejectFirstCommands : ISiloConfigurator
+    {
+        public static int Calls;
+        private static int _rejectedCancel;
+        private static int _rejectedRequeue;
+
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddIncomingGrainCallFilter(context =>
+        {
+            var name = context.InterfaceMethod.Name;
+            if (name is "Cancel" or "Requeue")
+            {
+                Interlocked.Increment(ref Calls);
+                var first = name == "Cancel" ? Interlocked.Exchange(ref _rejectedCancel, 1) : Interlocked.Exchange(ref _rejectedRequeue, 1);
+                if (first == 0)
+                {
+                    throw Rejection("Forwarding failed: tried to forward message for 2 times after DeactivateOnIdle was called.");
+                }
+            }
+
+            return context.Invoke();
+        });
+
+        private static OrleansMessageRejectionException Rejection(string message) =>
+            (OrleansMessageRejectionException)Activator.CreateInstance(
+                typeof(OrleansMessageRejectionException), BindingFlags.Instance | BindingFlags.NonPublic, null, [message], null)!;
+    }
+}

@@ -1,0 +1,43 @@
+using OrleansQueue.Jobs;
+using OrleansQueue.Tests.Cluster;
+using OrleansQueue.Tests.Worker.Fakes;
+
+namespace OrleansQueue.Tests.Worker;
+
+/// <summary>Issue 11 #2: two worker processes started with the same <c>--name</c>.</summary>
+public sealed class TwinWorkerTests
+{
+    [Fact]
+    public async Task TwoWorkersWithTheSameName_EachCompleteTheirJobsOnce()
+    {
+        // Before: each worker's heartbeat disowned the other's leases (orphans, "no longer ours"), so the jobs were handed
+        // back over and over and never finished.
+        await using var queue = await QueueTestCluster.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Worker:Name"] = "twin",
+            ["Worker:Concurrency"] = "2",
+            ["Worker:LeaseWait"] = "00:00:01",
+            ["Worker:HeartbeatInterval"] = "00:00:00.200",
+            ["Worker:Grace"] = "00:00:01",
+        };
+        await using var first = WorkerTestServices.Create(queue.Client, settings: settings);
+        await using var second = WorkerTestServices.Create(queue.Client, settings: settings);
+        var jobs = new List<JobView>();
+        for (var i = 0; i < 4; i++)
+        {
+            // Longer than the orphan grace (2 s), so a heartbeat that disowns a twin's lease has time to do so.
+            jobs.Add(await queue.SubmitAsync("""{"durationMs":3500}""", type: "SIMULATED", deadline: TimeSpan.FromMinutes(1)));
+        }
+
+        await first.Worker.StartAsync(CancellationToken.None);
+        await second.Worker.StartAsync(CancellationToken.None);
+        var finished = await Task.WhenAll(jobs.Select(j => QueueTestCluster.WaitForAsync(
+            () => queue.StatusAsync(j.Id), v => v.Status.IsTerminal() || v.Attempts.Count > 1, TimeSpan.FromSeconds(30), $"job {j.Id} to finish")));
+        var running = await queue.Queue.GetMetricsAsync();
+        await Task.WhenAll(first.Worker.StopAsync(CancellationToken.None), second.Worker.StopAsync(CancellationToken.None));
+
+        Assert.All(finished, j => Assert.Equal((JobStatus.Completed, 1, "twin"), (j.Status, j.Attempts.Count, j.Worker)));
+        Assert.Equal(2, running.Workers.Count(w => w.Name == "twin"));
+    }
+}
