@@ -61,21 +61,6 @@ public sealed class BatchTests
     }
 
     [Fact]
-    public async Task SubmitBatch_ReportsAnInvalidJob_AndQueuesTheOthers()
-    {
-        await using var q = await QueueTestCluster.StartAsync();
-        var submitter = q.Client.GetGrain<ISubmitGrain>(0);
-        ImmutableArray<JobToSubmit> jobs = [new(JobId.New(), Job("a")), new(JobId.New(), Job("b", priority: 11)), new(JobId.New(), Job("c"))];
-
-        var outcomes = await submitter.SubmitBatch(jobs);
-
-        Assert.Equal([SubmitOutcomeKind.Queued, SubmitOutcomeKind.Invalid, SubmitOutcomeKind.Queued], outcomes.Select(o => o.Kind));
-        Assert.Contains("riority", outcomes[1].Error);
-        Assert.Null(await q.Queue.GetStatusAsync(jobs[1].JobId));
-        Assert.Equal(2, (await q.Queue.GetMetricsAsync()).Pending);
-    }
-
-    [Fact]
     public async Task SubmitBatch_SentTwice_StoresAndQueuesEachJobOnce()
     {
         await using var q = await QueueTestCluster.StartAsync();
@@ -107,25 +92,6 @@ public sealed class BatchTests
         {
             Assert.Null(await q.Queue.GetStatusAsync(job.JobId));
         }
-    }
-
-    [Fact]
-    public async Task Discard_ByABatchWhoseEnqueueFailedLate_KeepsAJobThatAResentBatchStoredSince()
-    {
-        // A batch stored the job and its enqueue hung; the client resent the batch, which stored it again and queued it;
-        // then the first batch's enqueue failed and it discards what it stored. The job must survive.
-        await using var q = await QueueTestCluster.StartAsync();
-        var id = JobId.New();
-        var job = q.Job(id);
-        var (first, resent) = (Guid.NewGuid(), Guid.NewGuid());
-
-        Assert.NotNull((await job.Store(Job("x"), first)).Entry);
-        Assert.NotNull((await job.Store(Job("x"), resent)).Entry);
-        await job.Discard(first);
-
-        Assert.Equal(JobStatus.Pending, (await q.StatusAsync(id)).Status);
-        await job.Discard(resent);
-        Assert.Null(await q.Queue.GetStatusAsync(id));
     }
 
     [Fact]

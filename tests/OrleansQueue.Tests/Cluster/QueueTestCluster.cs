@@ -11,8 +11,9 @@ using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Tests.Cluster;
 
-/// <summary>A one-silo in-process cluster with the queue's grains, fast timings and in-memory reminders.
-/// Each test starts its own so that no test sees another's jobs.</summary>
+/// <summary>A one-silo in-process cluster with the queue's grains, fast timings and in-memory reminders. Tests that
+/// lease, inject faults or need other settings start their own, so no other test's jobs reach them; the others share
+/// one (<see cref="SharedCluster.SharedQueueCluster"/>).</summary>
 public sealed class QueueTestCluster : IAsyncDisposable
 {
     /// <summary>Timings shortened so that failure paths run in a test's time, not a production's.</summary>

@@ -118,24 +118,6 @@ public sealed class ReportTests
         Assert.DoesNotContain((await q.Queue.GetMetricsAsync()).Workers, w => w.Name == "w1");
     }
 
-    [Theory]
-    [InlineData(11, null, null, "Priority 11 is out of range")]
-    [InlineData(null, -1, null, "Retries -1 is negative")]
-    [InlineData(null, null, 0.0, "must be greater than zero")]
-    public async Task Submit_WithAnOutOfRangeValue_IsRejected_AndNothingIsStored(int? priority, int? retries, double? deadline, string expected)
-    {
-        await using var q = await QueueTestCluster.StartAsync();
-        var id = JobId.New();
-
-        var outcome = await q.SubmitAsAsync(id, new JobSubmission("TEST", [], priority, retries, deadline is { } d ? TimeSpan.FromSeconds(d) : null));
-
-        Assert.Equal(SubmitOutcomeKind.Invalid, outcome.Kind);
-        Assert.Contains(expected, outcome.Error, StringComparison.Ordinal);
-        Assert.Null(await q.Queue.GetStatusAsync(id));
-        var metrics = await q.Queue.GetMetricsAsync();
-        Assert.Equal((0L, 0L), (metrics.Submitted, metrics.Pending));
-    }
-
     [Fact]
     public async Task Submit_OfAPayloadOverTheLimit_IsRejected()
     {
@@ -147,32 +129,4 @@ public sealed class ReportTests
         Assert.Equal(0, (await q.Queue.GetMetricsAsync()).Submitted);
     }
 
-    [Fact]
-    public async Task Submit_CalledAgainWithTheSameId_StoresAndQueuesTheJobOnce()
-    {
-        await using var q = await QueueTestCluster.StartAsync();
-        var id = JobId.New();
-        var submission = new JobSubmission("TEST", [], Priority: 2);
-
-        var first = await q.SubmitAsAsync(id, submission);
-        var second = await q.SubmitAsAsync(id, submission with { Priority = 9 });
-
-        Assert.Equal(first.Job!.SubmittedAt, second.Job!.SubmittedAt);
-        Assert.Equal(2, second.Job.Priority);
-        Assert.Single(await q.LeaseAsync("w1", 10));
-        Assert.Equal(1, (await q.Queue.GetMetricsAsync()).Submitted);
-    }
-
-    [Fact]
-    public async Task ReportsAboutAnUnknownJob_AreAnsweredNotFound()
-    {
-        await using var q = await QueueTestCluster.StartAsync();
-        var id = JobId.New();
-
-        Assert.Null(await q.Queue.GetStatusAsync(id));
-        Assert.Equal(ReportResult.NotFound, (await q.CompleteAsync(id, 1)).Result);
-        Assert.Equal(ReportResult.NotFound, (await q.Job(id).Cancel()).Result);
-        Assert.Equal(ReportResult.NotFound, (await q.Job(id).Requeue()).Result);
-        Assert.Null(await q.Queue.GetStatusAsync(id));
-    }
 }

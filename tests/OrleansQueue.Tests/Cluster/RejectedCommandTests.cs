@@ -5,45 +5,10 @@ using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Tests.Cluster;
 
-/// <summary>Cancel and requeue as users send them (through <see cref="Client.JobQueueClient"/>), including races.</summary>
-public sealed class CancelRequeueTests
+/// <summary>Cancel and requeue through <see cref="Client.JobQueueClient"/> when Orleans rejects the call (a private
+/// cluster: it injects the fault). The other command rules run on the shared cluster (<see cref="SharedCluster.JobCommandTests"/>).</summary>
+public sealed class RejectedCommandTests
 {
-    [Fact]
-    public async Task Cancelled_CountsAJobOnce_HoweverOftenItIsCancelledAndRequeued()
-    {
-        // Issue 11 #8: each cancel was counted, so cancel/requeue rounds inflated "cancelled" past the jobs submitted.
-        await using var q = await QueueTestCluster.StartAsync();
-        var job = await q.SubmitAsync();
-
-        for (var round = 0; round < 3; round++)
-        {
-            Assert.Equal(ReportResult.Accepted, (await q.Queue.CancelAsync(job.Id)).Result);
-            Assert.Equal(ReportResult.Accepted, (await q.Queue.RequeueAsync(job.Id)).Result);
-        }
-
-        Assert.Equal(ReportResult.Accepted, (await q.Queue.CancelAsync(job.Id)).Result);
-        var metrics = await q.Queue.GetMetricsAsync();
-        Assert.Equal((1L, 1L), (metrics.Submitted, metrics.Cancelled));
-    }
-
-    [Fact]
-    public async Task AskingForTheStateAJobIsAlreadyIn_IsADuplicate_ForCancelAndRequeueAlike()
-    {
-        // Issue 11 #14: requeueing a PENDING job succeeded as DUPLICATE while cancelling a CANCELLED job was refused.
-        await using var q = await QueueTestCluster.StartAsync();
-        var pending = await q.SubmitAsync();
-        var cancelled = await q.SubmitAsync();
-        await q.Queue.CancelAsync(cancelled.Id);
-
-        var requeue = await q.Queue.RequeueAsync(pending.Id);
-        var cancel = await q.Queue.CancelAsync(cancelled.Id);
-
-        Assert.Equal((ReportResult.Duplicate, JobStatus.Pending), (requeue.Result, requeue.Status));
-        Assert.Equal((ReportResult.Duplicate, JobStatus.Cancelled), (cancel.Result, cancel.Status));
-        Assert.Contains("already CANCELLED", cancel.Message, StringComparison.Ordinal);
-        Assert.Equal(1, (await q.Queue.GetMetricsAsync()).Cancelled);
-    }
-
     [Fact]
     public async Task ACommandThatLandsOnADeactivatingJobGrain_IsSentAgain_AndAnswered()
     {
