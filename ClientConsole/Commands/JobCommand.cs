@@ -6,8 +6,9 @@ using OrleansQueue.Jobs;
 namespace OrleansQueue.Cli.Commands;
 
 /// <summary>
-/// <c>cancel ID</c> and <c>requeue ID</c>: one call to the job grain whose reply is printed. An accepted reply
-/// (or a repeat of one already applied) prints its message; a refusal is an error (exit 1), an unknown id exit 3.
+/// <c>cancel ID</c> and <c>requeue ID</c>: one call to the job grain whose reply is printed. An accepted reply, or a
+/// duplicate (the job is already in the state asked for: cancelling a CANCELLED job, requeueing a PENDING one), prints
+/// its message (exit 0); a refusal is an error (exit 1), an unknown id exit 3.
 /// </summary>
 internal static class JobCommand
 {

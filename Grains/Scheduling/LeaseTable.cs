@@ -108,6 +108,21 @@ public sealed class LeaseTable
     public IReadOnlyCollection<Guid> JobsOf(WorkerId worker) =>
         _byWorker.TryGetValue(worker, out var jobs) ? jobs : [];
 
+    /// <summary>Of the attempts a worker says it runs, those this table does not lease to it (cancelled, taken back,
+    /// or leased to another worker): the worker must stop them.</summary>
+    public IEnumerable<AttemptRef> Disowned(WorkerId worker, IEnumerable<AttemptRef> running) =>
+        running.Where(r => Get(r.JobId) is not { } lease || lease.Worker != worker || lease.Attempt != r.Attempt);
+
+    /// <summary>Removes and returns the worker's leases, made before <paramref name="leasedBefore"/>, that it does not
+    /// say it runs: their lease reply never reached it.</summary>
+    public List<LeaseRecord> TakeUnknownTo(WorkerId worker, IEnumerable<AttemptRef> running, DateTimeOffset leasedBefore)
+    {
+        var known = running.Select(r => r.JobId).ToHashSet();
+        var orphans = JobsOf(worker).Select(id => _byJob[id]).Where(l => !known.Contains(l.JobId) && l.LeasedAt < leasedBefore).ToList();
+        orphans.ForEach(orphan => Drop(orphan));
+        return orphans;
+    }
+
     private void Index(LeaseRecord lease)
     {
         if (!_byWorker.TryGetValue(lease.Worker, out var jobs))

@@ -131,17 +131,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     {
         var now = _time.GetUtcNow();
         var added = entries.Count(entry => AddPending(entry, now));
-        if (cause is { } c)
-        {
-            for (var i = 0; i < added; i++)
-            {
-                _stats.OnRequeued(c);
-            }
-        }
-        else
-        {
-            _stats.OnSubmitted(added);
-        }
+        _stats.OnEnqueued(added, cause);
 
         Changed(woken: added);
         return Task.CompletedTask;
@@ -212,21 +202,13 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             LogWorkerBack(heartbeat.Worker, Shard);
         }
 
-        // Attempts the worker runs that this shard no longer leases to it: cancelled, expired or reassigned.
-        var stop = heartbeat.Running
-            .Where(r => ScheduleShards.Of(r.JobId, _options.Shards) == Shard)
-            .Where(r => _leases.Get(r.JobId) is not { } lease || lease.Worker != heartbeat.Worker || lease.Attempt != r.Attempt)
-            .ToImmutableArray();
-
-        // Leases the worker does not know about: the lease reply never reached it. Give them back at once.
-        var running = heartbeat.Running.Select(r => r.JobId).ToHashSet();
-        var orphans = _leases.JobsOf(heartbeat.Worker)
-            .Select(id => _leases.Get(id)!)
-            .Where(l => !running.Contains(l.JobId) && now - l.LeasedAt > _options.OrphanLeaseGrace)
-            .ToList();
+        // Attempts the worker runs that this shard no longer leases to it (cancelled, expired or reassigned), and leases
+        // the worker does not know about (the lease reply never reached it): those are given back at once.
+        var mine = heartbeat.Running.Where(r => ScheduleShards.Of(r.JobId, _options.Shards) == Shard).ToList();
+        var stop = _leases.Disowned(heartbeat.Worker, mine).ToImmutableArray();
+        var orphans = _leases.TakeUnknownTo(heartbeat.Worker, mine, now - _options.OrphanLeaseGrace);
         if (orphans.Count > 0)
         {
-            orphans.ForEach(orphan => _leases.RemoveIfCurrent(orphan));
             await TakeBack(orphans, RequeueCause.HandedBack);
         }
 
@@ -308,55 +290,19 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             results = [.. leases.Select(_ => (StartResult)new StartResult.Unreached($"{ex.GetType().Name}: {ex.Message}"))];
         }
 
-        var leased = ImmutableArray.CreateBuilder<LeasedJob>(entries.Count);
-        var waits = new List<TimeSpan>(entries.Count);
-        var unsure = new List<LeaseRecord>();
-        var requeued = 0;
-        for (var i = 0; i < leases.Count; i++)
+        var settled = LeaseStarts.Settle(_leases, leases, entries, results);
+        settled.Leased.ForEach(l => LogLeased(l.Job.JobId, l.Job.Attempt, worker, Shard));
+        settled.Overtaken.ForEach(l => LogStartOvertaken(l.JobId, l.Attempt, worker));
+        settled.Unreached.ForEach(u => LogStartFailed(u.Lease.JobId, worker, u.Error));
+        var requeued = settled.Requeue.Count(entry => AddPending(entry, now));
+        if (settled.Overtaken.Count + settled.Unreached.Count > 0)
         {
-            var (lease, result) = (leases[i], results[i]);
-
-            // Taken back while the start was under way (by a heartbeat's orphan check, or the sweep): the job is queued
-            // again, so handing this attempt out would run it twice. It is taken back once more instead, and the job
-            // grain ends it if it started.
-            var ours = _leases.IsCurrent(lease);
-            if (result is not StartResult.Started || !ours)
-            {
-                _leases.RemoveIfCurrent(lease);
-            }
-
-            switch (result)
-            {
-                case StartResult.Started started when ours:
-                    leased.Add(started.Job);
-                    waits.Add(now - entries[i].EnqueuedAt);
-                    LogLeased(lease.JobId, lease.Attempt, worker, Shard);
-                    break;
-                case StartResult.Started:
-                    LogStartOvertaken(lease.JobId, lease.Attempt, worker);
-                    unsure.Add(lease);
-                    break;
-                case StartResult.Unreached unreached:
-                    // The job grain may have started the attempt or not: the take-back asks it, and it knows.
-                    LogStartFailed(lease.JobId, worker, unreached.Error);
-                    unsure.Add(lease);
-                    break;
-                case StartResult.Renumbered renumbered:
-                    requeued += AddPending(renumbered.Entry, now) ? 1 : 0;
-                    break;
-                case StartResult.NotPending:
-                    break; // Cancelled while it waited: dropped.
-            }
+            await TakeBack([.. settled.ToTakeBack], RequeueCause.HandedBack);
         }
 
-        if (unsure.Count > 0)
-        {
-            await TakeBack(unsure, RequeueCause.HandedBack);
-        }
-
-        _stats.OnLeased(waits, now);
+        _stats.OnLeased([.. settled.Leased.Select(l => l.Waited)], now);
         Changed(woken: requeued);
-        return leased.DrainToImmutable();
+        return [.. settled.Leased.Select(l => l.Job)];
     }
 
     private async Task Sweep(CancellationToken cancellationToken)
@@ -446,15 +392,9 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     private bool Settle(AttemptEnd notice, LeaseRecord? lease, DateTimeOffset now)
     {
         _stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now);
-        if (lease is not null && notice.Outcome switch
-            {
-                AttemptOutcome.Completed or AttemptOutcome.Failed => true,
-                // A take-back counts against the worker only when it failed the job for good (as before).
-                AttemptOutcome.DeadlineExceeded or AttemptOutcome.WorkerLost => notice.Requeue is null,
-                _ => false,
-            })
+        if (lease is not null)
         {
-            _workers.CountOutcome(lease.Worker, notice.Outcome == AttemptOutcome.Completed);
+            _workers.CountEnded(lease.Worker, notice);
         }
 
         return notice.Requeue is { } entry && AddPending(entry, now);

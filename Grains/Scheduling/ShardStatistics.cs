@@ -39,6 +39,21 @@ public sealed class ShardStatistics(QueueInstruments instruments, int recentPerS
 
     public IEnumerable<Guid> Newest(JobStatus status) => _recent.Newest(status);
 
+    /// <summary>Jobs that entered the index: submissions, or with a cause jobs sent back.</summary>
+    public void OnEnqueued(int count, RequeueCause? cause)
+    {
+        if (cause is null)
+        {
+            OnSubmitted(count);
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            OnRequeued(cause.Value);
+        }
+    }
+
     public void OnSubmitted(int count)
     {
         _counters.Submitted += count;

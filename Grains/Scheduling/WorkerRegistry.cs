@@ -91,6 +91,23 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
 
     public void Forget(WorkerId name) => _workers.Remove(name);
 
+    /// <summary>Credits the worker that held an attempt with how it ended: a completion, or a failure when its handler
+    /// failed or when a take-back (deadline, lost worker) failed the job for good.</summary>
+    public void CountEnded(WorkerId name, AttemptEnd notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var counts = notice.Outcome switch
+        {
+            Jobs.AttemptOutcome.Completed or Jobs.AttemptOutcome.Failed => true,
+            Jobs.AttemptOutcome.DeadlineExceeded or Jobs.AttemptOutcome.WorkerLost => notice.Requeue is null,
+            _ => false,
+        };
+        if (counts)
+        {
+            CountOutcome(name, notice.Outcome == Jobs.AttemptOutcome.Completed);
+        }
+    }
+
     public void CountOutcome(WorkerId name, bool completed)
     {
         if (_workers.TryGetValue(name, out var worker))

@@ -327,4 +327,65 @@ public sealed class JobLifecycleTests
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Contains("limit", t.Reply.Message + job.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Start_RecordsTheAttemptTheShardIssued_AndRefusesAnEntryOlderThanTheLastAttempt()
+    {
+        var job = CreateJob();
+        var entry = job.ToEntry();
+
+        var (started, changed) = JobLifecycle.Start(job, "w1", entry.Attempt, T0.AddSeconds(1));
+        var (again, _) = JobLifecycle.Start(job, "w2", entry.Attempt, T0.AddSeconds(2));
+
+        Assert.True(changed);
+        Assert.Equal((1, T0.AddSeconds(1)), (Assert.IsType<StartResult.Started>(started).Job.Attempt, job.LastAttempt!.StartedAt));
+        Assert.Equal(JobStatus.Processing, Assert.IsType<StartResult.NotPending>(again).Status);
+
+        JobLifecycle.HandBack(job, 1, T0.AddSeconds(3));
+        var (stale, staleChanged) = JobLifecycle.Start(job, "w2", entry.Attempt, T0.AddSeconds(4));
+
+        Assert.False(staleChanged);
+        Assert.Equal(2, Assert.IsType<StartResult.Renumbered>(stale).Entry.Attempt);
+        Assert.Equal(JobStatus.Pending, job.Status);
+    }
+
+    [Fact]
+    public void TakeBack_OfAnAttemptThatNeverStarted_ReturnsTheEntry_WithoutChangingTheJob()
+    {
+        // The shard's start call failed before the job grain saw it: the lease names attempt 1, the job has none.
+        var job = CreateJob();
+
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.HandedBack, T0.AddSeconds(5));
+
+        Assert.False(changed);
+        Assert.Equal((job.Id, 1), (Assert.IsType<TakeBackReply.Pending>(reply).Entry.JobId, job.ToEntry().Attempt));
+        Assert.Empty(job.Attempts);
+    }
+
+    [Fact]
+    public void Cancel_OfACancelledJob_IsADuplicate_AndOnlyTheFirstCancelCounts()
+    {
+        var job = CreateRunningJob();
+
+        var first = JobLifecycle.Cancel(job, T0.AddSeconds(2));
+        var again = JobLifecycle.Cancel(job, T0.AddSeconds(3));
+        JobLifecycle.Requeue(job, T0.AddSeconds(4));
+        var later = JobLifecycle.Cancel(job, T0.AddSeconds(5));
+
+        Assert.True(NoticeOf(first).FirstCancel);
+        Assert.Equal((ReportResult.Duplicate, false), (again.Reply.Result, again.Changed));
+        Assert.IsType<ScheduleEffect.NoChange>(again.Effect);
+        Assert.False(Assert.IsType<ScheduleEffect.RemovePending>(later.Effect).FirstCancel);
+    }
+
+    [Fact]
+    public void Requeue_OfAPendingJob_IsADuplicate_ThatStillMakesSureItIsQueued()
+    {
+        var job = CreateJob();
+
+        var t = JobLifecycle.Requeue(job, T0.AddSeconds(1));
+
+        Assert.Equal((ReportResult.Duplicate, false), (t.Reply.Result, t.Changed));
+        Assert.Equal(job.Id, Assert.IsType<ScheduleEffect.Enqueue>(t.Effect).Entry.JobId);
+    }
 }
