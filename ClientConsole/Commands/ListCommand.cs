@@ -45,7 +45,7 @@ internal static class ListCommand
             var jobs = await queue.ListAsync(parse.GetRequiredValue(status), parse.GetValue(limit) ?? DefaultLimit);
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(JobJson.FormatList(jobs));
+                await context.Output.WriteLineAsync(JsonOutput.Jobs(jobs));
             }
             else
             {

@@ -15,7 +15,7 @@ namespace OrleansQueue.Cli.Commands;
 /// (<see cref="JobFollow"/>) and prints its result. <c>--count N</c> submits N copies of the job and <c>--file</c> the
 /// jobs of a JSON Lines file (<see cref="JobLine"/>; the command line's values are the lines' defaults), both in batches
 /// and in order (<see cref="BatchSubmit"/>): they print the queued jobs' ids one a line, or with <c>--json</c> every
-/// job's outcome (<see cref="SubmitOutcomeJson"/>). Every line of a file is checked before anything is sent.
+/// job's outcome (<see cref="OrleansQueue.Contracts.SubmitOutcomeDocument"/>). Every line of a file is checked before anything is sent.
 /// </summary>
 internal static class SubmitCommand
 {
@@ -137,7 +137,7 @@ internal static class SubmitCommand
             var job = await queue.SubmitAsync(submission);
             if (!parse.GetValue(wait))
             {
-                await context.Output.WriteLineAsync(asJson ? JobJson.Format(job) : JobId.Format(job.Id));
+                await context.Output.WriteLineAsync(asJson ? JsonOutput.Job(job) : JobId.Format(job.Id));
                 return ExitCodes.Success;
             }
 

@@ -77,7 +77,7 @@ internal static class JobFollow
     {
         if (json)
         {
-            context.Output.WriteLine(JobJson.Format(job));
+            context.Output.WriteLine(JsonOutput.Job(job));
         }
 
         var id = JobId.Format(job.Id);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using OrleansQueue.Contracts;
 using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Cli.Output;
@@ -55,7 +55,7 @@ internal static class JobText
             : $"{progress.Percent}%  {OneLine(progress.Message)}  (attempt {progress.Attempt}, {Timestamps.Format(progress.At)})";
 
     /// <summary>The result as UTF-8 text (handlers report text or JSON); invalid bytes show as U+FFFD.</summary>
-    public static string? ResultText(JobView job) => job.Result is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+    public static string? ResultText(JobView job) => JobDocument.ResultText(job);
 
     /// <summary>Keeps a job's error on one line, e.g. in a list.</summary>
     public static string OneLine(string text) =>
