@@ -89,8 +89,9 @@ internal static class SubmitCommand
                 result.AddError("Required argument 'TYPE' missing: give the job type, or --file FILE whose lines name their types");
             }
 
-            // A type no silo accepts would be refused once per copy: say so once, before anything is sent.
-            if (result.GetResult(count) is not null && result.GetValue(type) is { } copiesType && JobValueChecks.Type(copiesType) is { } typeProblem)
+            // A type no silo accepts is refused here, before connecting (and once, not once per copy of --count). With
+            // --file, TYPE is only a default; the lines are checked as they are read.
+            if (!many && result.GetValue(type) is { } givenType && JobValueChecks.Type(givenType) is { } typeProblem)
             {
                 result.AddError(typeProblem);
             }

@@ -4,6 +4,7 @@ using OrleansQueue.Client;
 using OrleansQueue.Contracts;
 using OrleansQueue.Jobs;
 using OrleansQueue.Silo.Dashboard.Api;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Silo.Dashboard;
 
@@ -47,7 +48,7 @@ public static class DashboardEndpoints
         var count = settings.DefaultJobLimit;
         if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > settings.MaxJobLimit))
         {
-            return TypedResults.BadRequest(new ErrorResponse($"limit must be a whole number from 1 to {settings.MaxJobLimit} (it is '{limit}')."));
+            return TypedResults.BadRequest(new ErrorResponse($"limit must be a whole number from 1 to {settings.MaxJobLimit} (it is '{DisplayText.Echo(limit)}')."));
         }
 
         if (string.IsNullOrWhiteSpace(status))
@@ -57,7 +58,7 @@ public static class DashboardEndpoints
 
         if (!JobStatusNames.TryParse(status.Trim(), out var parsed))
         {
-            return TypedResults.BadRequest(new ErrorResponse($"status must be pending, processing, completed, failed or cancelled (it is '{status}')."));
+            return TypedResults.BadRequest(new ErrorResponse($"status must be pending, processing, completed, failed or cancelled (it is '{DisplayText.Echo(status)}')."));
         }
 
         return Summaries(await queue.ListAsync(parsed, count));
