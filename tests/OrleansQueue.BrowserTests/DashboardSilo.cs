@@ -68,6 +68,14 @@ public sealed partial class DashboardSilo : IAsyncDisposable
         }
     }
 
+    /// <summary>POSTs to the API as the page does: with <c>X-Requested-With</c>, without which the silo refuses a POST.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative));
+        request.Headers.Add("X-Requested-With", "test");
+        return await Http.SendAsync(request);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
