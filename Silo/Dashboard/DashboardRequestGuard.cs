@@ -43,13 +43,13 @@ internal sealed class DashboardRequestGuard(DashboardHosts hosts) : IMiddleware
         if (!IsPreflighted(request))
         {
             return RefuseAsync(context, StatusCodes.Status403Forbidden,
-                $"a {request.Method} must have the header {RequestedWithHeader} or a JSON content type, so that no other web site can send it.");
+                $"a {DisplayText.Echo(request.Method)} must have the header {RequestedWithHeader} or a JSON content type, so that no other web site can send it.");
         }
 
         if (request.Headers.Origin is [var origin, ..] && !IsSameOrigin(origin, host))
         {
             return RefuseAsync(context, StatusCodes.Status403Forbidden,
-                $"a {request.Method} from the origin '{DisplayText.Echo(origin)}' is refused: only the dashboard's own page may send it.");
+                $"a {DisplayText.Echo(request.Method)} from the origin '{DisplayText.Echo(origin)}' is refused: only the dashboard's own page may send it.");
         }
 
         return next(context);

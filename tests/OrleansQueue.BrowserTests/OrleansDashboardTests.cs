@@ -33,4 +33,14 @@ public sealed class OrleansDashboardTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, clusterStats.StatusCode);
         Assert.DoesNotContain("Exception", silo.Cluster.Silo.StandardOutputText + silo.Cluster.Silo.StandardErrorText, StringComparison.Ordinal);
     });
+
+    [Fact]
+    public Task TheTrace_StreamsTheLog_WhenTheSettingAsksForIt() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Act: the stream never ends by itself; its headers are enough.
+        using var trace = await silo.Http.GetAsync(new Uri("orleans/Trace", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, trace.StatusCode);
+    }, "--Dashboard:OrleansTrace=true");
 }
