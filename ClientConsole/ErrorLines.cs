@@ -1,3 +1,5 @@
+using OrleansQueue.Text;
+
 namespace OrleansQueue.Cli;
 
 /// <summary>
@@ -18,7 +20,7 @@ internal sealed class ErrorLines(TextWriter error, string what, int most = Error
         Count++;
         if (Count <= most)
         {
-            await error.WriteLineAsync($"error: {message.ReplaceLineEndings(" ")}");
+            await error.WriteLineAsync($"error: {DisplayText.OneLine(message)}");
         }
     }
 

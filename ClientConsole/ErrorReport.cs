@@ -3,18 +3,20 @@ using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Jobs;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli;
 
 /// <summary>Turns any exception into the console's one <c>error: ...</c> line and an exit code: never a stack trace.</summary>
 internal static class ErrorReport
 {
-    /// <summary>Writes the error line and returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    /// <summary>Writes the error line, on one line with its control characters escaped (it may repeat the user's input
+    /// or a job's text), and returns the exit code (see <see cref="ExitCodes"/>).</summary>
     /// <param name="connection">The connection in use, named in a "lost the connection" message.</param>
     public static int Write(TextWriter error, Exception exception, ConnectionSettings? connection)
     {
         var (exitCode, message) = Describe(exception, connection);
-        error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+        error.WriteLine($"error: {DisplayText.OneLine(message)}");
         return exitCode;
     }
 

@@ -8,7 +8,7 @@ namespace OrleansQueue.Cli.Batch;
 
 /// <summary>
 /// Sends the jobs of <c>submit --count</c> or <c>submit --file</c> through the batch path, in order, and prints the
-/// queued jobs' ids one a line (or every job's outcome as JSON, <see cref="SubmitOutcomeJson"/>) and one error line per
+/// queued jobs' ids one a line (or every job's outcome as JSON, <see cref="OrleansQueue.Contracts.SubmitOutcomeDocument"/>) and one error line per
 /// job the silo did not queue, naming where the job stands in the input.
 /// </summary>
 internal static class BatchSubmit
@@ -37,7 +37,7 @@ internal static class BatchSubmit
             for (var k = 0; k < outcomes.Count; k++)
             {
                 var (index, outcome) = (start + k, outcomes[k]);
-                json?.Add(writer => SubmitOutcomeJson.Write(writer, index + 1, jobs.Line(index), outcome));
+                json?.Add(writer => JsonOutput.WriteSubmitOutcome(writer, index + 1, jobs.Line(index), outcome));
                 if (outcome.IsQueued)
                 {
                     queued++;

@@ -1,4 +1,5 @@
 using OrleansQueue.Cli.Output;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.CommandLine;
 
@@ -9,11 +10,12 @@ namespace OrleansQueue.Cli.CommandLine;
 /// </summary>
 internal static class JobValueChecks
 {
-    /// <summary>What no silo accepts as a type: empty, or with white space or control characters (the length limit
-    /// is the silo's to set).</summary>
+    /// <summary>What no silo accepts as a type: empty, or with anything but printable characters (white space, control
+    /// or format characters such as U+202E; see <see cref="DisplayText.IsPrintable"/>). The length limit is the silo's
+    /// to set.</summary>
     public static string? Type(string type) =>
         string.IsNullOrWhiteSpace(type) ? "The job type is empty."
-        : type.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? $"The job type '{type}' contains white space or control characters."
+        : !DisplayText.IsPrintable(type) ? $"The job type '{DisplayText.Echo(type)}' contains white space or control characters."
         : null;
 
     public static string? Priority(int priority) =>

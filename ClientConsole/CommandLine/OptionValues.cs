@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using OrleansQueue.Jobs;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.CommandLine;
 
@@ -22,7 +23,7 @@ internal static class OptionValues
             var text = result.Tokens[^1].Value;
             if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {
-                result.AddError($"{name}: '{text}' is not a whole number");
+                result.AddError($"{name}: '{DisplayText.Echo(text)}' is not a whole number");
                 return null;
             }
 
@@ -40,7 +41,7 @@ internal static class OptionValues
             var text = result.Tokens[^1].Value;
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds))
             {
-                result.AddError($"{name}: '{text}' is not a number of seconds");
+                result.AddError($"{name}: '{DisplayText.Echo(text)}' is not a number of seconds");
                 return null;
             }
 

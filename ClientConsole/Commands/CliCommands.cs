@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Commands;
 
@@ -8,6 +9,9 @@ namespace OrleansQueue.Cli.Commands;
 /// </summary>
 internal sealed class CliCommands
 {
+    /// <summary>An echo's length (<see cref="DisplayText.EchoLength"/>) plus room for the library's words around it.</summary>
+    private const int MaxParseErrorLength = DisplayText.EchoLength + 80;
+
     /// <summary>No <c>@file</c> response files: a token starting with '@' (a job type, inline data) means itself.</summary>
     private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
@@ -59,7 +63,9 @@ internal sealed class CliCommands
     {
         if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
         {
-            throw CliException.Usage(string.Join(" ", parse.Errors.Select(e => e.Message).Distinct()));
+            // System.CommandLine's own messages repeat the offending token whole ("Unrecognized command or argument
+            // '...'"): each is cut like an echo, so a megabyte-long word is not printed back.
+            throw CliException.Usage(string.Join(" ", parse.Errors.Select(e => DisplayText.Shorten(e.Message, MaxParseErrorLength)).Distinct()));
         }
     }
 }

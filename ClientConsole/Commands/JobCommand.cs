@@ -2,6 +2,7 @@ using System.CommandLine;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Jobs;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class JobCommand
             switch (reply.Result)
             {
                 case ReportResult.Accepted or ReportResult.Duplicate:
-                    await context.Output.WriteLineAsync(reply.Message);
+                    await context.Output.WriteLineAsync(DisplayText.OneLine(reply.Message));
                     return ExitCodes.Success;
                 case ReportResult.NotFound:
                     throw CliException.NotFound(jobId);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Output;
 using OrleansQueue.Jobs;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class ListCommand
                     return parsed;
                 }
 
-                result.AddError($"--status: '{text}' is not a job status: expected one of {StatusNames}");
+                result.AddError($"--status: '{DisplayText.Echo(text)}' is not a job status: expected one of {StatusNames}");
                 return default;
             },
         };
@@ -45,7 +46,7 @@ internal static class ListCommand
             var jobs = await queue.ListAsync(parse.GetRequiredValue(status), parse.GetValue(limit) ?? DefaultLimit);
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(JobJson.FormatList(jobs));
+                await context.Output.WriteLineAsync(JsonOutput.Jobs(jobs));
             }
             else
             {

@@ -17,7 +17,7 @@ internal static class MetricsCommand
             var metrics = await queue.GetMetricsAsync();
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(MetricsJson.Format(metrics));
+                await context.Output.WriteLineAsync(JsonOutput.Metrics(metrics));
             }
             else
             {

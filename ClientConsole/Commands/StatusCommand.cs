@@ -33,7 +33,7 @@ internal static class StatusCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(JobJson.Format(job));
+                await context.Output.WriteLineAsync(JsonOutput.Job(job));
             }
             else
             {

@@ -15,7 +15,7 @@ namespace OrleansQueue.Cli.Commands;
 /// (<see cref="JobFollow"/>) and prints its result. <c>--count N</c> submits N copies of the job and <c>--file</c> the
 /// jobs of a JSON Lines file (<see cref="JobLine"/>; the command line's values are the lines' defaults), both in batches
 /// and in order (<see cref="BatchSubmit"/>): they print the queued jobs' ids one a line, or with <c>--json</c> every
-/// job's outcome (<see cref="SubmitOutcomeJson"/>). Every line of a file is checked before anything is sent.
+/// job's outcome (<see cref="OrleansQueue.Contracts.SubmitOutcomeDocument"/>). Every line of a file is checked before anything is sent.
 /// </summary>
 internal static class SubmitCommand
 {
@@ -89,8 +89,9 @@ internal static class SubmitCommand
                 result.AddError("Required argument 'TYPE' missing: give the job type, or --file FILE whose lines name their types");
             }
 
-            // A type no silo accepts would be refused once per copy: say so once, before anything is sent.
-            if (result.GetResult(count) is not null && result.GetValue(type) is { } copiesType && JobValueChecks.Type(copiesType) is { } typeProblem)
+            // A type no silo accepts is refused here, before connecting (and once, not once per copy of --count). With
+            // --file, TYPE is only a default; the lines are checked as they are read.
+            if (!many && result.GetValue(type) is { } givenType && JobValueChecks.Type(givenType) is { } typeProblem)
             {
                 result.AddError(typeProblem);
             }
@@ -137,7 +138,7 @@ internal static class SubmitCommand
             var job = await queue.SubmitAsync(submission);
             if (!parse.GetValue(wait))
             {
-                await context.Output.WriteLineAsync(asJson ? JobJson.Format(job) : JobId.Format(job.Id));
+                await context.Output.WriteLineAsync(asJson ? JsonOutput.Job(job) : JobId.Format(job.Id));
                 return ExitCodes.Success;
             }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansQueue.Cli.Commands;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Interactive;
 
@@ -94,5 +95,5 @@ internal sealed class InteractiveSession(CliCommands commands, CliContext contex
     private static string CommandName(string keyword) =>
         InteractiveKeywords.Map(keyword) is { } name and not (InteractiveKeywords.Help or InteractiveKeywords.Shutdown)
             ? name
-            : throw CliException.Usage($"unknown command '{keyword}'; type HELP for the commands");
+            : throw CliException.Usage($"unknown command '{DisplayText.Echo(keyword)}'; type HELP for the commands");
 }

@@ -2,6 +2,7 @@ using OrleansQueue.Cli.Commands;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Cli.Output;
 using OrleansQueue.Jobs;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Live;
 
@@ -77,15 +78,16 @@ internal static class JobFollow
     {
         if (json)
         {
-            context.Output.WriteLine(JobJson.Format(job));
+            context.Output.WriteLine(JsonOutput.Job(job));
         }
 
         var id = JobId.Format(job.Id);
         switch (job.Status)
         {
             case JobStatus.Completed:
-                if (!json && JobText.ResultText(job) is { } result)
+                if (!json && JobText.ResultText(job) is { } text)
                 {
+                    var result = DisplayText.Escape(text);
                     context.Output.Write(result);
                     if (!result.EndsWith('\n'))
                     {

@@ -1,5 +1,6 @@
 using OrleansQueue.Jobs;
 using Spectre.Console;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Live;
 
@@ -50,7 +51,7 @@ internal static class JobProgressView
             JobStatus.Completed => "green",
             _ => "red",
         };
-        var text = $"{Markup.Escape(job.Type)}  [{color}]{job.Status.ToWireName()}[/]";
+        var text = $"{Markup.Escape(DisplayText.OneLine(job.Type))}  [{color}]{job.Status.ToWireName()}[/]";
         if (state.Attempt > 0)
         {
             text += job.Status == JobStatus.Pending ? $"  after attempt {state.Attempt}" : $"  attempt {state.Attempt}";

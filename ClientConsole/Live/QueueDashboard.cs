@@ -3,6 +3,7 @@ using OrleansQueue.Cli.Output;
 using OrleansQueue.Scheduling;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Live;
 
@@ -23,7 +24,7 @@ internal static class QueueDashboard
         var parts = new List<IRenderable> { header };
         if (error is not null)
         {
-            parts.Add(new Markup($"[red]{Markup.Escape(error)}[/]{(metrics is null ? "" : " [grey](showing the last metrics read)[/]")}"));
+            parts.Add(new Markup($"[red]{Markup.Escape(DisplayText.OneLine(error))}[/]{(metrics is null ? "" : " [grey](showing the last metrics read)[/]")}"));
         }
 
         if (metrics is null)
@@ -137,7 +138,7 @@ internal static class QueueDashboard
         foreach (var worker in metrics.Workers)
         {
             table.AddRow(
-                Markup.Escape(worker.Name),
+                Markup.Escape(DisplayText.OneLine(worker.Name)),
                 worker.Alive ? "[green]alive[/]" : "[red]lost[/]",
                 $"{worker.Busy}/{worker.Slots}",
                 Timestamps.Percent(worker.Utilization),

@@ -3,6 +3,7 @@ using OrleansQueue.Cli.Connection;
 using OrleansQueue.Cli.Output;
 using OrleansQueue.Scheduling;
 using Spectre.Console;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Live;
 
@@ -71,7 +72,7 @@ internal static class QueueWatch
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
             {
-                show(context.Time.GetUtcNow(), null, ErrorReport.Describe(ex, context.Connection).Message.ReplaceLineEndings(" "));
+                show(context.Time.GetUtcNow(), null, DisplayText.OneLine(ErrorReport.Describe(ex, context.Connection).Message));
             }
         }
         while (await ticks.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansQueue.Jobs;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Output;
 
@@ -21,12 +22,9 @@ internal static class JobListText
                 job.Type,
                 "priority " + job.Priority.ToString(CultureInfo.InvariantCulture),
                 "attempts " + job.Attempts.Count.ToString(CultureInfo.InvariantCulture),
-                Shorten(JobText.OneLine(job.Error ?? "")));
+                DisplayText.Shorten(JobText.OneLine(job.Error ?? ""), MaxErrorLength));
         }
 
         table.WriteTo(writer);
     }
-
-    private static string Shorten(string text) =>
-        text.Length <= MaxErrorLength ? text : string.Concat(text.AsSpan(0, MaxErrorLength - 1), "…");
 }

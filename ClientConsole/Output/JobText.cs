@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
+using OrleansQueue.Contracts;
 using OrleansQueue.Jobs;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Output;
 
@@ -55,18 +56,19 @@ internal static class JobText
             : $"{progress.Percent}%  {OneLine(progress.Message)}  (attempt {progress.Attempt}, {Timestamps.Format(progress.At)})";
 
     /// <summary>The result as UTF-8 text (handlers report text or JSON); invalid bytes show as U+FFFD.</summary>
-    public static string? ResultText(JobView job) => job.Result is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+    public static string? ResultText(JobView job) => JobDocument.ResultText(job);
 
-    /// <summary>Keeps a job's error on one line, e.g. in a list.</summary>
-    public static string OneLine(string text) =>
-        text.ReplaceLineEndings(" ");
+    /// <summary>Keeps a job's error on one line, e.g. in a list, its control characters escaped.</summary>
+    public static string OneLine(string text) => DisplayText.OneLine(text);
 
     private static string Time(DateTimeOffset? time) => time is { } t ? Timestamps.Format(t) : None;
 
     private static void Line(TextWriter writer, string label, string value)
     {
-        // Continuation lines of a multi-line value (a result, a stack-like error) stay under the value column.
-        var indented = value.ReplaceLineEndings(Environment.NewLine + new string(' ', LabelWidth + 2));
+        // Continuation lines of a multi-line value (a result, a stack-like error) stay under the value column; any other
+        // control character is shown escaped, so a job's text cannot drive the terminal.
+        var indented = DisplayText.Escape(value.ReplaceLineEndings("\n").Replace('\t', ' '))
+            .Replace("\n", Environment.NewLine + new string(' ', LabelWidth + 2), StringComparison.Ordinal);
         writer.WriteLine($"{(label + ":").PadRight(LabelWidth)}  {indented}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansQueue.Contracts;
 using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Cli.Output;
@@ -55,7 +56,7 @@ internal static class MetricsText
                 Timestamps.Percent(worker.Utilization),
                 Count(worker.Completed),
                 Count(worker.Failed),
-                $"{Timestamps.Seconds(Age(metrics, worker.LastSeen))} s ago");
+                $"{Timestamps.Seconds(MetricsDocument.Age(metrics.At, worker.LastSeen))} s ago");
         }
 
         table.WriteTo(writer, "  ");
@@ -70,13 +71,7 @@ internal static class MetricsText
 
     public static string State(WorkerInfo worker) => worker.Alive ? "alive" : "lost";
 
-    /// <summary>Measured against the silo's own clock (<see cref="QueueMetrics.At"/>), so a skewed client
-    /// clock does not distort it.</summary>
-    public static TimeSpan? OldestPendingAge(QueueMetrics metrics) =>
-        metrics.OldestPendingSince is { } since ? Age(metrics, since) : null;
-
-    private static TimeSpan Age(QueueMetrics metrics, DateTimeOffset since) =>
-        metrics.At > since ? metrics.At - since : TimeSpan.Zero;
+    public static TimeSpan? OldestPendingAge(QueueMetrics metrics) => MetricsDocument.OldestPendingAge(metrics);
 
     public static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 

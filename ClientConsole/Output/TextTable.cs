@@ -1,6 +1,10 @@
+using OrleansQueue.Text;
+
 namespace OrleansQueue.Cli.Output;
 
-/// <summary>Columns padded to their widest cell, separated by two spaces; trailing blanks trimmed.</summary>
+/// <summary>Columns padded to their widest cell, separated by two spaces; trailing blanks trimmed. Each cell is kept on
+/// one line with its control characters escaped (<see cref="DisplayText.OneLine"/>): cells hold job types, worker names
+/// and errors.</summary>
 /// <param name="rightAligned">Which columns hold numbers (aligned right); by column index.</param>
 internal sealed class TextTable(params int[] rightAligned)
 {
@@ -9,7 +13,7 @@ internal sealed class TextTable(params int[] rightAligned)
 
     public int Count => _rows.Count;
 
-    public void Add(params string[] cells) => _rows.Add(cells);
+    public void Add(params string[] cells) => _rows.Add(Array.ConvertAll(cells, DisplayText.OneLine));
 
     public void WriteTo(TextWriter writer, string indent = "")
     {

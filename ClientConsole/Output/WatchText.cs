@@ -18,7 +18,7 @@ internal static class WatchText
             .OfType<string>()
             .ToList();
         var requeued = metrics.RequeuedDeadline + metrics.RequeuedWorkerLost + metrics.RequeuedHandedBack + metrics.RequeuedManual;
-        var endToEnd = LatencyStage.Of(metrics).Single(s => s.Key == "endToEnd");
+        var endToEnd = LatencyStage.EndToEnd(metrics);
         var alive = metrics.Workers.Where(w => w.Alive).ToList();
 
         return $"{Timestamps.Format(at)}  " +

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Client;
 
@@ -21,7 +22,7 @@ public static class GatewayEndpoint
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
         {
-            error = $"'{text}' is not a gateway address: expected host:port with a port from 1 to 65535, e.g. 127.0.0.1:30000";
+            error = $"'{DisplayText.Echo(text)}' is not a gateway address: expected host:port with a port from 1 to 65535, e.g. 127.0.0.1:30000";
             return false;
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Jobs;
 
@@ -16,7 +17,7 @@ public static class JobId
     public static bool TryParse([NotNullWhen(true)] string? text, out Guid id) =>
         Guid.TryParse(text?.Trim(), out id) && id != Guid.Empty;
 
-    /// <summary>The message shown for text that is not a job id.</summary>
+    /// <summary>The message shown for text that is not a job id; the text is echoed cut short and escaped.</summary>
     public static string Malformed(string? text) =>
-        $"'{text}' is not a job id: expected a GUID such as {Format(Guid.CreateVersion7())}.";
+        $"'{DisplayText.Echo(text)}' is not a job id: expected a GUID such as {Format(Guid.CreateVersion7())}.";
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using OrleansQueue.Hosting;
 using OrleansQueue.Scheduling;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Jobs;
 
@@ -82,9 +83,9 @@ public static class JobLifecycle
         {
             problems.Add($"The job type is {s.Type.Length} characters long; the limit is {o.MaxTypeLength}.");
         }
-        else if (s.Type.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        else if (!DisplayText.IsPrintable(s.Type))
         {
-            problems.Add($"The job type '{s.Type}' contains white space or control characters.");
+            problems.Add($"The job type '{DisplayText.Echo(s.Type)}' contains white space or control characters.");
         }
 
         if (s.Payload is null)

@@ -1,19 +1,23 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OrleansQueue.Client;
+using OrleansQueue.Contracts;
 using OrleansQueue.Jobs;
 using OrleansQueue.Silo.Dashboard.Api;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Silo.Dashboard;
 
 /// <summary>
 /// The page and the JSON API it reads, all answered through <see cref="JobQueueClient"/> on the silo's own grain
-/// factory. Statuses are wire names (<c>PENDING</c>); every error is <c>{"error": "..."}</c>.
+/// factory. Jobs and metrics are the contracts of <see cref="QueueJsonContext"/>, the same as the console's <c>--json</c>.
+/// Statuses are wire names (<c>PENDING</c>); every error is <c>{"error": "..."}</c>.
 /// <list type="bullet">
-/// <item><c>GET /api/metrics</c>: <see cref="MetricsResponse"/>.</item>
+/// <item><c>GET /api/metrics</c>: <see cref="MetricsDocument"/>.</item>
 /// <item><c>GET /api/jobs?status=pending|processing|completed|failed|cancelled&amp;limit=N</c>: jobs in that status in the
-/// order of <c>list</c>; without a status, recent jobs of every status, newest submission first.</item>
-/// <item><c>GET /api/jobs/{id}</c>: <see cref="JobResponse"/>; 400 for a malformed id, 404 for an unknown one.</item>
+/// order of <c>list</c>; without a status, recent jobs of every status, newest submission first. Each is a
+/// <see cref="JobSummaryDocument"/>.</item>
+/// <item><c>GET /api/jobs/{id}</c>: <see cref="JobDocument"/>; 400 for a malformed id, 404 for an unknown one.</item>
 /// <item><c>POST /api/jobs/{id}/cancel</c> and <c>/requeue</c>: 200 with <see cref="CommandResponse"/>, 409 (same
 /// body) when the job's state refuses it, 404 for an unknown job.</item>
 /// </list>
@@ -34,34 +38,33 @@ public static class DashboardEndpoints
         return endpoints;
     }
 
-    internal static async Task<Ok<MetricsResponse>> GetMetricsAsync(JobQueueClient queue) =>
-        TypedResults.Ok(MetricsResponse.From(await queue.GetMetricsAsync()));
+    internal static async Task<JsonHttpResult<MetricsDocument>> GetMetricsAsync(JobQueueClient queue) =>
+        TypedResults.Json(MetricsDocument.From(await queue.GetMetricsAsync()), QueueJsonContext.Default.MetricsDocument);
 
-    internal static async Task<Results<Ok<List<JobSummaryResponse>>, BadRequest<ErrorResponse>>> ListJobsAsync(
+    internal static async Task<Results<JsonHttpResult<IReadOnlyList<JobSummaryDocument>>, BadRequest<ErrorResponse>>> ListJobsAsync(
         string? status, string? limit, JobQueueClient queue, IOptions<DashboardOptions> options)
     {
         var settings = options.Value;
         var count = settings.DefaultJobLimit;
         if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > settings.MaxJobLimit))
         {
-            return TypedResults.BadRequest(new ErrorResponse($"limit must be a whole number from 1 to {settings.MaxJobLimit} (it is '{limit}')."));
+            return TypedResults.BadRequest(new ErrorResponse($"limit must be a whole number from 1 to {settings.MaxJobLimit} (it is '{DisplayText.Echo(limit)}')."));
         }
 
         if (string.IsNullOrWhiteSpace(status))
         {
-            return TypedResults.Ok(await ListRecentAsync(queue, count));
+            return Summaries(await ListRecentAsync(queue, count));
         }
 
         if (!JobStatusNames.TryParse(status.Trim(), out var parsed))
         {
-            return TypedResults.BadRequest(new ErrorResponse($"status must be pending, processing, completed, failed or cancelled (it is '{status}')."));
+            return TypedResults.BadRequest(new ErrorResponse($"status must be pending, processing, completed, failed or cancelled (it is '{DisplayText.Echo(status)}')."));
         }
 
-        var jobs = await queue.ListAsync(parsed, count);
-        return TypedResults.Ok(jobs.Select(JobSummaryResponse.From).ToList());
+        return Summaries(await queue.ListAsync(parsed, count));
     }
 
-    internal static async Task<Results<Ok<JobResponse>, BadRequest<ErrorResponse>, NotFound<ErrorResponse>>> GetJobAsync(
+    internal static async Task<Results<JsonHttpResult<JobDocument>, BadRequest<ErrorResponse>, NotFound<ErrorResponse>>> GetJobAsync(
         string id, JobQueueClient queue)
     {
         if (!JobId.TryParse(id, out var jobId))
@@ -70,7 +73,7 @@ public static class DashboardEndpoints
         }
 
         return await queue.GetStatusAsync(jobId) is { } job
-            ? TypedResults.Ok(JobResponse.From(job))
+            ? TypedResults.Json(JobDocument.From(job), QueueJsonContext.Default.JobDocument)
             : TypedResults.NotFound(Unknown(jobId));
     }
 
@@ -94,17 +97,19 @@ public static class DashboardEndpoints
     /// <summary>The most recently submitted jobs of every status. Each status contributes the first
     /// <paramref name="limit"/> jobs of its own list, and pending ones come in queue order: with more pending jobs than
     /// the limit, the newest pending ones are left out here (<c>?status=pending</c> lists them).</summary>
-    private static async Task<List<JobSummaryResponse>> ListRecentAsync(JobQueueClient queue, int limit)
+    private static async Task<IEnumerable<JobView>> ListRecentAsync(JobQueueClient queue, int limit)
     {
         var lists = await Task.WhenAll(Enum.GetValues<JobStatus>().Select(s => queue.ListAsync(s, limit)));
         return lists.SelectMany(l => l)
             .DistinctBy(j => j.Id)
             .OrderByDescending(j => j.SubmittedAt)
             .ThenByDescending(j => j.Id)
-            .Take(limit)
-            .Select(JobSummaryResponse.From)
-            .ToList();
+            .Take(limit);
     }
+
+    private static JsonHttpResult<IReadOnlyList<JobSummaryDocument>> Summaries(IEnumerable<JobView> jobs) =>
+        TypedResults.Json<IReadOnlyList<JobSummaryDocument>>(
+            jobs.Select(JobSummaryDocument.From).ToList(), QueueJsonContext.Default.IReadOnlyListJobSummaryDocument);
 
     private static ErrorResponse Unknown(Guid id) => new($"no job has id {JobId.Format(id)}.");
 }

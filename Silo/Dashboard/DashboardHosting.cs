@@ -42,6 +42,12 @@ public static class DashboardHosting
         // The silo's own grain factory: the page's calls go straight to the grains, no client connection.
         services.TryAddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DashboardPage>();
+        services.TryAddSingleton(sp => new DashboardHosts(silo.DashboardPort, sp.GetRequiredService<IOptions<DashboardOptions>>()));
+        services.TryAddSingleton<DashboardRequestGuard>();
+        services.TryAddSingleton<SiloAddressFilter>();
+        // Orleans' live log stream is off unless Dashboard:OrleansTrace asks for it.
+        services.AddOptions<Orleans.Dashboard.DashboardOptions>()
+            .Configure<IOptions<DashboardOptions>>((orleans, ours) => orleans.HideTrace = !ours.Value.OrleansTrace);
         services.TryAddSingleton<QueueStateSnapshot>();
         services.TryAddSingleton<QueueStateGauges>();
         services.AddHostedService<QueueStateRefresher>();
@@ -61,8 +67,9 @@ public static class DashboardHosting
         }
 
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        app.UseMiddleware<DashboardRequestGuard>();
         app.MapDashboardEndpoints();
-        app.MapOrleansDashboard(routePrefix: options.OrleansDashboardPath.TrimEnd('/'));
+        app.MapOrleansDashboard(routePrefix: options.OrleansDashboardPath.TrimEnd('/')).AddEndpointFilter<SiloAddressFilter>();
         // Created now, not at the first scrape, so the counters count from the start.
         var exporter = app.Services.GetRequiredService<PrometheusTextExporter>();
         app.MapGet("/metrics", () => Results.Text(exporter.Collect(), "text/plain; version=0.0.4; charset=utf-8"));

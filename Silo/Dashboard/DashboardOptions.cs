@@ -24,4 +24,14 @@ public sealed class DashboardOptions
     /// <summary>Where Orleans' own dashboard (grains, silos, calls) is mapped. Default <c>/orleans</c>.</summary>
     [Required]
     public string OrleansDashboardPath { get; set; } = "/orleans";
+
+    /// <summary>Whether Orleans' dashboard streams the silo's live log at <c>{OrleansDashboardPath}/Trace</c>. Default
+    /// false: the log names grains, jobs and errors, and anyone who can reach the port could read it.</summary>
+    public bool OrleansTrace { get; set; }
+
+    /// <summary><c>Host</c> values the web side answers besides its loopback ones (<c>127.0.0.1</c>, <c>localhost</c>
+    /// and <c>[::1]</c> with its port), matched as written, e.g. <c>queue.internal:8080</c> for a name that points
+    /// here, or <c>queue.example.com</c> behind a proxy. Default none: a request for any other host is answered 421,
+    /// so a web page cannot reach the API through a name rebound to this machine.</summary>
+    public IList<string> AllowedHosts { get; } = [];
 }

@@ -27,6 +27,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:OrleansDashboardPath must start with '/' and not be '/', '/api' or '/metrics' (it is '{o.OrleansDashboardPath}').");
         }
 
+        foreach (var host in o.AllowedHosts.Where(h => string.IsNullOrWhiteSpace(h) || h.Any(c => char.IsWhiteSpace(c) || c is '/' || char.IsControl(c))))
+        {
+            errors.Add($"Dashboard:AllowedHosts holds '{host}', which is not a host: give a name or address, with ':port' when browsers use one.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -25,14 +25,15 @@ public sealed partial class DashboardSilo : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Starts a silo, runs <paramref name="scenario"/> and stops it; a failure carries the silo's output.</summary>
-    public static async Task RunAsync(ITestOutputHelper output, Func<DashboardSilo, Task> scenario)
+    /// <param name="siloOptions">More options for the silo, e.g. <c>--Dashboard:OrleansTrace=true</c>.</param>
+    public static async Task RunAsync(ITestOutputHelper output, Func<DashboardSilo, Task> scenario, params string[] siloOptions)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        await using var silo = await StartAsync(output);
+        await using var silo = await StartAsync(output, siloOptions);
         await silo.Cluster.VerifyAsync(() => scenario(silo));
     }
 
-    public static async Task<DashboardSilo> StartAsync(ITestOutputHelper output)
+    public static async Task<DashboardSilo> StartAsync(ITestOutputHelper output, params string[] siloOptions)
     {
         // A port found free can be taken before the silo binds it: that rare race gets one more port.
         for (var attempt = 1; ; attempt++)
@@ -41,7 +42,7 @@ public sealed partial class DashboardSilo : IAsyncDisposable
             QueueCluster cluster;
             try
             {
-                cluster = await QueueCluster.StartAsync(output, "--dashboard-port", port.ToString(CultureInfo.InvariantCulture));
+                cluster = await QueueCluster.StartAsync(output, ["--dashboard-port", port.ToString(CultureInfo.InvariantCulture), .. siloOptions]);
             }
             catch (EndToEndFailureException ex) when (attempt < 2 && ex.Message.Contains("dashboard port", StringComparison.Ordinal))
             {
@@ -66,6 +67,14 @@ public sealed partial class DashboardSilo : IAsyncDisposable
                 throw;
             }
         }
+    }
+
+    /// <summary>POSTs to the API as the page does: with <c>X-Requested-With</c>, without which the silo refuses a POST.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative));
+        request.Headers.Add("X-Requested-With", "test");
+        return await Http.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()

@@ -18,8 +18,8 @@ public sealed class JobApiTests(ITestOutputHelper output)
         // Act
         var malformed = await silo.Http.GetAsync(new Uri("api/jobs/not-a-job-id", UriKind.Relative));
         var unknown = await silo.Http.GetAsync(new Uri($"api/jobs/{UnknownId}", UriKind.Relative));
-        var cancelUnknown = await silo.Http.PostAsync(new Uri($"api/jobs/{UnknownId}/cancel", UriKind.Relative), null);
-        var requeueMalformed = await silo.Http.PostAsync(new Uri("api/jobs/42/requeue", UriKind.Relative), null);
+        var cancelUnknown = await silo.PostAsync($"api/jobs/{UnknownId}/cancel");
+        var requeueMalformed = await silo.PostAsync("api/jobs/42/requeue");
         var badStatus = await silo.Http.GetAsync(new Uri("api/jobs?status=sleeping", UriKind.Relative));
 
         // Assert
@@ -31,14 +31,34 @@ public sealed class JobApiTests(ITestOutputHelper output)
     });
 
     [Fact]
+    public Task ErrorBodies_EchoALongIdOrStatus_CutShort() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Arrange: near Kestrel's 8 KB limit for a request line.
+        var longText = new string('z', 7000);
+
+        // Act
+        var id = await silo.Http.GetAsync(new Uri($"api/jobs/{longText}", UriKind.Relative));
+        var command = await silo.PostAsync($"api/jobs/{longText}/cancel");
+        var status = await silo.Http.GetAsync(new Uri($"api/jobs?status={longText}", UriKind.Relative));
+        var limit = await silo.Http.GetAsync(new Uri($"api/jobs?limit={longText}", UriKind.Relative));
+
+        // Assert
+        foreach (var response in new[] { id, command, status, limit })
+        {
+            var error = await AssertErrorAsync(response, HttpStatusCode.BadRequest, "zzz…'");
+            Assert.True(error.Length < 300, $"the error is {error.Length} characters long: {error}");
+        }
+    });
+
+    [Fact]
     public Task CancelEndpoint_Answers200ThenRefusesWith409_AndTheJobShowsCancelled() => DashboardSilo.RunAsync(output, async silo =>
     {
         // Arrange
         var id = await silo.Cluster.SubmitAsync("REPORT", "{}", "--priority", "4");
 
         // Act
-        var first = await silo.Http.PostAsync(new Uri($"api/jobs/{id}/cancel", UriKind.Relative), null);
-        var second = await silo.Http.PostAsync(new Uri($"api/jobs/{id}/cancel", UriKind.Relative), null);
+        var first = await silo.PostAsync($"api/jobs/{id}/cancel");
+        var second = await silo.PostAsync($"api/jobs/{id}/cancel");
         var job = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/jobs/{id}", UriKind.Relative));
         var cancelled = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri("api/jobs?status=cancelled", UriKind.Relative));
 
@@ -69,12 +89,13 @@ public sealed class JobApiTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, orleans.StatusCode);
     });
 
-    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode expected, string messagePart)
+    private static async Task<string> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode expected, string messagePart)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, not {(int)expected}: {body}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var error = JsonDocument.Parse(body).RootElement.GetProperty("error").GetString();
         Assert.Contains(messagePart, error, StringComparison.Ordinal);
+        return error!;
     }
 }

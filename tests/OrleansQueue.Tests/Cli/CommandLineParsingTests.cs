@@ -93,7 +93,7 @@ public sealed class CommandLineParsingTests
 
         var job = Assert.Single(connector.Queue.Jobs.Values);
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(OrleansQueue.Cli.Output.JobJson.Format(job) + Environment.NewLine, run.Stdout);
+        Assert.Equal(OrleansQueue.Cli.Output.JsonOutput.Job(job) + Environment.NewLine, run.Stdout);
     }
 
     [Theory]

@@ -18,7 +18,7 @@ public sealed class JobJsonTests
     [Fact]
     public void Job_HasEveryContractKey_EvenWhenNull()
     {
-        using var json = JsonDocument.Parse(JobJson.Format(Samples.PendingJob()));
+        using var json = JsonDocument.Parse(JsonOutput.Job(Samples.PendingJob()));
 
         var keys = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
         Assert.All(JobKeys, key => Assert.Contains(key, keys));
@@ -31,7 +31,7 @@ public sealed class JobJsonTests
     [Fact]
     public void Job_WritesWireNames_Numbers_IsoTimes_AndTheResultAsText()
     {
-        using var json = JsonDocument.Parse(JobJson.Format(Samples.CompletedJob()));
+        using var json = JsonDocument.Parse(JsonOutput.Job(Samples.CompletedJob()));
         var job = json.RootElement;
 
         Assert.Equal("01968f3e-1c2a-7b3d-9e4f-a1b2c3d4e5f6", job.GetProperty("id").GetString());
@@ -54,7 +54,7 @@ public sealed class JobJsonTests
     [Fact]
     public void AttemptHistory_ListsEachAttempt_WithItsOutcomeWireName()
     {
-        using var json = JsonDocument.Parse(JobJson.Format(Samples.CompletedJob()));
+        using var json = JsonDocument.Parse(JsonOutput.Job(Samples.CompletedJob()));
 
         var attempts = json.RootElement.GetProperty("attemptHistory").EnumerateArray().ToList();
         Assert.Equal(2, attempts.Count);
@@ -71,7 +71,7 @@ public sealed class JobJsonTests
     [Fact]
     public void Outcome_UsesTheUnderscoredWireName()
     {
-        using var json = JsonDocument.Parse(JobJson.Format(Samples.FailedJob()));
+        using var json = JsonDocument.Parse(JsonOutput.Job(Samples.FailedJob()));
 
         Assert.Equal("DEADLINE_EXCEEDED", json.RootElement.GetProperty("attemptHistory")[0].GetProperty("outcome").GetString());
         Assert.Equal("FAILED", json.RootElement.GetProperty("status").GetString());
@@ -81,7 +81,7 @@ public sealed class JobJsonTests
     [Fact]
     public void Progress_IsTheLatestReport_WithItsAttemptPercentMessageAndTime()
     {
-        using var json = JsonDocument.Parse(JobJson.Format(Samples.Processing(Samples.PendingJob(), 40, "working (40%)")));
+        using var json = JsonDocument.Parse(JsonOutput.Job(Samples.Processing(Samples.PendingJob(), 40, "working (40%)")));
         var progress = json.RootElement.GetProperty("progress");
 
         Assert.Equal(["attempt", "percent", "message", "at"], progress.EnumerateObject().Select(p => p.Name));
@@ -94,8 +94,8 @@ public sealed class JobJsonTests
     [Fact]
     public void Progress_IsNull_BeforeAnyReport_AndItsMessageMayBeNull()
     {
-        using var pending = JsonDocument.Parse(JobJson.Format(Samples.PendingJob()));
-        using var bare = JsonDocument.Parse(JobJson.Format(Samples.Processing(Samples.PendingJob(), 10)));
+        using var pending = JsonDocument.Parse(JsonOutput.Job(Samples.PendingJob()));
+        using var bare = JsonDocument.Parse(JsonOutput.Job(Samples.Processing(Samples.PendingJob(), 10)));
 
         Assert.Equal(JsonValueKind.Null, pending.RootElement.GetProperty("progress").ValueKind);
         Assert.Equal(JsonValueKind.Null, bare.RootElement.GetProperty("progress").GetProperty("message").ValueKind);
@@ -104,7 +104,7 @@ public sealed class JobJsonTests
     [Fact]
     public void List_IsAnArrayOfJobObjects()
     {
-        using var json = JsonDocument.Parse(JobJson.FormatList([Samples.CompletedJob(), Samples.FailedJob()]));
+        using var json = JsonDocument.Parse(JsonOutput.Jobs([Samples.CompletedJob(), Samples.FailedJob()]));
 
         Assert.Equal(JsonValueKind.Array, json.RootElement.ValueKind);
         Assert.Equal(["COMPLETED", "FAILED"], json.RootElement.EnumerateArray().Select(j => j.GetProperty("status").GetString()));

@@ -16,7 +16,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void Metrics_HasEveryContractKey_WithTheCounts()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
         var metrics = json.RootElement;
 
         var keys = metrics.EnumerateObject().Select(p => p.Name).ToList();
@@ -35,7 +35,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void PendingByPriority_HasAKeyForEachLevel_0To10()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
 
         var byPriority = json.RootElement.GetProperty("pendingByPriority").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
         Assert.Equal(Enumerable.Range(0, 11).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)), byPriority.Keys);
@@ -45,7 +45,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void Requeued_IsSplitByCause()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
         var requeued = json.RootElement.GetProperty("requeued");
 
         Assert.Equal(
@@ -57,7 +57,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void Workers_IsTheNumberAlive_AndWorkerListDescribesEach()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
 
         Assert.Equal(1, json.RootElement.GetProperty("workers").GetInt32());
         var list = json.RootElement.GetProperty("workerList").EnumerateArray().ToList();
@@ -73,7 +73,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void WorkerList_GivesEachWorkersUtilization_AsAShareOfItsSlotTime()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
 
         var list = json.RootElement.GetProperty("workerList").EnumerateArray().ToList();
         Assert.Equal(0.6, list[0].GetProperty("utilization").GetDouble()); // 144 busy slot-seconds of 4 slots × 60 s
@@ -83,7 +83,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void Throughput_IsCompletionsPerSecond_OverEachWindow()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
         var throughput = json.RootElement.GetProperty("throughput");
 
         Assert.Equal(
@@ -95,7 +95,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void Latency_GivesPercentilesInMilliseconds_AndTheSampleCount_ForEachStage()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
         var latency = json.RootElement.GetProperty("latency");
 
         Assert.Equal(300, latency.GetProperty("windowSeconds").GetDouble());
@@ -114,7 +114,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void Latency_PercentilesAreNull_WhenAStageHasNoSample()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.Metrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
         var endToEnd = json.RootElement.GetProperty("latency").GetProperty("endToEnd");
 
         Assert.Equal(0, endToEnd.GetProperty("count").GetInt64());
@@ -124,7 +124,7 @@ public sealed class MetricsJsonTests
     [Fact]
     public void OldestPendingAge_IsNull_WhenNothingIsPending()
     {
-        using var json = JsonDocument.Parse(MetricsJson.Format(Samples.EmptyMetrics()));
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.EmptyMetrics()));
 
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("oldestPendingAgeSeconds").ValueKind);
         Assert.Equal(0, json.RootElement.GetProperty("pending").GetInt64());

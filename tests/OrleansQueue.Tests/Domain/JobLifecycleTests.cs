@@ -57,6 +57,8 @@ public sealed class JobLifecycleTests
     [InlineData("T", null, null, -5.0, "must be greater than zero")]
     [InlineData("T", null, null, 86401.0, "above the limit of 86400 s")]
     [InlineData("HAS SPACE", null, null, null, "white space")]
+    [InlineData("EVIL\u202ETXT", null, null, null, "The job type 'EVIL\\u202ETXT' contains white space or control characters.")]
+    [InlineData("ZERO\u200BWIDTH", null, null, null, "white space or control")]
     public void Create_RejectsOutOfRangeValues_WithAClearMessage(string type, int? priority, int? retries, double? deadlineSeconds, string expected)
     {
         var submission = new JobSubmission(type, [], priority, retries, deadlineSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
