@@ -36,7 +36,7 @@ internal static class ErrorReport
 
         if (chain.FirstOrDefault(IsConnectionLoss) is { } lost)
         {
-            var where = connection is null ? "the silo" : $"the silo at {connection.Gateway}";
+            var where = connection is null ? "the silo" : connection.Cluster.Description;
             return (ExitCodes.SiloUnreachable, $"lost the connection to {where}: {lost.Message}");
         }
 

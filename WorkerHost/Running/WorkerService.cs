@@ -60,7 +60,7 @@ internal sealed partial class WorkerService(
             return; // Stopped before the schedule answered: nothing was leased.
         }
 
-        LogReady(_options.Name, _options.Concurrency, _options.Gateway, _options.ClusterId, shardCount);
+        LogReady(_options.Name, _options.Concurrency, _options.Redis is { } redis ? $"from Redis at {redis}" : _options.Gateway, _options.ClusterId, shardCount);
 
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeats = RunHeartbeatsAsync(shardCount, heartbeatStop.Token);
