@@ -39,7 +39,9 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         {
             var pause = LongestPauseBetweenStarts(worker);
             output.WriteLine($"{worker.Name}: longest pause between two job starts {pause.TotalSeconds:0.0} s");
-            Assert.True(pause < TimeSpan.FromSeconds(10), $"{worker.Name} started no job for {pause.TotalSeconds:0.0} s");
+            // Measured 9.2-9.3 s here: calls in flight at the kill (the lease, progress reports) wait out the 5 s response
+            // timeout, the shard is back about 2.3 s after the kill, and its first leases take about 3 s more.
+            Assert.True(pause < TimeSpan.FromSeconds(12), $"{worker.Name} started no job for {pause.TotalSeconds:0.0} s");
         }
     });
 
@@ -115,10 +117,34 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
 
         // Assert: each refusal said why; every acknowledged job runs to completion.
         output.WriteLine($"{acknowledged.Count} acknowledged, {refused.Count} refused; first refusal: {refused[0]}");
-        Assert.All(refused, r => Assert.Contains("error:", r, StringComparison.Ordinal));
+        Assert.All(refused, r => Assert.Contains("Redis", r, StringComparison.Ordinal));
         var jobs = await client.WaitForJobsAsync(acknowledged, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(90), "completed");
         Assert.All(jobs, j => Assert.Single(j.AttemptHistory, a => a.Outcome == Outcomes.Completed));
     });
+
+    [Theory]
+    [InlineData("--storage redis --redis 127.0.0.1:{free}", "error: cannot reach Redis at 127.0.0.1:")]
+    [InlineData("--storage redis", "--storage redis needs the Redis server: add --redis host:port")]
+    [InlineData("--redis 127.0.0.1:6379", "--redis (Silo:Redis) is only used with --storage redis")]
+    [InlineData("--storage redis --redis 127.0.0.1:6379 --primary-silo-port 11111", "A Redis cluster has no primary silo")]
+    [InlineData("--storage redis --redis 127.0.0.1:6379,nosuchkey=1", "--redis: '127.0.0.1:6379,nosuchkey=1' is not a Redis address")]
+    public async Task ASiloThatCannotUseRedis_ExitsTwo_WithOneLineSayingWhy(string options, string expected)
+    {
+        // Arrange: nothing listens on {free}.
+        var ports = FreePort.Next(3);
+        string[] args = ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0",
+            .. options.Replace("{free}", $"{ports[2]}", StringComparison.Ordinal).Split(' ')];
+        await using var silo = ProcessRunner.Start("silo", Executables.Silo, args);
+
+        // Act
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        output.WriteLine(silo.Describe());
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, silo.StandardErrorText, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", silo.StandardErrorText, StringComparison.Ordinal);
+    }
 
     /// <summary>The longest time between two consecutive job starts the worker logged.</summary>
     private static TimeSpan LongestPauseBetweenStarts(ProcessRunner worker)
