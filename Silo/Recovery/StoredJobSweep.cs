@@ -7,6 +7,7 @@ using Orleans.Storage;
 using OrleansQueue.Client;
 using OrleansQueue.Hosting;
 using OrleansQueue.Jobs;
+using OrleansQueue.Recovery;
 using OrleansQueue.Scheduling;
 using StackExchange.Redis;
 

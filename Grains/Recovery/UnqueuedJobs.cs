@@ -1,9 +1,9 @@
 using OrleansQueue.Jobs;
 
-namespace OrleansQueue.Silo.Recovery;
+namespace OrleansQueue.Recovery;
 
 /// <summary>What a stored job that its shard does not know needs to run again.</summary>
-internal enum Repair
+public enum Repair
 {
     None,
 
@@ -22,7 +22,7 @@ internal enum Repair
 /// schedule. A job that changed meanwhile is answered by its own grain (fencing) or dropped at lease time, so a repair
 /// that was not needed costs a no-op, never a second run of a finished job.
 /// </summary>
-internal static class UnqueuedJobs
+public static class UnqueuedJobs
 {
     public static Repair For(JobState job, IReadOnlySet<Guid> knownToShard, DateTimeOffset now, TimeSpan minimumAge)
     {
