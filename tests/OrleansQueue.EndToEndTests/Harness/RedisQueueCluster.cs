@@ -41,8 +41,9 @@ public sealed class RedisQueueCluster : IAsyncDisposable
 
     public string ClusterId { get; } = $"test-{Guid.NewGuid():N}"[..17];
 
-    /// <summary>How a client of this cluster connects: through Redis, never to a named silo.</summary>
-    public string[] Connection => ["--redis", Redis.Address, "--cluster-id", ClusterId];
+    /// <summary>How a client of this cluster connects: through Redis, never to a named silo. The connect timeout is
+    /// generous because the first connection through Redis of a client on a busy 2-core machine took over 5 s.</summary>
+    public string[] Connection => ["--redis", Redis.Address, "--cluster-id", ClusterId, "--connect-timeout", "30"];
 
     public ProcessRunner Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo-{index} was never started.");
 
