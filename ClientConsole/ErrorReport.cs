@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Orleans.Persistence.Redis;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using OrleansQueue.Cli.Connection;
@@ -33,18 +34,34 @@ internal static class ErrorReport
                     return (cli.ExitCode, cli.Message);
                 case InvalidJobException invalid:
                     return (ExitCodes.Usage, invalid.Message);
+                case RedisStorageException storage:
+                    return (ExitCodes.SiloUnreachable, StorageUnavailable(storage));
             }
         }
 
         if (chain.FirstOrDefault(IsConnectionLoss) is { } lost)
         {
-            var where = connection is null ? "the silo" : $"the silo at {connection.Gateway}";
+            var where = connection is null ? "the silo" : connection.Cluster.Description;
             return (ExitCodes.SiloUnreachable, $"lost the connection to {where}: {lost.Message}");
         }
 
         return exception is OperationCanceledException
             ? (ExitCodes.Refused, "cancelled")
             : (ExitCodes.Refused, exception.Message);
+    }
+
+    /// <summary>Redis mode: the silo could not read or write the job in Redis, so nothing was changed. The provider's
+    /// message names the grain, the key and the Redis error; the Redis error is what the user can act on.</summary>
+    private static string StorageUnavailable(RedisStorageException storage)
+    {
+        var message = storage.Message;
+        var cause = message.LastIndexOf("Exception: ", StringComparison.Ordinal) is var at and >= 0
+            ? message[(at + "Exception: ".Length)..]
+            : message;
+        // StackExchange.Redis goes on with connection diagnostics after the endpoint ("…on 127.0.0.1:6379/Interactive, …").
+        var endpointEnd = cause.IndexOf("/Interactive", StringComparison.Ordinal);
+        cause = endpointEnd >= 0 ? cause[..endpointEnd] : cause.Split(". ", 2)[0].TrimEnd('.');
+        return $"the silo could not reach its storage (Redis), so nothing was changed; try again when Redis is back ({cause})";
     }
 
     private static bool IsConnectionLoss(Exception ex) =>

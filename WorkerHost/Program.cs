@@ -53,7 +53,7 @@ if (new WorkerOptionsValidator().Validate(null, options) is { Failed: true } inv
     return 2;
 }
 
-if (!GatewayEndpoint.TryParse(options.Gateway, out var gateway, out var gatewayError))
+if (!ClusterEndpoints.TryParse(options.Gateway, options.Redis, out var cluster, out var gatewayError))
 {
     // Checked by the validator just above; only a name that stopped resolving since gets here.
     await Console.Error.WriteLineAsync($"error: {gatewayError}");
@@ -61,7 +61,7 @@ if (!GatewayEndpoint.TryParse(options.Gateway, out var gateway, out var gatewayE
 }
 
 // The client first: hosted services stop in reverse order, so it is still connected while the worker hands back.
-builder.UseOrleansClient(client => client.UseOrleansQueueGateway(gateway, options.ConnectTimeout, options.ClusterId, options.ServiceId));
+builder.UseOrleansClient(client => client.UseOrleansQueueCluster(cluster, options.ConnectTimeout, options.ClusterId, options.ServiceId, options.ResponseTimeout));
 builder.Services.AddOrleansQueueWorker();
 
 using var host = builder.Build();
@@ -77,7 +77,7 @@ catch (OptionsValidationException ex)
 }
 catch (Exception ex) when (ex is OrleansException || TransientErrors.IsTransient(ex))
 {
-    await Console.Error.WriteLineAsync($"error: cannot reach the silo at {options.Gateway} ({ex.GetType().Name}: {ex.Message})");
+    await Console.Error.WriteLineAsync($"error: cannot reach {cluster.Description} ({ex.GetType().Name}: {ex.Message})");
     return 4;
 }
 

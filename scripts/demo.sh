@@ -23,24 +23,8 @@ done
 echo "== building (Release)"
 dotnet build OrleansQueue.sln -c Release -v quiet -nologo -clp:ErrorsOnly
 
-bin() { echo "$1/bin/Release/net10.0/OrleansQueue.$1.dll"; }
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-
-wait_for() { # file pattern seconds
-  local deadline=$((SECONDS + $3))
-  until grep -q "$2" "$1" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then echo "timed out waiting for '$2' in $1:" >&2; tail -20 "$1" >&2; exit 1; fi
-    sleep 0.2
-  done
-}
+# shellcheck source=scripts/processes.sh
+source scripts/processes.sh
 
 echo "== starting the silo (silo port $silo_port, gateway $gateway); log: $logs/silo.log"
 dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port "$dashboard_port" >"$logs/silo.log" 2>&1 &

@@ -21,10 +21,16 @@ internal sealed class GlobalOptions
         var fromEnvironment = environment(GatewayVariable);
         Gateway = new Option<string>("--gateway")
         {
-            Description = $"The silo's gateway as host:port; ${GatewayVariable} overrides the default {GatewayEndpoint.Default}.",
+            Description = $"The silo's gateway as host:port, or several separated by commas; ${GatewayVariable} overrides the default {GatewayEndpoint.Default}.",
             HelpName = "host:port",
             Recursive = true,
             DefaultValueFactory = _ => string.IsNullOrWhiteSpace(fromEnvironment) ? GatewayEndpoint.Default : fromEnvironment,
+        };
+        Redis = new Option<string?>("--redis")
+        {
+            Description = "Find the silos in the cluster's Redis membership table (host:port or a StackExchange.Redis configuration string) instead of --gateway.",
+            HelpName = "host:port",
+            Recursive = true,
         };
         ClusterId = new Option<string>("--cluster-id")
         {
@@ -49,11 +55,14 @@ internal sealed class GlobalOptions
 
     public Option<string> Gateway { get; }
 
+    /// <summary>The cluster's Redis (<c>--storage redis</c> silos): the client reads the live gateways there.</summary>
+    public Option<string?> Redis { get; }
+
     public Option<string> ClusterId { get; }
 
     public Option<TimeSpan?> ConnectTimeout { get; }
 
-    public IEnumerable<Option> All => [Gateway, ClusterId, ConnectTimeout];
+    public IEnumerable<Option> All => [Gateway, Redis, ClusterId, ConnectTimeout];
 
     /// <summary>The options the user wrote on this command line (not defaulted).</summary>
     public IEnumerable<Option> Given(ParseResult parse) => All.Where(o => parse.GetResult(o) is { Implicit: false });
@@ -63,15 +72,16 @@ internal sealed class GlobalOptions
     public ConnectionSettings Read(ParseResult parse)
     {
         var gateway = parse.GetValue(Gateway) ?? GatewayEndpoint.Default;
-        if (!GatewayEndpoint.TryParse(gateway, out var endpoint, out var error))
+        var redis = parse.GetValue(Redis);
+        if (!ClusterEndpoints.TryParse(gateway, redis, out var cluster, out var error))
         {
-            var source = parse.GetResult(Gateway) is { Implicit: false } ? "--gateway" : GatewayVariable;
+            var source = !string.IsNullOrWhiteSpace(redis) ? "--redis" : parse.GetResult(Gateway) is { Implicit: false } ? "--gateway" : GatewayVariable;
             throw CliException.Usage($"{source}: {error}");
         }
 
         return new ConnectionSettings(
-            gateway,
-            endpoint,
+            string.IsNullOrWhiteSpace(redis) ? gateway : redis,
+            cluster,
             parse.GetValue(ClusterId) ?? DefaultClusterId,
             parse.GetValue(ConnectTimeout) ?? DefaultConnectTimeout);
     }

@@ -15,7 +15,7 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
         builder.UseOrleansClient(client =>
-            client.UseOrleansQueueGateway(settings.Endpoint, settings.ConnectTimeout, settings.ClusterId));
+            client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId));
         var host = builder.Build();
 
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -9,6 +9,31 @@ public static class GatewayEndpoint
 {
     public const string Default = "127.0.0.1:30000";
 
+    /// <summary>One gateway or several separated by commas (<c>127.0.0.1:30000,127.0.0.1:30001</c>): the client uses
+    /// any that answers and goes on through another when one dies.</summary>
+    public static bool TryParseList(string? text, out IPEndPoint[] endpoints, out string error)
+    {
+        endpoints = [];
+        var parts = (text ?? "").Split(',', StringSplitOptions.TrimEntries);
+        var parsed = new List<IPEndPoint>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (!TryParse(part, out var endpoint, out error))
+            {
+                return false;
+            }
+
+            if (!parsed.Contains(endpoint))
+            {
+                parsed.Add(endpoint);
+            }
+        }
+
+        endpoints = [.. parsed];
+        error = "";
+        return true;
+    }
+
     public static bool TryParse(string? text, out IPEndPoint endpoint, out string error)
     {
         endpoint = new IPEndPoint(IPAddress.Loopback, 0);

@@ -1,4 +1,4 @@
-using System.Net;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -8,23 +8,51 @@ namespace OrleansQueue.Client;
 public static class OrleansQueueClientBuilderExtensions
 {
     /// <summary>
-    /// Connects to the given gateway of the cluster <paramref name="clusterId"/>. Connection attempts are retried
-    /// until <paramref name="connectTimeout"/> has passed, then the start fails with the last error, so a
-    /// client facing a silo that is down reports it instead of hanging.
+    /// Default for how long a call waits for its answer. Orleans' own 30 s is what a client whose silo died waits for
+    /// the calls it had in flight through it: with 5 s they fail soon and are sent again through another silo.
+    /// Every call of the queue answers in milliseconds, except a worker's lease long poll, which must wait less.
     /// </summary>
-    public static IClientBuilder UseOrleansQueueGateway(
+    public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a client that finds the cluster in Redis reads the live gateways again. Default 5 s, against
+    /// Orleans' 1 min, so a silo that joins (or comes back on another port) takes clients within seconds.
+    /// </summary>
+    public static readonly TimeSpan RedisGatewayListRefreshPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Connects to the cluster <paramref name="clusterId"/> through the gateways <paramref name="endpoints"/> lists,
+    /// or those its Redis membership table lists. Connection attempts are retried until
+    /// <paramref name="connectTimeout"/> has passed, then the start fails with the last error, so a client facing a
+    /// cluster that is down reports it instead of hanging. Once connected, a call through a silo that died fails after
+    /// <paramref name="responseTimeout"/> (default <see cref="DefaultResponseTimeout"/>) and the next goes through another.
+    /// </summary>
+    public static IClientBuilder UseOrleansQueueCluster(
         this IClientBuilder client,
-        IPEndPoint gateway,
+        ClusterEndpoints endpoints,
         TimeSpan connectTimeout,
         string clusterId = "orleans-queue",
-        string serviceId = "orleans-queue")
+        string serviceId = "orleans-queue",
+        TimeSpan? responseTimeout = null)
     {
-        client.UseStaticClustering(gateway);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.Redis is { } redis)
+        {
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(redis));
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = RedisGatewayListRefreshPeriod);
+        }
+        else
+        {
+            client.UseStaticClustering([.. endpoints.Gateways]);
+        }
+
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = clusterId;
             o.ServiceId = serviceId;
         });
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? DefaultResponseTimeout);
 
         // The clock starts at the first failed attempt, so a host built long before it connects still gets the whole timeout.
         DateTimeOffset? giveUpAt = null;

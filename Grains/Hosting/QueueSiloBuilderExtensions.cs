@@ -15,7 +15,7 @@ public static class QueueSiloBuilderExtensions
     /// <summary>
     /// Adds the queue's grains' services: options (bound from the <c>Queue</c> section and validated at start-up),
     /// the clock, the metrics instruments and the grain storage named <see cref="QueueStorage.Name"/> of the given
-    /// kind (with <see cref="QueueStorageKind.External"/> the host registers it). A reminder service must be
+    /// kind (with <see cref="QueueStorageKind.External"/> and <see cref="QueueStorageKind.Redis"/> the host registers it). A reminder service must be
     /// configured by the host. Idempotent.
     /// </summary>
     public static ISiloBuilder AddOrleansQueue(this ISiloBuilder silo, QueueStorageKind storage = QueueStorageKind.Local)
@@ -46,7 +46,7 @@ public static class QueueSiloBuilderExtensions
                 silo.AddMemoryGrainStorage(QueueStorage.Name, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
                     options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
                 break;
-            case QueueStorageKind.External:
+            case QueueStorageKind.External or QueueStorageKind.Redis:
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(storage), storage, "Storage is Local, Memory or External.");

@@ -13,4 +13,8 @@ public enum QueueStorageKind
 
     /// <summary>The host registers a grain storage named <see cref="QueueStorage.Name"/> itself (e.g. a database).</summary>
     External,
+
+    /// <summary>Redis, which outlives the silos: the silo host registers it (<c>--storage redis --redis host:port</c>),
+    /// with Redis membership and reminders, so any number of silos form one cluster.</summary>
+    Redis,
 }

@@ -8,7 +8,8 @@ namespace OrleansQueue.Silo.Hosting;
 public static class QueueSiloHosting
 {
     /// <summary>
-    /// A localhost silo with in-memory grain storage and in-memory reminders, running the queue's grains. With the
+    /// A localhost silo with in-memory grain storage and in-memory reminders, running the queue's grains (or, with
+    /// <c>--storage redis</c>, a silo of a Redis cluster: <see cref="RedisClusterHosting"/>). With the
     /// dashboard on, also Orleans' own dashboard services (its page is mapped with the rest of the web side, see
     /// <see cref="Dashboard.DashboardHosting"/>).
     /// </summary>
@@ -24,15 +25,23 @@ public static class QueueSiloHosting
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                options.SiloPort,
-                options.GatewayPort,
-                primarySiloEndpoint: options.PrimarySiloPort is { } primary && primary != options.SiloPort
-                    ? new IPEndPoint(IPAddress.Loopback, primary)
-                    : null,
-                serviceId: options.ServiceId,
-                clusterId: options.ClusterId);
-            silo.UseInMemoryReminderService();
+            if (options.Storage == QueueStorageKind.Redis)
+            {
+                silo.UseRedisCluster(options);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(
+                    options.SiloPort,
+                    options.GatewayPort,
+                    primarySiloEndpoint: options.PrimarySiloPort is { } primary && primary != options.SiloPort
+                        ? new IPEndPoint(IPAddress.Loopback, primary)
+                        : null,
+                    serviceId: options.ServiceId,
+                    clusterId: options.ClusterId);
+                silo.UseInMemoryReminderService();
+            }
+
             // Orleans refuses reminder periods under a minute unless told otherwise; follow the queue's configured period.
             var reminderPeriod = builder.Configuration.GetValue<TimeSpan?>("Queue:ReminderPeriod");
             if (reminderPeriod is { } period && period < TimeSpan.FromMinutes(1))

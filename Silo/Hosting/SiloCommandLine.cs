@@ -9,6 +9,8 @@ internal static class SiloCommandLine
                                  [--dashboard-port N]        dashboard, JSON API and /metrics on 127.0.0.1:N (default 8080, 0 = off)
                                  [--storage local|memory]    job state in this silo's memory (default; one silo), or in
                                                              Orleans' memory storage shared by a multi-silo cluster
+                                 [--storage redis --redis HOST:PORT]  job state, reminders and membership in Redis: any
+                                                             number of silos, jobs outlive them (--Membership:Key=value tunes failure detection)
                                  [--Section:Key=value ...]   any configuration key, e.g. --Queue:WorkerTimeout=00:00:10
         """;
 
@@ -22,6 +24,7 @@ internal static class SiloCommandLine
         ["--primary-silo-port"] = "Silo:PrimarySiloPort",
         ["--dashboard-port"] = "Silo:DashboardPort",
         ["--storage"] = "Silo:Storage",
+        ["--redis"] = "Silo:Redis",
     };
 
     public static string? Check(string[] args) => Check(args, Switches);

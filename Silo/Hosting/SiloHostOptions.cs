@@ -41,13 +41,23 @@ public sealed class SiloHostOptions : IValidatableObject
     /// to every silo of such a cluster). Either way the state is gone when the silos stop.</summary>
     public QueueStorageKind Storage { get; set; } = QueueStorageKind.Local;
 
+    /// <summary>With <c>Storage</c> <c>Redis</c>: the Redis server, <c>host:port</c> or a StackExchange.Redis configuration
+    /// string. It holds the cluster's membership (any number of silos, no primary), the reminders and the job and
+    /// schedule state, so jobs outlive the silos. Default none; see <see cref="RedisClusterHosting"/>.</summary>
+    public string? Redis { get; set; }
+
     public bool DashboardEnabled => DashboardPort != 0;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Storage is not (QueueStorageKind.Local or QueueStorageKind.Memory))
+        if (Storage is not (QueueStorageKind.Local or QueueStorageKind.Memory or QueueStorageKind.Redis))
         {
-            yield return new ValidationResult($"Storage '{Storage}' is not one this silo offers: give Local or Memory.", [nameof(Storage)]);
+            yield return new ValidationResult($"Storage '{Storage}' is not one this silo offers: give Local or Memory (in memory), or Redis.", [nameof(Storage)]);
+        }
+
+        foreach (var failure in RedisClusterHosting.Validate(this))
+        {
+            yield return failure;
         }
 
         if (PrimarySiloPort is { } primary && primary != SiloPort && Storage == QueueStorageKind.Local)

@@ -18,6 +18,12 @@ internal static class SiloStart
             return SiloExitCodes.CannotListen;
         }
 
+        if (await RedisClusterHosting.CheckReachableAsync(silo) is { } redisError)
+        {
+            await Console.Error.WriteLineAsync(redisError);
+            return SiloExitCodes.BadConfiguration;
+        }
+
         try
         {
             app.MapQueueDashboard(silo);
@@ -40,8 +46,16 @@ internal static class SiloStart
         }
 
         var queue = app.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
-        SiloLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards,
-            silo.Storage == QueueStorageKind.Local ? "this silo's" : "the cluster's");
+        if (silo.Storage == QueueStorageKind.Redis)
+        {
+            var redis = RedisClusterHosting.Redacted(silo.Redis!);
+            RedisClusterLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards, redis);
+        }
+        else
+        {
+            SiloLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards,
+                silo.Storage == QueueStorageKind.Local ? "this silo's" : "the cluster's");
+        }
         if (silo.DashboardEnabled)
         {
             var orleansDashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.OrleansDashboardPath.TrimEnd('/') + "/";

@@ -14,12 +14,14 @@ internal static class WorkerCommandLine
         usage: OrleansQueue.WorkerHost [options]
           --name NAME                 worker name (default {hostname}-{pid})
           --concurrency N             job slots, 1 to 1024 (default 4)
-          --gateway HOST:PORT         silo gateway (default 127.0.0.1:30000)
+          --gateway HOST:PORT[,...]   silo gateway(s) (default 127.0.0.1:30000)
+          --redis HOST:PORT           find the silos in the cluster's Redis (silos run with --storage redis)
           --cluster-id ID             cluster id, as the silo's (default orleans-queue)
           --service-id ID             service id, as the silo's (default orleans-queue)
           --grace SECONDS             on Ctrl-C/SIGTERM, time running jobs get to finish before they are handed back (default 10)
           --heartbeat SECONDS         heartbeat interval (default 2)
-          --lease-wait SECONDS        long-poll wait of one lease call, under 20 (default 10)
+          --lease-wait SECONDS        long-poll wait of one lease call, 1 s under the response timeout (default 3)
+          --response-timeout SECONDS  how long a call waits for its answer before it is sent again (default 5)
           --connect-timeout SECONDS   how long to try reaching the silo at start (default 10)
           --Worker:Key=value          any configuration key, e.g. --Worker:Concurrency=8 (env: Worker__Concurrency=8)
           -h, --help                  show this text
@@ -38,6 +40,8 @@ internal static class WorkerCommandLine
         ["--name"] = ("Worker:Name", ValueKind.Text),
         ["--concurrency"] = ("Worker:Concurrency", ValueKind.WholeNumber),
         ["--gateway"] = ("Worker:Gateway", ValueKind.Text),
+        ["--redis"] = ("Worker:Redis", ValueKind.Text),
+        ["--response-timeout"] = ("Worker:ResponseTimeout", ValueKind.Seconds),
         ["--cluster-id"] = ("Worker:ClusterId", ValueKind.Text),
         ["--service-id"] = ("Worker:ServiceId", ValueKind.Text),
         ["--grace"] = ("Worker:Grace", ValueKind.Seconds),

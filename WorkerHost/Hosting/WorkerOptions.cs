@@ -17,8 +17,14 @@ public sealed class WorkerOptions
     /// <summary>Job slots: how many attempts run at once. Default 4; 1 to 1024.</summary>
     public int Concurrency { get; set; } = 4;
 
-    /// <summary>The silo gateway, <c>host:port</c>. Default <c>127.0.0.1:30000</c>, the silo's default gateway port.</summary>
+    /// <summary>The silo gateway, <c>host:port</c>, or several separated by commas (the worker goes on through another
+    /// when one dies). Default <c>127.0.0.1:30000</c>, the silo's default gateway port. Not used with <see cref="Redis"/>.</summary>
     public string Gateway { get; set; } = GatewayEndpoint.Default;
+
+    /// <summary>The cluster's Redis (<c>host:port</c> or a StackExchange.Redis configuration string), for silos started
+    /// with <c>--storage redis</c>: the worker reads every live silo's gateway from the membership table there, so it
+    /// needs no gateway list and finds silos that join later. Default none: <see cref="Gateway"/> is used.</summary>
+    public string? Redis { get; set; }
 
     /// <summary>Cluster id; must match the silo's. Default <c>orleans-queue</c>.</summary>
     public string ClusterId { get; set; } = "orleans-queue";
@@ -34,9 +40,14 @@ public sealed class WorkerOptions
     /// the silo's <c>Queue:WorkerTimeout</c> (default 10 s), else the worker is declared lost between beats.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long one lease call waits on the schedule for a job (long poll). Default 10 s. It must stay under
-    /// the silo's <c>Queue:MaxLeaseWait</c> (default 20 s), itself under Orleans' 30 s response timeout.</summary>
-    public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long one lease call waits on the schedule for a job (long poll). Default 3 s. It must stay under
+    /// the silo's <c>Queue:MaxLeaseWait</c> (default 20 s) and at least 1 s under <see cref="ResponseTimeout"/>.</summary>
+    public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a call to the cluster waits for its answer before it fails and is sent again. Default 5 s
+    /// (Orleans' own is 30 s): a call in flight through a silo that dies fails this soon, and the worker goes on through
+    /// another silo, so leases, heartbeats and reports pause about this long when a silo is killed.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = OrleansQueueClientBuilderExtensions.DefaultResponseTimeout;
 
     /// <summary>How long the start keeps trying to reach the gateway before it gives up (exit code 4). Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -17,6 +17,11 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
     public static readonly TimeSpan MaxGrace = TimeSpan.FromHours(1);
     public static readonly TimeSpan MaxHeartbeatInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan MinResponseTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxResponseTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>A lease call answers when its wait is over; this much time is left for the answer to arrive.</summary>
+    public static readonly TimeSpan LeaseWaitMargin = TimeSpan.FromSeconds(1);
 
     public ValidateOptionsResult Validate(string? name, WorkerOptions options)
     {
@@ -37,7 +42,14 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
             errors.Add($"Worker:Concurrency (--concurrency) is {options.Concurrency}: it must be from 1 to {MaxConcurrency}.");
         }
 
-        if (!GatewayEndpoint.TryParse(options.Gateway, out _, out var gatewayError))
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            if (!RedisConnection.TryParse(options.Redis, out _, out var redisError))
+            {
+                errors.Add($"Worker:Redis (--redis): {redisError}.");
+            }
+        }
+        else if (!GatewayEndpoint.TryParseList(options.Gateway, out _, out var gatewayError))
         {
             errors.Add($"Worker:Gateway (--gateway): {gatewayError}.");
         }
@@ -65,6 +77,15 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
         if (options.LeaseWait < TimeSpan.Zero || options.LeaseWait >= MaxLeaseWait)
         {
             errors.Add($"Worker:LeaseWait (--lease-wait) is {Seconds(options.LeaseWait)} s: it must be from 0 to under {Seconds(MaxLeaseWait)} s.");
+        }
+
+        if (options.ResponseTimeout < MinResponseTimeout || options.ResponseTimeout > MaxResponseTimeout)
+        {
+            errors.Add($"Worker:ResponseTimeout (--response-timeout) is {Seconds(options.ResponseTimeout)} s: it must be from {Seconds(MinResponseTimeout)} to {Seconds(MaxResponseTimeout)} s.");
+        }
+        else if (options.LeaseWait >= TimeSpan.Zero && options.LeaseWait < MaxLeaseWait && options.LeaseWait > options.ResponseTimeout - LeaseWaitMargin)
+        {
+            errors.Add($"Worker:LeaseWait (--lease-wait) is {Seconds(options.LeaseWait)} s: it must stay {Seconds(LeaseWaitMargin)} s under Worker:ResponseTimeout (--response-timeout, {Seconds(options.ResponseTimeout)} s), or every idle lease call would time out.");
         }
 
         if (options.ConnectTimeout <= TimeSpan.Zero || options.ConnectTimeout > MaxConnectTimeout)

@@ -62,7 +62,7 @@ internal sealed partial class WorkerService(
         }
 
         var shardCount = limits.Shards;
-        LogReady(_options.Name, _options.Concurrency, _options.Gateway, _options.ClusterId, shardCount);
+        LogReady(_options.Name, _options.Concurrency, _options.Redis is { } redis ? $"from Redis at {redis}" : _options.Gateway, _options.ClusterId, shardCount);
         LogIdentity(_id.Name, _id.Instance);
 
         using var heartbeatStop = new CancellationTokenSource();

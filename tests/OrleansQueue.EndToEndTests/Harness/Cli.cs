@@ -1,15 +1,19 @@
 namespace OrleansQueue.EndToEndTests.Harness;
 
-/// <summary>Runs the console client once: <c>dotnet OrleansQueue.ClientConsole.dll --gateway G args</c>.</summary>
+/// <summary>Runs the console client once: <c>dotnet OrleansQueue.ClientConsole.dll --gateway G args</c> (or <c>--redis R</c>).</summary>
 public static class Cli
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs to the end and returns what it did. A run that outlives <paramref name="timeout"/> is killed
     /// and reported as a <see cref="TimeoutException"/> carrying its output.</summary>
-    public static async Task<CliResult> RunAsync(string gateway, TimeSpan timeout, params string[] args)
+    public static Task<CliResult> RunAsync(string gateway, TimeSpan timeout, params string[] args) =>
+        RunAsync(["--gateway", gateway], timeout, args);
+
+    /// <summary>As <see cref="RunAsync(string, TimeSpan, string[])"/>, connecting with the given options (e.g. <c>--redis</c>).</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyList<string> connection, TimeSpan timeout, params string[] args)
     {
-        var all = new[] { "--gateway", gateway }.Concat(args).ToArray();
+        var all = connection.Concat(args).ToArray();
         await using var process = ProcessRunner.Start("client", Executables.ClientConsole, all);
         try
         {

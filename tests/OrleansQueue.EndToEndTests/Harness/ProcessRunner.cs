@@ -41,9 +41,13 @@ public sealed class ProcessRunner : IAsyncDisposable
     /// <summary>Only when started with <c>redirectInput</c>.</summary>
     public StreamWriter StandardInput => _process.StandardInput;
 
-    public static ProcessRunner Start(string name, string dll, IEnumerable<string> args, bool redirectInput = false)
+    public static ProcessRunner Start(string name, string dll, IEnumerable<string> args, bool redirectInput = false) =>
+        StartProgram(name, "dotnet", [dll, .. args], Path.GetDirectoryName(dll)!, redirectInput);
+
+    /// <summary>Starts any program (e.g. <c>redis-server</c>) with its output captured the same way.</summary>
+    public static ProcessRunner StartProgram(string name, string program, IEnumerable<string> args, string workingDirectory, bool redirectInput = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -51,9 +55,8 @@ public sealed class ProcessRunner : IAsyncDisposable
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -71,7 +74,7 @@ public sealed class ProcessRunner : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => runner.Append(e.Data, isError: true);
         if (!process.Start())
         {
-            throw new InvalidOperationException($"Could not start {name}: dotnet {runner.CommandLine}");
+            throw new InvalidOperationException($"Could not start {name}: {program} {runner.CommandLine}");
         }
 
         runner.Id = process.Id;
@@ -234,7 +237,7 @@ public sealed class ProcessRunner : IAsyncDisposable
         var lines = Lines;
         var state = HasExited ? $"exited {ExitCode}" : "running";
         var text = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"===== {Name} (pid {Id}, {state}): dotnet {CommandLine}")
+            .Append(CultureInfo.InvariantCulture, $"===== {Name} (pid {Id}, {state}): {_process.StartInfo.FileName} {CommandLine}")
             .AppendLine();
         if (lines.Count > tailLines)
         {

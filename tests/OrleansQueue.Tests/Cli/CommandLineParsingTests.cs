@@ -130,7 +130,7 @@ public sealed class CommandLineParsingTests
 
         var settings = Assert.Single(connector.Connections);
         Assert.Equal("127.0.0.1:30000", settings.Gateway);
-        Assert.Equal(30000, settings.Endpoint.Port);
+        Assert.Equal(30000, Assert.Single(settings.Cluster.Gateways).Port);
         Assert.Equal("orleans-queue", settings.ClusterId);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.ConnectTimeout);
     }

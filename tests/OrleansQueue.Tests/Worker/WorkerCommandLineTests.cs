@@ -31,6 +31,16 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
+    public void Parse_MapsTheClusterSwitches()
+    {
+        var options = Bind("--redis", "127.0.0.1:6379", "--response-timeout=4", "--gateway", "127.0.0.1:30000,127.0.0.1:30001");
+
+        Assert.Equal("127.0.0.1:6379", options.Redis);
+        Assert.Equal(TimeSpan.FromSeconds(4), options.ResponseTimeout);
+        Assert.Equal("127.0.0.1:30000,127.0.0.1:30001", options.Gateway);
+    }
+
+    [Fact]
     public void Parse_PassesConfigurationKeysThrough()
     {
         var options = Bind("--Worker:Concurrency=16", "--Worker:Grace", "00:00:30");
@@ -49,7 +59,9 @@ public sealed class WorkerCommandLineTests
         Assert.Equal("orleans-queue", options.ClusterId);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Grace);
         Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.LeaseWait);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.LeaseWait);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ResponseTimeout);
+        Assert.Null(options.Redis);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ConnectTimeout);
         Assert.Equal($"{Environment.MachineName}-{Environment.ProcessId}", options.Name);
     }

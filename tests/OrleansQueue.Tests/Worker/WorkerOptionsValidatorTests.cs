@@ -50,7 +50,50 @@ public sealed class WorkerOptionsValidatorTests
     [InlineData(19.9)]
     public void Validate_AcceptsALeaseWaitUnderTwentySeconds(double seconds)
     {
-        Assert.Empty(Validate(o => o.LeaseWait = TimeSpan.FromSeconds(seconds)));
+        Assert.Empty(Validate(o =>
+        {
+            o.LeaseWait = TimeSpan.FromSeconds(seconds);
+            o.ResponseTimeout = TimeSpan.FromSeconds(25);
+        }));
+    }
+
+    [Theory]
+    [InlineData(5.0, 4.5)]
+    [InlineData(2.0, 3.0)]
+    public void Validate_RefusesALeaseWaitWithinASecondOfTheResponseTimeout(double responseTimeout, double leaseWait)
+    {
+        var error = Assert.Single(Validate(o =>
+        {
+            o.ResponseTimeout = TimeSpan.FromSeconds(responseTimeout);
+            o.LeaseWait = TimeSpan.FromSeconds(leaseWait);
+        }));
+        Assert.StartsWith("Worker:LeaseWait (--lease-wait)", error, StringComparison.Ordinal);
+        Assert.Contains("--response-timeout", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:6379")]
+    [InlineData("127.0.0.1:6379,connectTimeout=2000")]
+    public void Validate_AcceptsARedisAddress_InsteadOfAGateway(string redis)
+    {
+        Assert.Empty(Validate(o =>
+        {
+            o.Redis = redis;
+            o.Gateway = "";
+        }));
+    }
+
+    [Fact]
+    public void Validate_AcceptsSeveralGateways_SeparatedByCommas()
+    {
+        Assert.Empty(Validate(o => o.Gateway = "127.0.0.1:30000, 127.0.0.1:30001"));
+    }
+
+    [Fact]
+    public void Validate_RefusesARedisAddressWithAnUnknownKey()
+    {
+        var error = Assert.Single(Validate(o => o.Redis = "127.0.0.1:6379,nosuchkey=1"));
+        Assert.StartsWith("Worker:Redis (--redis)", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,231 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansQueue.Client;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+using OrleansQueue.Recovery;
+using OrleansQueue.Scheduling;
+using StackExchange.Redis;
+
+namespace OrleansQueue.Silo.Recovery;
+
+/// <summary>
+/// Redis mode's safety net for the schedule shards' write-behind index: finds jobs stored in Redis that no shard knows
+/// (a shard's silo died before it wrote its latest changes, a batch whose discard failed) and queues them again; a job
+/// left running without a lease anywhere has its attempt taken back first (see <see cref="UnqueuedJobs"/>). It runs on
+/// one silo of the cluster (the lowest active address), a few seconds after that silo starts, a few seconds after any
+/// silo is declared dead, and every <see cref="StoredJobSweepOptions.Period"/>. It reads every stored job, so its cost
+/// grows with the jobs kept; the shard journal of phase 2 makes it a rare check instead of the recovery path.
+/// </summary>
+internal sealed partial class StoredJobSweep(
+    string redis,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
+    IGrainFactory grains,
+    Serializer serializer,
+    IOptions<ClusterOptions> cluster,
+    IOptions<StoredJobSweepOptions> options,
+    IOptions<QueueOptions> queue,
+    TimeProvider time,
+    ILogger<StoredJobSweep> logger) : BackgroundService
+{
+    /// <summary>The most ids a shard lists per status; a shard listing that many may know more, so its pending jobs are not judged.</summary>
+    private const int ListLimit = 100_000;
+
+    private const int ReadBatch = 1000;
+
+    private readonly StoredJobSweepOptions _options = options.Value;
+    private readonly OrleansGrainStorageSerializer _states = new(serializer);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private ConnectionMultiplexer? _connection;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var deaths = WatchDeathsAsync(stoppingToken);
+        try
+        {
+            await Task.Delay(_options.Delay, time, stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (IsSweeper())
+                {
+                    await SweepSafelyAsync(stoppingToken);
+                }
+
+                using var period = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                period.CancelAfter(_options.Period);
+                try
+                {
+                    await _wake.Reader.ReadAsync(period.Token);
+                    await Task.Delay(_options.Delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The period passed.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The silo is stopping.
+        }
+        finally
+        {
+            await deaths.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (_connection is { } connection)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task WatchDeathsAsync(CancellationToken stoppingToken)
+    {
+        var dead = new HashSet<SiloAddress>();
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+        {
+            var newlyDead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && dead.Add(m.SiloAddress)).ToList();
+            if (newlyDead.Count > 0)
+            {
+                _wake.Writer.TryWrite(true);
+            }
+        }
+    }
+
+    /// <summary>One silo sweeps: the active one with the lowest address.</summary>
+    private bool IsSweeper() =>
+        membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress)
+            .Order()
+            .FirstOrDefault() is { } first && first.Equals(localSilo.SiloAddress);
+
+    private async Task SweepSafelyAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await SweepAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Redis or a shard unavailable: the next run tries again.
+            LogSweepFailed(ex);
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        // The jobs' states first, the shards' lists after: see UnqueuedJobs for why the order matters.
+        var (read, candidates) = await ReadUnfinishedJobsAsync(stoppingToken);
+        var queued = new List<QueueEntry>();
+        var takenBack = 0;
+        foreach (var shard in candidates.GroupBy(j => j.Shard))
+        {
+            var schedule = grains.GetGrain<IScheduleGrain>(shard.Key);
+            var pending = await schedule.ListJobs(JobStatus.Pending, ListLimit);
+            var leased = await schedule.ListJobs(JobStatus.Processing, ListLimit);
+            var known = pending.Concat(leased).ToHashSet();
+            var now = time.GetUtcNow();
+            var entries = new List<QueueEntry>();
+            foreach (var job in shard)
+            {
+                switch (UnqueuedJobs.For(job, known, now, _options.MinimumAge))
+                {
+                    case Repair.Queue when pending.Length < ListLimit:
+                        entries.Add(job.ToEntry());
+                        break;
+                    case Repair.TakeBack:
+                        var reply = await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, RequeueCause.HandedBack);
+                        if (reply.TookBack)
+                        {
+                            takenBack++;
+                        }
+
+                        if (reply.Requeue is { } entry)
+                        {
+                            entries.Add(entry);
+                        }
+
+                        break;
+                }
+            }
+
+            if (entries.Count > 0)
+            {
+                await schedule.Enqueue([.. entries], RequeueCause.HandedBack);
+                queued.AddRange(entries);
+            }
+        }
+
+        if (queued.Count > 0)
+        {
+            LogRepaired(read, queued.Count, takenBack, string.Join(", ", queued.Take(5).Select(e => e.JobId)));
+        }
+        else
+        {
+            LogNothingToRepair(read);
+        }
+    }
+
+    /// <summary>Reads every stored job state; returns how many were read and those pending or processing.</summary>
+    private async Task<(int Read, List<JobState> Unfinished)> ReadUnfinishedJobsAsync(CancellationToken stoppingToken)
+    {
+        _connection ??= await ConnectionMultiplexer.ConnectAsync(RedisConnection.Options(redis));
+        var database = _connection.GetDatabase();
+        // The Redis grain storage's key of a job grain's state: {ServiceId}/state/{grain type}/{grain key}/{state name}.
+        var pattern = $"{cluster.Value.ServiceId}/state/job/*/job";
+        var read = 0;
+        var unfinished = new List<JobState>();
+        var keys = new List<RedisKey>(ReadBatch);
+        foreach (var server in _connection.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: ReadBatch).WithCancellation(stoppingToken))
+            {
+                keys.Add(key);
+                if (keys.Count == ReadBatch)
+                {
+                    read += await ReadBatchAsync(database, keys, unfinished);
+                    keys.Clear();
+                }
+            }
+        }
+
+        read += await ReadBatchAsync(database, keys, unfinished);
+        return (read, unfinished);
+    }
+
+    private async Task<int> ReadBatchAsync(IDatabase database, List<RedisKey> keys, List<JobState> unfinished)
+    {
+        var values = await Task.WhenAll(keys.Select(k => database.HashGetAsync(k, "data")));
+        var read = 0;
+        foreach (var value in values)
+        {
+            if (value.IsNullOrEmpty)
+            {
+                continue;
+            }
+
+            read++;
+            var job = _states.Deserialize<JobState>(new BinaryData((byte[])value!));
+            if (job is not null && job.Status is JobStatus.Pending or JobStatus.Processing && job.Shard < queue.Value.Shards)
+            {
+                unfinished.Add(job);
+            }
+        }
+
+        return read;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored-job sweep: read {Read} stored jobs; {Queued} were in no shard and are queued again ({TakenBack} running attempts without a lease taken back), e.g. {Examples}")]
+    private partial void LogRepaired(int read, int queued, int takenBack, string examples);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored-job sweep: read {Read} stored jobs; every unfinished one is known to its shard")]
+    private partial void LogNothingToRepair(int read);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored-job sweep failed; the next run tries again")]
+    private partial void LogSweepFailed(Exception exception);
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using OrleansQueue.EndToEndTests.Harness;
+using Xunit.Abstractions;
+
+namespace OrleansQueue.EndToEndTests;
+
+/// <summary>
+/// Redis mode (<c>--storage redis</c>): a cluster of silos whose jobs live in a real redis-server, and what a silo's
+/// death, a restart of every silo and a restart of Redis do to them.
+/// </summary>
+public sealed class RedisClusterTests(ITestOutputHelper output)
+{
+    /// <summary>Per-job lines of the workers, so a test can see when they started jobs.</summary>
+    private static readonly string[] JobLines = ["--Logging:LogLevel:OrleansQueue.Worker.Running.JobRunner=Debug"];
+
+    [Fact]
+    public Task SiloKilledUnderLoad_OneOfThree_Every300JobsCompletesWithExactlyOneCompletedAttempt() => RedisQueueCluster.RunAsync(output, 3, async cluster =>
+    {
+        // Arrange: silo 0 starts alone, so the schedule shard and the first worker's gateway are there: the silo killed
+        // below is the one whose loss costs the most. Then two more silos and a second worker.
+        await cluster.StartSilosAsync(0);
+        var workerA = await cluster.StartWorkerAsync("worker-a", 8, JobLines);
+        await cluster.StartSilosAsync(1, 2);
+        var workerB = await cluster.StartWorkerAsync("worker-b", 8, JobLines);
+        await using var client = await cluster.OpenInteractiveClientAsync();
+        var ids = await cluster.SubmitManyAsync(300, "FAILOVER", """{"durationMs":300}""", "--deadline", "60");
+        await Wait.UntilAsync(client.GetMetricsAsync, m => m.Completed >= 60, TimeSpan.FromSeconds(60), "60 jobs completed");
+
+        // Act
+        cluster.KillSilo(0);
+        var sinceKill = Stopwatch.StartNew();
+        var jobs = await client.WaitForJobsAsync(ids, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(90), "completed");
+        output.WriteLine($"all 300 completed {sinceKill.Elapsed.TotalSeconds:0.0} s after the kill");
+
+        // Assert: none lost, none accepted twice; the workers went on within the client's 5 s plus the failure detection.
+        Assert.Equal(300, jobs.Count(j => j.Status == Outcomes.Completed));
+        Assert.All(jobs, j => Assert.Single(j.AttemptHistory, a => a.Outcome == Outcomes.Completed));
+        foreach (var worker in new[] { workerA, workerB })
+        {
+            var pause = LongestPauseBetweenStarts(worker);
+            output.WriteLine($"{worker.Name}: longest pause between two job starts {pause.TotalSeconds:0.0} s");
+            // Measured 9.2-9.3 s here: calls in flight at the kill (the lease, progress reports) wait out the 5 s response
+            // timeout, the shard is back about 2.3 s after the kill, and its first leases take about 3 s more.
+            Assert.True(pause < TimeSpan.FromSeconds(12), $"{worker.Name} started no job for {pause.TotalSeconds:0.0} s");
+        }
+    });
+
+    [Fact]
+    public Task EverySiloStoppedAndStartedAgain_PendingJobsRun_AndFinishedJobsKeepTheirStatus() => RedisQueueCluster.RunAsync(output, 3, async cluster =>
+    {
+        // Arrange: 20 jobs finished, then 40 queued with no worker to run them.
+        await cluster.StartSilosAsync(0, 1, 2);
+        var worker = await cluster.StartWorkerAsync("worker-a", 4);
+        var finished = await cluster.SubmitManyAsync(20, "BEFORE", """{"durationMs":10}""");
+        await using (var client = await cluster.OpenInteractiveClientAsync())
+        {
+            await client.WaitForJobsAsync(finished, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(60), "completed");
+        }
+
+        worker.Interrupt();
+        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var pending = await cluster.SubmitManyAsync(40, "AFTER", """{"durationMs":10}""");
+
+        // Act
+        await cluster.StopSilosAsync(0, 1, 2);
+        await cluster.StartSilosAsync(0, 1, 2);
+
+        // Assert: everything is still there; the queued jobs run once a worker comes.
+        await using var again = await cluster.OpenInteractiveClientAsync();
+        var before = await Task.WhenAll(finished.Select(again.GetJobAsync));
+        Assert.All(before, j => Assert.Equal(Outcomes.Completed, j.Status));
+        var waiting = await Task.WhenAll(pending.Select(again.GetJobAsync));
+        Assert.All(waiting, j => Assert.Equal(Outcomes.Pending, j.Status));
+        Assert.Equal(40, (await again.GetMetricsAsync()).Pending);
+
+        await cluster.StartWorkerAsync("worker-b", 4);
+        var after = await again.WaitForJobsAsync(pending, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(60), "completed");
+        Assert.All(after, j => Assert.Equal([Outcomes.Completed], j.Outcomes));
+    });
+
+    [Fact]
+    public Task RedisStoppedAndStartedUnderLoad_NoAcknowledgedJobIsLost_AndSubmitsMeanwhileFailClearly() => RedisQueueCluster.RunAsync(output, 2, async cluster =>
+    {
+        // Arrange: one client submits a job every 50 ms while a worker runs them.
+        await cluster.StartSilosAsync(0, 1);
+        await cluster.StartWorkerAsync("worker-a", 8);
+        await using var client = await cluster.OpenInteractiveClientAsync();
+        var acknowledged = new List<string>();
+        var refused = new List<string>();
+        using var stop = new CancellationTokenSource();
+        var submitting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    acknowledged.Add(await client.SubmitAsync("STEADY", """{"durationMs":100}""", "--deadline=10"));
+                }
+                catch (InvalidOperationException ex)
+                {
+                    refused.Add(ex.Message);
+                }
+
+                await Task.Delay(50);
+            }
+        });
+        await Wait.UntilAsync(() => Task.FromResult(acknowledged.Count >= 20), TimeSpan.FromSeconds(30), "20 jobs acknowledged");
+
+        // Act: Redis stops for a few seconds (a restart of the service), then comes back.
+        await cluster.Redis.StopAsync();
+        var duringOutage = acknowledged.Count;
+        await Wait.UntilAsync(() => Task.FromResult(refused.Count >= 3), TimeSpan.FromSeconds(30), "submits refused while Redis is down");
+        await cluster.Redis.RestartAsync();
+        await Wait.UntilAsync(() => Task.FromResult(acknowledged.Count >= duringOutage + 20), TimeSpan.FromSeconds(60), "20 more jobs acknowledged after Redis came back");
+        await stop.CancelAsync();
+        await submitting;
+
+        // Assert: each refusal said why; every acknowledged job runs to completion.
+        output.WriteLine($"{acknowledged.Count} acknowledged, {refused.Count} refused; first refusal: {refused[0]}");
+        Assert.All(refused, r => Assert.Contains("Redis", r, StringComparison.Ordinal));
+        var jobs = await client.WaitForJobsAsync(acknowledged, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(90), "completed");
+        Assert.All(jobs, j => Assert.Single(j.AttemptHistory, a => a.Outcome == Outcomes.Completed));
+    });
+
+    [Theory]
+    [InlineData("--storage redis --redis 127.0.0.1:{free}", "error: cannot reach Redis at 127.0.0.1:")]
+    [InlineData("--storage redis", "--storage redis needs the Redis server: add --redis host:port")]
+    [InlineData("--redis 127.0.0.1:6379", "--redis (Silo:Redis) is only used with --storage redis")]
+    [InlineData("--storage redis --redis 127.0.0.1:6379 --primary-silo-port 11111", "A Redis cluster has no primary silo")]
+    [InlineData("--storage redis --redis 127.0.0.1:6379,nosuchkey=1", "--redis: '127.0.0.1:6379,nosuchkey=1' is not a Redis address")]
+    public async Task ASiloThatCannotUseRedis_ExitsTwo_WithOneLineSayingWhy(string options, string expected)
+    {
+        // Arrange: nothing listens on {free}.
+        var ports = FreePort.Next(3);
+        string[] args = ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0",
+            .. options.Replace("{free}", $"{ports[2]}", StringComparison.Ordinal).Split(' ')];
+        await using var silo = ProcessRunner.Start("silo", Executables.Silo, args);
+
+        // Act
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        output.WriteLine(silo.Describe());
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, silo.StandardErrorText, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", silo.StandardErrorText, StringComparison.Ordinal);
+    }
+
+    /// <summary>The longest time between two consecutive job starts the worker logged.</summary>
+    private static TimeSpan LongestPauseBetweenStarts(ProcessRunner worker)
+    {
+        var starts = worker.Lines.Where(l => l.Text.Contains(" started: ", StringComparison.Ordinal)).Select(l => l.At).ToList();
+        return starts.Count < 2 ? TimeSpan.Zero : starts.Zip(starts.Skip(1), (a, b) => b - a).Max();
+    }
+}
