@@ -47,6 +47,7 @@ internal sealed partial class WorkerService(
     private readonly WorkerOptions _options = options.Value;
     private readonly RunningAttempts _running = new();
     private readonly SlotPool _slots = new(options.Value.Concurrency);
+    private readonly OutageLog _outage = new(time);
     private CancellationToken _stopping;
     private int _finishedWhileStopping;
     private int _handedBack;
@@ -148,6 +149,10 @@ internal sealed partial class WorkerService(
             {
                 jobs = await schedule.Lease(_options.Name, reserved, wait, stoppingToken).ConfigureAwait(false);
                 failures = 0;
+                if (_outage.Succeeded())
+                {
+                    LogSiloAnswers(shard);
+                }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -160,7 +165,10 @@ internal sealed partial class WorkerService(
                 var delay = TransientErrors.Backoff(++failures);
                 if (TransientErrors.IsTransient(ex))
                 {
-                    LogLeaseFailed(shard, (long)delay.TotalMilliseconds, ex.Message);
+                    if (_outage.Failed(delay) is { } quiet)
+                    {
+                        LogSiloUnreachable($"lease from shard {shard}", quiet.TotalSeconds, ex.Message);
+                    }
                 }
                 else
                 {
@@ -327,7 +335,14 @@ internal sealed partial class WorkerService(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogHeartbeatFailed(shard, ex.Message);
+            if (!TransientErrors.IsTransient(ex))
+            {
+                LogHeartbeatFailed(shard, ex.Message);
+            }
+            else if (_outage.Failed(_options.HeartbeatInterval) is { } quiet)
+            {
+                LogSiloUnreachable($"heartbeat to shard {shard}", quiet.TotalSeconds, ex.Message);
+            }
         }
     }
 
