@@ -113,6 +113,9 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
 
     public Task<ReportReply> RequeueAsync(Guid id) => grains.GetGrain<IJobGrain>(id).Requeue();
 
+    /// <summary>The silo's limits on a submission, for checks before anything is sent.</summary>
+    public Task<SubmitLimits> GetSubmitLimitsAsync() => grains.GetGrain<ISubmitLimitsGrain>(0).GetSubmitLimits();
+
     public Task<int> GetShardCountAsync() => grains.GetGrain<IScheduleGrain>(0).GetShardCount();
 
     /// <summary>Up to <paramref name="limit"/> jobs now in <paramref name="status"/>, from every shard. Pending and

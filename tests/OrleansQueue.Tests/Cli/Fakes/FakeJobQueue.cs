@@ -31,6 +31,15 @@ internal sealed class FakeJobQueue : IJobQueue
 
     public bool Disposed { get; private set; }
 
+    /// <summary>What <see cref="GetSubmitLimitsAsync"/> answers; the silo's default limit unless a test sets another.</summary>
+    public SubmitLimits Limits { get; set; } = new(1024 * 1024);
+
+    public Task<SubmitLimits> GetSubmitLimitsAsync()
+    {
+        ThrowIfFailing();
+        return Task.FromResult(Limits);
+    }
+
     public Task<JobView> SubmitAsync(JobSubmission submission)
     {
         ThrowIfFailing();
