@@ -4,31 +4,27 @@ using OrleansQueue.Silo.Hosting;
 
 // A localhost silo (in-memory grain storage and reminders) hosted in ASP.NET Core, with its dashboard, JSON API and
 // Prometheus endpoint on 127.0.0.1:--dashboard-port.
-if (SiloCommandLine.Check(args) is { } usageError)
+var commandLine = SiloCommandLine.Create();
+var arguments = commandLine.Parse(args);
+if (commandLine.Report(arguments, Console.Out, Console.Error) is { } exitCode)
 {
-    await Console.Error.WriteLineAsync($"error: {usageError}");
-    await Console.Error.WriteLineAsync(SiloCommandLine.Usage);
-    return SiloExitCodes.BadConfiguration;
+    return exitCode;
 }
 
-if (args.Any(a => a is "-h" or "--help"))
-{
-    Console.WriteLine(SiloCommandLine.Usage);
-    return SiloExitCodes.Ok;
-}
-
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddCommandLine(args, SiloCommandLine.Switches);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddInMemoryCollection(arguments.Settings);
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
+var quietStart = new QuietStart(builder.Logging, builder.Configuration);
 
-if (!SiloHostOptionsReader.TryRead(builder.Configuration, out var siloOptions, out var configurationError))
+// The host's shape (its ports, its storage, whether the web side is on) is read here; every value is validated once,
+// with the other options, when the host starts (SiloStart).
+if (!InvalidConfiguration.TryBind<SiloHostOptions>(builder.Configuration, SiloHostOptions.SectionName, Console.Error, out var siloOptions))
 {
-    await Console.Error.WriteLineAsync($"error: {configurationError}");
-    return SiloExitCodes.BadConfiguration;
+    return ExitCodes.Usage;
 }
 
 builder.UseQueueSilo(siloOptions);
@@ -37,4 +33,4 @@ builder.AddQueueDashboard(siloOptions);
 // Make SIGINT a graceful stop even when a script started the silo in the background.
 InheritedSignals.RestoreInterrupt();
 await using var app = builder.Build();
-return await SiloStart.RunAsync(app, siloOptions);
+return await SiloStart.RunAsync(app, siloOptions, quietStart);

@@ -1,64 +1,35 @@
-using Microsoft.Extensions.Options;
+using System.Net;
 using OrleansQueue.Client;
 using OrleansQueue.Hosting;
 using OrleansQueue.Worker.Hosting;
 using OrleansQueue.Worker.Running;
 
 // A worker: an Orleans client that leases jobs from the schedule shards and runs them with the registered handlers.
-var commandLine = WorkerCommandLine.Parse(args);
-if (commandLine.Error is { } usageError)
+var commandLine = WorkerCommandLine.Create();
+var arguments = commandLine.Parse(args);
+if (commandLine.Report(arguments, Console.Out, Console.Error) is { } exitCode)
 {
-    await Console.Error.WriteLineAsync($"error: {usageError}");
-    await Console.Error.WriteLineAsync(WorkerCommandLine.Usage);
-    return 2;
-}
-
-if (commandLine.Help)
-{
-    Console.WriteLine(WorkerCommandLine.Usage);
-    return 0;
+    return exitCode;
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddInMemoryCollection(commandLine.Settings);
+builder.Configuration.AddInMemoryCollection(arguments.Settings);
 builder.Logging.AddWorkerConsole();
 
-// Until the client is connected, the one "cannot reach the silo" line says it all: Orleans' warning for each failed
-// attempt and the host's start failure would only repeat it with stack traces.
-// These rules replace the configured levels of their categories, so they apply those levels themselves.
-var connecting = true;
-foreach (var category in new[] { "Orleans", "Microsoft.Extensions.Hosting" })
+// Until the client is connected, the one "cannot reach the silo" line says it all.
+var quietStart = new QuietStart(builder.Logging, builder.Configuration);
+
+// The Orleans client needs the gateway when the host is built; every value is validated once, when the host starts,
+// before the client connects (WorkerOptionsValidator).
+if (!InvalidConfiguration.TryBind<WorkerOptions>(builder.Configuration, WorkerOptions.SectionName, Console.Error, out var options))
 {
-    var configured = builder.Configuration.GetValue<LogLevel?>($"Logging:LogLevel:{category}") ?? LogLevel.Warning;
-    builder.Logging.AddFilter(category, level => level >= configured && !Volatile.Read(ref connecting));
+    return ExitCodes.Usage;
 }
 
-// Read and checked before the host is built: the Orleans client needs the gateway, and a bad value is a usage error.
-WorkerOptions options;
-try
-{
-    options = builder.Configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new();
-}
-catch (InvalidOperationException ex)
-{
-    await Console.Error.WriteLineAsync($"error: invalid configuration: {ex.Message}{(ex.InnerException is { } inner ? " " + inner.Message : "")}");
-    await Console.Error.WriteLineAsync(WorkerCommandLine.Usage);
-    return 2;
-}
-
-if (new WorkerOptionsValidator().Validate(null, options) is { Failed: true } invalid)
-{
-    await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", invalid.Failures ?? [])}");
-    await Console.Error.WriteLineAsync(WorkerCommandLine.Usage);
-    return 2;
-}
-
-if (!ClusterEndpoints.TryParse(options.Gateway, options.Redis, out var cluster, out var gatewayError))
-{
-    // Checked by the validator just above; only a name that stopped resolving since gets here.
-    await Console.Error.WriteLineAsync($"error: {gatewayError}");
-    return 2;
-}
+// An unusable gateway or Redis never connects: the validator refuses it first.
+var cluster = ClusterEndpoints.TryParse(options.Gateway, options.Redis, out var parsed, out _)
+    ? parsed
+    : ClusterEndpoints.OfGateways(new IPEndPoint(IPAddress.Loopback, 1));
 
 // The client first: hosted services stop in reverse order, so it is still connected while the worker hands back.
 builder.UseOrleansClient(client => client.UseOrleansQueueCluster(cluster, options.ConnectTimeout, options.ClusterId, options.ServiceId, options.ResponseTimeout));
@@ -70,17 +41,17 @@ try
 {
     await host.StartAsync();
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (InvalidConfiguration.Describe(ex) is { } message)
 {
-    await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", ex.Failures)}");
-    return 2;
+    await Console.Error.WriteLineAsync($"error: {message}");
+    return ExitCodes.Usage;
 }
 catch (Exception ex) when (ex is OrleansException || TransientErrors.IsTransient(ex))
 {
     await Console.Error.WriteLineAsync($"error: cannot reach {cluster.Description} ({ex.GetType().Name}: {ex.Message})");
-    return 4;
+    return ExitCodes.SiloUnreachable;
 }
 
-Volatile.Write(ref connecting, false);
+quietStart.Started();
 await host.WaitForShutdownAsync();
-return host.Services.GetRequiredService<WorkerService>().ExecuteTask is { IsFaulted: true } ? 1 : 0;
+return host.Services.GetRequiredService<WorkerService>().ExecuteTask is { IsFaulted: true } ? ExitCodes.Refused : ExitCodes.Success;

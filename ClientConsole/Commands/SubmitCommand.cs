@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using OrleansQueue.Cli.Batch;
 using OrleansQueue.Cli.CommandLine;
+using OrleansQueue.Cli.Connection;
 using OrleansQueue.Cli.Live;
 using OrleansQueue.Cli.Output;
 using OrleansQueue.Jobs;
@@ -125,8 +126,13 @@ internal static class SubmitCommand
                     return ExitCodes.Usage;
                 }
 
-                return await BatchSubmit.RunAsync(
-                    context, await context.QueueAsync(parse, cancellationToken), BatchJobs.FromFile(name, jobs), asJson, cancellationToken);
+                var fileQueue = await context.QueueAsync(parse, cancellationToken);
+                if (!await FitsTheLimitsAsync(context, fileQueue, name, jobs))
+                {
+                    return ExitCodes.Usage;
+                }
+
+                return await BatchSubmit.RunAsync(context, fileQueue, BatchJobs.FromFile(name, jobs), asJson, cancellationToken);
             }
 
             var queue = await context.QueueAsync(parse, cancellationToken);
@@ -151,6 +157,24 @@ internal static class SubmitCommand
             return await JobFollow.RunAsync(context, queue, job, parse.GetValue(waitTimeout), asJson, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Checks every job against the silo's limits before any is sent, as a bad line is: each one over them is
+    /// reported as <c>NAME:LINE: message</c>, and nothing is sent.</summary>
+    private static async Task<bool> FitsTheLimitsAsync(CliContext context, IJobQueue queue, string name, IReadOnlyList<NumberedJob> jobs)
+    {
+        var limits = await queue.GetLimitsAsync();
+        var problems = new ErrorLines(context.Error, "bad lines");
+        foreach (var job in jobs)
+        {
+            if (limits.CheckPayload(job.Job.Payload.Length) is { } problem)
+            {
+                await problems.AddAsync($"{name}:{job.Line}: {problem}");
+            }
+        }
+
+        await problems.EndAsync();
+        return problems.Count == 0;
     }
 
     /// <summary>The name messages give the file, and its jobs; or null jobs when some lines are bad (each has been

@@ -14,6 +14,9 @@ internal interface IJobQueue : IAsyncDisposable
     /// <summary>Submits many jobs in batches; one outcome per submission, in order (see <c>JobQueueClient.SubmitManyAsync</c>).</summary>
     Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken);
 
+    /// <summary>The silo's limits on a submission (<c>Queue:MaxPayloadBytes</c>).</summary>
+    Task<QueueLimits> GetLimitsAsync();
+
     /// <summary>The job, or null when no job has this id.</summary>
     Task<JobView?> GetStatusAsync(Guid id);
 

@@ -4,27 +4,43 @@ using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Cli.Connection;
 
-/// <summary>A started Orleans client host and the <see cref="JobQueueClient"/> over it.</summary>
-internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client) : IJobQueue
+/// <summary>A started Orleans client host and the <see cref="JobQueueClient"/> over it. A call under way when the
+/// connection to the silo is lost ends at once with <see cref="ExitCodes.SiloUnreachable"/>, as does one that fails
+/// after it was lost.</summary>
+internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, ConnectionLoss loss, ConnectionSettings settings) : IJobQueue
 {
     /// <summary>Closing gracefully tells the gateway we left; it is not worth holding the user's prompt longer.</summary>
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(3);
 
-    public Task<JobView> SubmitAsync(JobSubmission submission) => client.SubmitAsync(submission);
+    public Task<JobView> SubmitAsync(JobSubmission submission) => GuardAsync(() => client.SubmitAsync(submission));
 
     public Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
         IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken) =>
-        client.SubmitManyAsync(submissions, batchSize, inFlight, cancellationToken);
+        GuardAsync(() => client.SubmitManyAsync(submissions, batchSize, inFlight, cancellationToken));
 
-    public Task<JobView?> GetStatusAsync(Guid id) => client.GetStatusAsync(id);
+    public Task<QueueLimits> GetLimitsAsync() => GuardAsync(client.GetLimitsAsync);
 
-    public Task<ReportReply> CancelAsync(Guid id) => client.CancelAsync(id);
+    public Task<JobView?> GetStatusAsync(Guid id) => GuardAsync(() => client.GetStatusAsync(id));
 
-    public Task<ReportReply> RequeueAsync(Guid id) => client.RequeueAsync(id);
+    public Task<ReportReply> CancelAsync(Guid id) => GuardAsync(() => client.CancelAsync(id));
 
-    public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit) => client.ListAsync(status, limit);
+    public Task<ReportReply> RequeueAsync(Guid id) => GuardAsync(() => client.RequeueAsync(id));
 
-    public Task<QueueMetrics> GetMetricsAsync() => client.GetMetricsAsync();
+    public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit) => GuardAsync(() => client.ListAsync(status, limit));
+
+    public Task<QueueMetrics> GetMetricsAsync() => GuardAsync(client.GetMetricsAsync);
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().WaitAsync(loss.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (loss.IsLost && ex is not CliException)
+        {
+            throw new CliException(ExitCodes.SiloUnreachable, $"lost the connection to the silo at {settings.Gateway}: it stopped or cannot be reached", ex);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

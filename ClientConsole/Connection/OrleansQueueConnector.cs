@@ -14,6 +14,8 @@ internal sealed class OrleansQueueConnector : IQueueConnector
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
+        builder.Services.AddSingleton<ConnectionLoss>();
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLoss>());
         builder.UseOrleansClient(client =>
             client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId));
         var host = builder.Build();
@@ -31,6 +33,7 @@ internal sealed class OrleansQueueConnector : IQueueConnector
             throw new CliException(ExitCodes.SiloUnreachable, settings.Unreachable, ex);
         }
 
-        return new OrleansQueueConnection(host, new JobQueueClient(host.Services.GetRequiredService<IClusterClient>()));
+        return new OrleansQueueConnection(
+            host, new JobQueueClient(host.Services.GetRequiredService<IClusterClient>()), host.Services.GetRequiredService<ConnectionLoss>(), settings);
     }
 }

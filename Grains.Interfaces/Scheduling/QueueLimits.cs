@@ -11,4 +11,11 @@ public sealed record QueueLimits(
     [property: Id(0)] int Shards,
     [property: Id(1)] int MaxLeaseBatch,
     [property: Id(2)] TimeSpan MaxLeaseWait,
-    [property: Id(3)] int MaxPayloadBytes);
+    [property: Id(3)] int MaxPayloadBytes)
+{
+    /// <summary>The words a payload over the limit is refused with, by the silo and by a client checking first.</summary>
+    public static string PayloadTooLarge(int bytes, int limit) => $"The payload is {bytes} bytes; the limit is {limit} bytes.";
+
+    /// <summary>Why a payload of <paramref name="bytes"/> is refused, or null when it fits.</summary>
+    public string? CheckPayload(int bytes) => bytes > MaxPayloadBytes ? PayloadTooLarge(bytes, MaxPayloadBytes) : null;
+}

@@ -94,7 +94,7 @@ public static class JobLifecycle
         }
         else if (s.Payload.Length > o.MaxPayloadBytes)
         {
-            problems.Add($"The payload is {s.Payload.Length} bytes; the limit is {o.MaxPayloadBytes} bytes.");
+            problems.Add(QueueLimits.PayloadTooLarge(s.Payload.Length, o.MaxPayloadBytes));
         }
 
         if (s.Priority is < 0 or > 10)

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
-using OrleansQueue.Client;
+using OrleansQueue.Hosting;
 using OrleansQueue.Silo.Diagnostics;
 using OrleansQueue.Silo.Hosting;
 using OrleansQueue.Diagnostics;
@@ -24,6 +24,14 @@ public static class DashboardHosting
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(silo);
         var services = builder.Services;
+        // Always: the gauges' refresh interval is one of these options, and the gauges run without the web side too.
+        services.AddOptions<DashboardOptions>()
+            .BindConfiguration(DashboardOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
+        services.AddKnownKeysValidation<DashboardOptions>(DashboardOptions.SectionName);
+        services.AddQueueStateGauges();
         if (!silo.DashboardEnabled)
         {
             services.AddSingleton<IServer, NoWebServer>();
@@ -32,15 +40,6 @@ public static class DashboardHosting
 
         // Loopback only, whatever ASPNETCORE_URLS or --urls say: the API cancels and requeues jobs without authentication.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, silo.DashboardPort));
-
-        services.AddOptions<DashboardOptions>()
-            .BindConfiguration(DashboardOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        // The silo's own grain factory: the page's calls go straight to the grains, no client connection.
-        services.TryAddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DashboardPage>();
         services.TryAddSingleton(sp => new DashboardHosts(silo.DashboardPort, sp.GetRequiredService<IOptions<DashboardOptions>>()));
         services.TryAddSingleton<DashboardRequestGuard>();
@@ -48,9 +47,6 @@ public static class DashboardHosting
         // Orleans' live log stream is off unless Dashboard:OrleansTrace asks for it.
         services.AddOptions<Orleans.Dashboard.DashboardOptions>()
             .Configure<IOptions<DashboardOptions>>((orleans, ours) => orleans.HideTrace = !ours.Value.OrleansTrace);
-        services.TryAddSingleton<QueueStateSnapshot>();
-        services.TryAddSingleton<QueueStateGauges>();
-        services.AddHostedService<QueueStateRefresher>();
         services.TryAddSingleton(_ => new PrometheusTextExporter([QueueInstruments.MeterName, "System.Runtime"]));
         return builder;
     }

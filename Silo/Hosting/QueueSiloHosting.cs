@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansQueue.Hosting;
@@ -18,10 +19,15 @@ public static class QueueSiloHosting
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
 
+        // Validated once, with the Queue and Dashboard options, when the host starts; a key no option reads is refused too.
         builder.Services.AddOptions<SiloHostOptions>()
             .BindConfiguration(SiloHostOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddKnownKeysValidation<SiloHostOptions>(SiloHostOptions.SectionName);
+        builder.Services.AddKnownKeysValidation<QueueOptions>(QueueOptions.SectionName);
+        // First, so that a taken port stops the silo before Orleans starts (see PortCheck).
+        builder.Services.AddHostedService<PortCheck>();
 
         builder.UseOrleans(silo =>
         {
@@ -34,7 +40,7 @@ public static class QueueSiloHosting
                 silo.UseLocalhostClustering(
                     options.SiloPort,
                     options.GatewayPort,
-                    primarySiloEndpoint: options.PrimarySiloPort is { } primary && primary != options.SiloPort
+                    primarySiloEndpoint: options.PrimarySiloPort is { } primary and >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort && primary != options.SiloPort
                         ? new IPEndPoint(IPAddress.Loopback, primary)
                         : null,
                     serviceId: options.ServiceId,
@@ -43,13 +49,16 @@ public static class QueueSiloHosting
             }
 
             // Orleans refuses reminder periods under a minute unless told otherwise; follow the queue's configured period.
-            var reminderPeriod = builder.Configuration.GetValue<TimeSpan?>("Queue:ReminderPeriod");
-            if (reminderPeriod is { } period && period < TimeSpan.FromMinutes(1))
+            silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<QueueOptions>>((reminders, queue) =>
             {
-                silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = period);
-            }
+                if (queue.Value.ReminderPeriod < TimeSpan.FromMinutes(1))
+                {
+                    reminders.MinimumReminderPeriod = queue.Value.ReminderPeriod;
+                }
+            });
 
-            silo.AddOrleansQueue(options.Storage);
+            // An undefined kind is refused by the SiloHostOptions validator when the host starts, before any grain runs.
+            silo.AddOrleansQueue(Enum.IsDefined(options.Storage) ? options.Storage : QueueStorageKind.Local);
 
             // The directory cache remembers where grains were; with every queued job's grain deactivated, Orleans'
             // default of a million entries held ~150 MB of addresses of grains no longer active.

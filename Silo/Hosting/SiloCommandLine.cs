@@ -1,66 +1,25 @@
+using OrleansQueue.Hosting;
+
 namespace OrleansQueue.Silo.Hosting;
 
-/// <summary>The silo takes configuration keys as switches (<c>--Queue:WorkerTimeout=00:00:05</c>) plus a few short
-/// names. This only catches what the configuration binder would silently ignore: a misspelt switch or a missing value.</summary>
+/// <summary>The silo's switches and the <c>Silo</c> keys they set (<see cref="SiloHostOptions"/>); any other setting
+/// is a <c>--Section:Key=value</c>. Values are checked once at start by the options' validators.</summary>
 internal static class SiloCommandLine
 {
-    public const string Usage = """
-        usage: OrleansQueue.Silo [--silo-port N] [--gateway-port N] [--cluster-id ID] [--service-id ID] [--primary-silo-port N]
-                                 [--dashboard-port N]        dashboard, JSON API and /metrics on 127.0.0.1:N (default 8080, 0 = off)
-                                 [--storage local|memory]    job state in this silo's memory (default; one silo), or in
-                                                             Orleans' memory storage shared by a multi-silo cluster
-                                 [--storage redis --redis HOST:PORT]  job state, reminders and membership in Redis: any
-                                                             number of silos, jobs outlive them (--Membership:Key=value tunes failure detection)
-                                 [--Section:Key=value ...]   any configuration key, e.g. --Queue:WorkerTimeout=00:00:10
-        """;
-
-    /// <summary>The short switches and the configuration keys they set (a fresh copy, as the configuration API wants one it may keep).</summary>
-    public static Dictionary<string, string> Switches => new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["--silo-port"] = "Silo:SiloPort",
-        ["--gateway-port"] = "Silo:GatewayPort",
-        ["--cluster-id"] = "Silo:ClusterId",
-        ["--service-id"] = "Silo:ServiceId",
-        ["--primary-silo-port"] = "Silo:PrimarySiloPort",
-        ["--dashboard-port"] = "Silo:DashboardPort",
-        ["--storage"] = "Silo:Storage",
-        ["--redis"] = "Silo:Redis",
-    };
-
-    public static string? Check(string[] args) => Check(args, Switches);
-
-    public static string? Check(string[] args, IReadOnlyDictionary<string, string> switches)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (arg is "-h" or "--help")
-            {
-                continue;
-            }
-
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                return $"unexpected argument '{arg}'";
-            }
-
-            var name = arg.Split('=', 2)[0];
-            if (!switches.ContainsKey(name) && !name.Contains(':', StringComparison.Ordinal))
-            {
-                return $"unknown option '{name}'";
-            }
-
-            if (!arg.Contains('=', StringComparison.Ordinal))
-            {
-                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    return $"option '{name}' needs a value";
-                }
-
-                i++;
-            }
-        }
-
-        return null;
-    }
+    public static HostCommandLine Create() =>
+        new HostCommandLine(
+                "OrleansQueue silo: stores and schedules the jobs, with its dashboard, JSON API and /metrics on 127.0.0.1. " +
+                "Exit codes: 0 stopped, 2 bad arguments or configuration, 3 a port is taken.",
+                "Any configuration key can be given as --Section:Key=value, e.g. --Queue:WorkerTimeout=00:00:10 (see Grains/Hosting/QueueOptions.cs).")
+            .WholeNumber("--silo-port", "Silo:SiloPort", "Silo-to-silo port (default 11111).")
+            .WholeNumber("--gateway-port", "Silo:GatewayPort", "Port clients and workers connect to (default 30000).")
+            .Text("--cluster-id", "Silo:ClusterId", "ID", "Cluster id (default orleans-queue).")
+            .Text("--service-id", "Silo:ServiceId", "ID", "Service id (default orleans-queue).")
+            .WholeNumber("--primary-silo-port", "Silo:PrimarySiloPort", "Silo port of the first silo of a local cluster, to join it.")
+            .WholeNumber("--dashboard-port", "Silo:DashboardPort", "Dashboard, JSON API and /metrics on 127.0.0.1:N (default 8080, 0 = off).")
+            .Text("--storage", "Silo:Storage", "local|memory|redis",
+                "Job state in this silo's memory (local, the default; one silo), in Orleans' memory storage shared by a multi-silo cluster (memory), " +
+                "or with reminders and membership in Redis (redis, with --redis): any number of silos, and jobs outlive them.")
+            .Text("--redis", "Silo:Redis", "HOST:PORT",
+                "The Redis server of --storage redis (a StackExchange.Redis configuration string works too). --Membership:Key=value tunes failure detection.");
 }

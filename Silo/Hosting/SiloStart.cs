@@ -9,42 +9,46 @@ namespace OrleansQueue.Silo.Hosting;
 /// is ready, and waits for Ctrl-C or SIGTERM.</summary>
 internal static class SiloStart
 {
-    public static async Task<int> RunAsync(WebApplication app, SiloHostOptions silo)
+    public static async Task<int> RunAsync(WebApplication app, SiloHostOptions silo, QuietStart quietStart)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansQueue.Silo");
-        if (silo.DashboardEnabled && PortProbe.WhyNotBindable(silo.DashboardPort) is { } reason)
-        {
-            await Console.Error.WriteLineAsync(DashboardPortTaken(silo, reason));
-            return SiloExitCodes.CannotListen;
-        }
-
+        // Redis mode: an unreachable Redis is a configuration error, said in one line before Orleans tries for minutes.
         if (await RedisClusterHosting.CheckReachableAsync(silo) is { } redisError)
         {
             await Console.Error.WriteLineAsync(redisError);
-            return SiloExitCodes.BadConfiguration;
+            return ExitCodes.Usage;
         }
 
         try
         {
             app.MapQueueDashboard(silo);
+            // Validates every option once (ValidateOnStart), then checks the ports (PortCheck), then starts Orleans.
             await app.StartAsync();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (InvalidConfiguration.Describe(ex) is { } message)
         {
-            await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", ex.Failures)}");
-            return SiloExitCodes.BadConfiguration;
+            await Console.Error.WriteLineAsync($"error: {message}");
+            return ExitCodes.Usage;
+        }
+        catch (PortTakenException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.CannotListen;
         }
         catch (IOException ex) when (silo.DashboardEnabled && IsDashboardBind(ex, silo))
         {
-            await Console.Error.WriteLineAsync(DashboardPortTaken(silo, ex.Message));
-            return SiloExitCodes.CannotListen;
+            await Console.Error.WriteLineAsync(
+                $"error: the silo could not listen on dashboard port {silo.DashboardPort} (127.0.0.1): {ex.Message.TrimEnd('.')}. " +
+                "Choose another with --dashboard-port N, or turn the web side off with --dashboard-port 0.");
+            return ExitCodes.CannotListen;
         }
         catch (Exception ex) when (ex is SocketException or IOException || ex.InnerException is SocketException)
         {
             await Console.Error.WriteLineAsync($"error: the silo could not listen on silo port {silo.SiloPort} / gateway port {silo.GatewayPort}: {ex.Message}");
-            return SiloExitCodes.CannotListen;
+            return ExitCodes.CannotListen;
         }
 
+        quietStart.Started();
         var queue = app.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
         if (silo.Storage == QueueStorageKind.Redis)
         {
@@ -67,12 +71,8 @@ internal static class SiloStart
         }
 
         await app.WaitForShutdownAsync();
-        return SiloExitCodes.Ok;
+        return ExitCodes.Success;
     }
-
-    private static string DashboardPortTaken(SiloHostOptions silo, string reason) =>
-        $"error: the silo could not listen on dashboard port {silo.DashboardPort} (127.0.0.1): {reason.TrimEnd('.')}. " +
-        "Choose another with --dashboard-port N, or turn the web side off with --dashboard-port 0.";
 
     /// <summary>Kestrel reports a taken port as "Failed to bind to address http://127.0.0.1:N: address already in use."
     /// Orleans' own listeners never speak of http, so the address tells the two apart.</summary>

@@ -131,6 +131,7 @@ internal sealed partial class StoredJobSweep(
             var known = pending.Concat(leased).ToHashSet();
             var now = time.GetUtcNow();
             var entries = new List<QueueEntry>();
+            var endedAttempts = new List<AttemptEnd>();
             foreach (var job in shard)
             {
                 switch (UnqueuedJobs.For(job, known, now, _options.MinimumAge))
@@ -139,15 +140,16 @@ internal sealed partial class StoredJobSweep(
                         entries.Add(job.ToEntry());
                         break;
                     case Repair.TakeBack:
-                        var reply = await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, RequeueCause.HandedBack);
-                        if (reply.TookBack)
+                        switch (await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, RequeueCause.HandedBack))
                         {
-                            takenBack++;
-                        }
-
-                        if (reply.Requeue is { } entry)
-                        {
-                            entries.Add(entry);
+                            case TakeBackReply.Ended ended:
+                                // Settled by the shard like any attempt end: counted, and queued again when it goes back.
+                                takenBack++;
+                                endedAttempts.Add(ended.Notice);
+                                break;
+                            case TakeBackReply.Pending pendingEntry:
+                                entries.Add(pendingEntry.Entry);
+                                break;
                         }
 
                         break;
@@ -158,6 +160,12 @@ internal sealed partial class StoredJobSweep(
             {
                 await schedule.Enqueue([.. entries], RequeueCause.HandedBack);
                 queued.AddRange(entries);
+            }
+
+            if (endedAttempts.Count > 0)
+            {
+                await schedule.AttemptsEnded([.. endedAttempts]);
+                queued.AddRange(endedAttempts.Select(n => n.Requeue).OfType<QueueEntry>());
             }
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansQueue.Hosting;
 using OrleansQueue.Worker.Handlers;
 using OrleansQueue.Worker.Running;
 
@@ -25,6 +26,7 @@ public static class WorkerServiceCollectionExtensions
             .BindConfiguration(WorkerOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>());
+        services.AddKnownKeysValidation<WorkerOptions>(WorkerOptions.SectionName);
 
         // The host must wait for the grace and the hand-backs after it, or a stop would cut running jobs off unreported.
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>

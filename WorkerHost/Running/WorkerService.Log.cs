@@ -18,11 +18,15 @@ internal sealed partial class WorkerService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the schedule's limits yet; trying again in {DelayMs} ms: {Error}")]
     private partial void LogLimitsFailed(long delayMs, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease from shard {Shard} failed; trying again in {DelayMs} ms: {Error}")]
-    private partial void LogLeaseFailed(int shard, long delayMs, string error);
+    /// <summary>One line per back-off step of an outage (<see cref="OutageLog"/>), however many calls fail.</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The silo does not answer ({Call}: {Error}); retrying, next notice in {NextNoticeSeconds} s at the earliest")]
+    private partial void LogSiloUnreachable(string call, double nextNoticeSeconds, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease from shard {Shard} failed unexpectedly; trying again in {DelayMs} ms: {Error}")]
     private partial void LogLeaseFailedUnexpectedly(Exception exception, int shard, long delayMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The silo answers again (lease from shard {Shard})")]
+    private partial void LogSiloAnswers(int shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat to shard {Shard} failed; trying again next beat: {Error}")]
     private partial void LogHeartbeatFailed(int shard, string error);

@@ -49,6 +49,7 @@ internal sealed partial class WorkerService(
     private readonly WorkerId _id = WorkerId.New(options.Value.Name);
     private readonly RunningAttempts _running = new();
     private readonly SlotPool _slots = new(options.Value.Concurrency);
+    private readonly OutageLog _outage = new(time);
     private CancellationToken _stopping;
     private int _finishedWhileStopping;
     private int _handedBack;
@@ -152,6 +153,10 @@ internal sealed partial class WorkerService(
             {
                 jobs = await schedule.Lease(_id, reserved, wait, stoppingToken).ConfigureAwait(false);
                 failures = 0;
+                if (_outage.Succeeded())
+                {
+                    LogSiloAnswers(shard);
+                }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -164,7 +169,10 @@ internal sealed partial class WorkerService(
                 var delay = TransientErrors.Backoff(++failures);
                 if (TransientErrors.IsTransient(ex))
                 {
-                    LogLeaseFailed(shard, (long)delay.TotalMilliseconds, ex.Message);
+                    if (_outage.Failed(delay) is { } quiet)
+                    {
+                        LogSiloUnreachable($"lease from shard {shard}", quiet.TotalSeconds, ex.Message);
+                    }
                 }
                 else
                 {
@@ -331,7 +339,14 @@ internal sealed partial class WorkerService(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogHeartbeatFailed(shard, ex.Message);
+            if (!TransientErrors.IsTransient(ex))
+            {
+                LogHeartbeatFailed(shard, ex.Message);
+            }
+            else if (_outage.Failed(_options.HeartbeatInterval) is { } quiet)
+            {
+                LogSiloUnreachable($"heartbeat to shard {shard}", quiet.TotalSeconds, ex.Message);
+            }
         }
     }
 

@@ -64,6 +64,34 @@ public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<S
     });
 
     [Fact]
+    public Task SubmitFile_WithAPayloadOverTheSilosLimit_OnOneLine_ExitsTwo_AndSendsNothing() => Cluster.VerifyAsync(async () =>
+    {
+        // Arrange: the third of five lines carries one byte more than the silo's default limit (1 MiB).
+        var path = Path.Combine(Path.GetTempPath(), $"oq-e2e-{Guid.NewGuid():N}.jsonl");
+        var lines = Enumerable.Range(1, 5).Select(i => i == 3
+            ? $"{{\"type\":\"BIG\",\"data\":\"{new string('x', 1024 * 1024 + 1)}\"}}"
+            : "{\"type\":\"SMALL\",\"data\":\"{}\"}");
+        await File.WriteAllLinesAsync(path, lines);
+        try
+        {
+            var before = await Cluster.GetMetricsAsync();
+
+            // Act
+            var result = await Cluster.RunCliAsync("submit", "--file", path);
+            var after = await Cluster.GetMetricsAsync();
+
+            // Assert
+            AssertRefused(result, expectedExitCode: 2);
+            Assert.Contains($"{path}:3:", result.Stderr, StringComparison.Ordinal);
+            Assert.Equal(Stored(before), Stored(after));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    });
+
+    [Fact]
     public async Task Status_WithNoSiloListening_ExitsFour_WithinTenSeconds()
     {
         // Arrange: a port that was free a moment ago; nothing listens on it.

@@ -7,7 +7,7 @@ public sealed class WorkerCommandLineTests
 {
     private static WorkerOptions Bind(params string[] args)
     {
-        var parsed = WorkerCommandLine.Parse(args);
+        var parsed = WorkerCommandLine.Create().Parse(args);
         Assert.Null(parsed.Error);
         return new ConfigurationBuilder().AddInMemoryCollection(parsed.Settings).Build()
             .GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
@@ -71,7 +71,7 @@ public sealed class WorkerCommandLineTests
     [InlineData("-h")]
     public void Parse_RecognisesHelp(string flag)
     {
-        var parsed = WorkerCommandLine.Parse(["--concurrency", "2", flag]);
+        var parsed = WorkerCommandLine.Create().Parse(["--concurrency", "2", flag]);
 
         Assert.True(parsed.Help);
         Assert.Null(parsed.Error);
@@ -80,28 +80,57 @@ public sealed class WorkerCommandLineTests
     [Theory]
     [InlineData("unknown option '--threads'", "--threads", "4")]
     [InlineData("unknown option '--bogus'", "--bogus=1")]
-    [InlineData("option '--name' needs a value", "--name")]
-    [InlineData("option '--name' needs a value", "--name", "--concurrency", "2")]
+    [InlineData("option '--Worker:Grace' needs a value", "--Worker:Grace")]
     [InlineData("option '--concurrency' needs a whole number, got 'four'", "--concurrency", "four")]
     [InlineData("option '--concurrency' needs a whole number, got '2.5'", "--concurrency=2.5")]
     [InlineData("option '--grace' needs a number of seconds, got '10s'", "--grace", "10s")]
     [InlineData("option '--lease-wait' needs a number of seconds, got 'NaN'", "--lease-wait", "NaN")]
     [InlineData("option '--heartbeat' needs a number of seconds, got '1e300'", "--heartbeat", "1e300")]
     [InlineData("unexpected argument 'worker-a'", "worker-a")]
-    [InlineData("unexpected argument '--'", "--")]
     public void Parse_RefusesWhatItCannotUse(string expected, params string[] args)
     {
-        var parsed = WorkerCommandLine.Parse(args);
+        var parsed = WorkerCommandLine.Create().Parse(args);
 
         Assert.Equal(expected, parsed.Error);
     }
 
-    [Fact]
-    public void Usage_NamesEverySwitch()
+    [Theory]
+    [InlineData("--name")]
+    [InlineData("--name", "--concurrency", "2")]
+    public void Parse_RefusesASwitchWithoutItsValue(params string[] args)
     {
+        var parsed = WorkerCommandLine.Create().Parse(args);
+
+        Assert.Contains("--name", parsed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_NamesEverySwitch_AndExitsZero()
+    {
+        var commandLine = WorkerCommandLine.Create();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = commandLine.Report(commandLine.Parse(["--help"]), output, error);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
         foreach (var flag in new[] { "--name", "--concurrency", "--gateway", "--cluster-id", "--grace", "--heartbeat", "--lease-wait", "--connect-timeout", "--help" })
         {
-            Assert.Contains(flag, WorkerCommandLine.Usage, StringComparison.Ordinal);
+            Assert.Contains(flag, output.ToString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Report_OfABadArgument_WritesOneErrorLine_AndExitsTwo()
+    {
+        var commandLine = WorkerCommandLine.Create();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = commandLine.Report(commandLine.Parse(["--threads", "4"]), output, error);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Single(error.ToString().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Empty(output.ToString());
     }
 }

@@ -1,7 +1,8 @@
-namespace OrleansQueue.Cli;
+namespace OrleansQueue.Hosting;
 
 /// <summary>
-/// The console's process exit codes. Scripts branch on these, so they are part of the CLI contract:
+/// The process exit codes of the three executables (console, worker host, silo). Scripts branch on these, so they are
+/// part of the contract; a code means the same in every executable that uses it. The console's:
 /// <list type="table">
 /// <item><term>0</term><description><see cref="Success"/>: the command did what it was asked.</description></item>
 /// <item><term>1</term><description><see cref="Refused"/>: the queue refused the operation (e.g. cancelling a
@@ -27,13 +28,21 @@ namespace OrleansQueue.Cli;
 /// </list>
 /// In interactive mode the session's exit code is 0 when every command succeeded, otherwise the code of the
 /// last command that failed.
+/// <para>The worker host's: 0 stopped, 1 (<see cref="Refused"/>) its work failed, 2 bad arguments or configuration,
+/// 4 the silo could not be reached within its connect timeout. The silo's: 0 stopped (or printed its help), 2 bad
+/// arguments or configuration, 3 (<see cref="CannotListen"/>) a port is taken or cannot be bound.</para>
 /// </summary>
-internal static class ExitCodes
+public static class ExitCodes
 {
     public const int Success = 0;
     public const int Refused = 1;
     public const int Usage = 2;
     public const int NotFound = 3;
+
+    /// <summary>The silo's 3: a port (silo, gateway or dashboard) is taken or cannot be bound. The console never ends
+    /// with it (its 3 is <see cref="NotFound"/>).</summary>
+    public const int CannotListen = 3;
+
     public const int SiloUnreachable = 4;
     public const int JobFailed = 5;
     public const int WaitTimedOut = 6;

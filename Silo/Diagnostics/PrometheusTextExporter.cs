@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 
-namespace OrleansQueue.Diagnostics;
+namespace OrleansQueue.Silo.Diagnostics;
 
 /// <summary>
 /// Listens to the named <see cref="Meter"/>s and renders what they measured in Prometheus' text format (0.0.4).

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using OrleansQueue.Diagnostics;
+using OrleansQueue.Silo.Diagnostics;
 
-namespace OrleansQueue.Tests.Domain;
+namespace OrleansQueue.Tests.Silo;
 
 public sealed class PrometheusTextExporterTests
 {

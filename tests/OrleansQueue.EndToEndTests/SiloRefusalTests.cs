@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using OrleansQueue.EndToEndTests.Harness;
+using Xunit.Abstractions;
+
+namespace OrleansQueue.EndToEndTests;
+
+/// <summary>A silo that cannot work as asked stops at once with one <c>error:</c> line and the README's exit code:
+/// 2 for a bad setting, 3 for a port another process listens on.</summary>
+public sealed partial class SiloRefusalTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("silo")]
+    public Task ASecondSilo_OnAPortTheFirstListensOn_ExitsThree_NamingThePort(string taken) => QueueCluster.RunAsync(output, async cluster =>
+    {
+        // Arrange: the other port is free, so only the taken one can stop it.
+        var free = FreePort.Next(2);
+        var (siloPort, gatewayPort) = taken == "gateway" ? (free[0], cluster.GatewayPort) : (cluster.SiloPort, free[1]);
+        await using var second = ProcessRunner.Start("silo-2", Executables.Silo,
+            ["--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", "0"]);
+
+        // Act
+        var exitCode = await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        output.WriteLine(second.Describe());
+        Assert.Equal(3, exitCode);
+        AssertOneErrorLine(second.StandardErrorText, taken == "gateway" ? $"{gatewayPort}" : $"{siloPort}");
+        Assert.DoesNotContain("Silo ready", second.StandardOutputText, StringComparison.Ordinal);
+    });
+
+    [Theory]
+    [InlineData("--Queue:Shards=abc", "Queue:Shards")]
+    [InlineData("--Queue:Foo=1", "Queue:Foo")]
+    [InlineData("--Queue:Shard=2", "Queue:Shards")]
+    [InlineData("--Silo:GatewayPrt=30001", "Silo:GatewayPort")]
+    [InlineData("--Dashboard:GaugeRefreshInterval=soon", "Dashboard:GaugeRefreshInterval")]
+    public async Task ASiloGivenABadSetting_ExitsTwo_WithOneLineNamingIt(string setting, string expected)
+    {
+        // Arrange
+        var ports = FreePort.Next(2);
+        await using var silo = ProcessRunner.Start("silo", Executables.Silo,
+            ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0", setting]);
+
+        // Act
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        output.WriteLine(silo.Describe());
+        Assert.Equal(2, exitCode);
+        AssertOneErrorLine(silo.StandardErrorText, expected);
+    }
+
+    private static void AssertOneErrorLine(string stderr, string expected)
+    {
+        var errors = stderr.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 1, $"expected one 'error:' line:\n{stderr}");
+        Assert.Contains(expected, errors[0], StringComparison.Ordinal);
+        Assert.False(StackFrame().IsMatch(stderr), $"a stack trace was printed:\n{stderr}");
+    }
+
+    [GeneratedRegex(@"^\s+at \S", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+}
