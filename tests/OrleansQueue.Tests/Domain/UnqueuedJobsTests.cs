@@ -18,7 +18,7 @@ public sealed class UnqueuedJobsTests
     private static JobState Running()
     {
         var job = Pending();
-        Assert.NotNull(JobLifecycle.Start(job, "worker-a", T0));
+        Assert.True(JobLifecycle.Start(job, "worker-a", job.CurrentAttempt + 1, T0).Changed);
         return job;
     }
 
