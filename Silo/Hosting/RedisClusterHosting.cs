@@ -33,7 +33,10 @@ public static class RedisClusterHosting
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
-        var redis = options.Redis ?? throw new ArgumentException("Redis mode needs the Redis server (Silo:Redis).", nameof(options));
+        // Validated when the host starts (Validate below), before any of the configuration here reads it.
+        var redis = options.Redis ?? string.Empty;
+        // After the options are validated and before Orleans starts: an unreachable Redis is one line and exit 2.
+        silo.Services.AddHostedService(_ => new RedisCheck(redis));
 
         silo.Configure<ClusterOptions>(o =>
         {
@@ -122,22 +125,6 @@ public static class RedisClusterHosting
             yield return new ValidationResult(
                 "A Redis cluster has no primary silo: drop --primary-silo-port, silos find each other in Redis.", [nameof(options.PrimarySiloPort)]);
         }
-    }
-
-    /// <summary>Null when Redis answers (or is not used); otherwise the one error line to print before exiting. Checked
-    /// before Orleans starts, whose providers would otherwise fail the start with a stack trace, or keep retrying.</summary>
-    public static async Task<string?> CheckReachableAsync(SiloHostOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Storage != QueueStorageKind.Redis || options.Redis is not { } redis)
-        {
-            return null;
-        }
-
-        return await RedisConnection.WhyUnreachableAsync(redis, RedisConnection.DefaultProbeTimeout) is { } why
-            ? $"error: cannot reach Redis at {Redacted(redis)} within {RedisConnection.DefaultProbeTimeout.TotalSeconds:0} s: {why} " +
-              "Start it (e.g. redis-server --port 6379 --appendonly yes) or point --redis at it."
-            : null;
     }
 
     /// <summary>The configuration string without its password, for messages and logs.</summary>

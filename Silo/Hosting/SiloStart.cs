@@ -12,13 +12,6 @@ internal static class SiloStart
     public static async Task<int> RunAsync(WebApplication app, SiloHostOptions silo, QuietStart quietStart)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansQueue.Silo");
-        // Redis mode: an unreachable Redis is a configuration error, said in one line before Orleans tries for minutes.
-        if (await RedisClusterHosting.CheckReachableAsync(silo) is { } redisError)
-        {
-            await Console.Error.WriteLineAsync(redisError);
-            return ExitCodes.Usage;
-        }
-
         try
         {
             app.MapQueueDashboard(silo);
@@ -28,6 +21,11 @@ internal static class SiloStart
         catch (Exception ex) when (InvalidConfiguration.Describe(ex) is { } message)
         {
             await Console.Error.WriteLineAsync($"error: {message}");
+            return ExitCodes.Usage;
+        }
+        catch (RedisUnreachableException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
             return ExitCodes.Usage;
         }
         catch (PortTakenException ex)
