@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OrleansQueue.Client;
 using OrleansQueue.Hosting;
 
 namespace OrleansQueue.Silo.Hosting;
@@ -31,7 +32,10 @@ public static class QueueSiloHosting
 
         builder.UseOrleans(silo =>
         {
-            if (options.Storage == QueueStorageKind.Redis)
+            // A missing or malformed --redis is refused when the host starts, before Orleans does (SiloHostOptions'
+            // validation); until then the host is built as a local one, as Orleans' providers read their options while
+            // the host is built.
+            if (options.Storage == QueueStorageKind.Redis && RedisConnection.TryParse(options.Redis, out _, out _))
             {
                 silo.UseRedisCluster(options);
             }

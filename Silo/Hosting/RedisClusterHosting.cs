@@ -33,8 +33,11 @@ public static class RedisClusterHosting
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
-        // Validated when the host starts (Validate below), before any of the configuration here reads it.
-        var redis = options.Redis ?? string.Empty;
+        if (options.Redis is not { } redis || !RedisConnection.TryParse(redis, out _, out _))
+        {
+            throw new ArgumentException("Redis mode needs a Redis address that parses (see Validate).", nameof(options));
+        }
+
         // After the options are validated and before Orleans starts: an unreachable Redis is one line and exit 2.
         silo.Services.AddHostedService(_ => new RedisCheck(redis));
 
