@@ -37,7 +37,7 @@ public sealed partial class JobGrain(
             if (Job.StoreToken != token)
             {
                 Job.StoreToken = token;
-                await state.WriteStateAsync();
+                await WriteAsync(state.WriteStateAsync);
             }
 
             return new StoredJob(Job.ToEntry(), Job.ToView());
@@ -47,7 +47,7 @@ public sealed partial class JobGrain(
         var shard = ScheduleShards.Of(id, _options.Shards);
         state.State = JobLifecycle.Create(id, submission, _options, shard, time.GetUtcNow());
         Job.StoreToken = token;
-        await state.WriteStateAsync();
+        await WriteAsync(state.WriteStateAsync);
         LogSubmitted(id, Job.Type, Job.Priority);
 
         // A queued job costs only its stored state until a worker leases it: with a million queued, activations would
@@ -63,7 +63,7 @@ public sealed partial class JobGrain(
         if (Job.Exists && Job.Status == JobStatus.Pending && Job.Attempts.Count == 0 && Job.StoreToken == token)
         {
             state.State = new JobState();
-            await state.ClearStateAsync();
+            await WriteAsync(state.ClearStateAsync);
             DeactivateOnIdle();
         }
     }
@@ -75,7 +75,7 @@ public sealed partial class JobGrain(
         var (result, changed) = JobLifecycle.Start(Job, worker, attempt, startedAt);
         if (changed)
         {
-            await state.WriteStateAsync();
+            await WriteAsync(state.WriteStateAsync);
         }
 
         return result;
@@ -104,12 +104,31 @@ public sealed partial class JobGrain(
         var (reply, changed) = JobLifecycle.TakeBack(Job, attempt, cause, time.GetUtcNow());
         if (changed)
         {
-            await state.WriteStateAsync();
+            await WriteAsync(state.WriteStateAsync);
             LogTakenBack(Job.Id, attempt, cause, Job.Status, Job.RetriesLeft);
             DeactivateIfFinished();
         }
 
         return reply;
+    }
+
+    /// <summary>
+    /// Writes (or clears) the state the rules just changed in memory. A failed write must not leave that change behind:
+    /// this activation would answer from a state storage never held (a resent report judged a duplicate of one that was
+    /// never stored, a job that completes twice). So the activation is thrown away and the next call reads what storage
+    /// holds, and the caller sees the failure.
+    /// </summary>
+    private async Task WriteAsync(Func<CancellationToken, Task> write)
+    {
+        try
+        {
+            await write(CancellationToken.None);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <summary>The rule a worker's report of how an attempt ended invokes.</summary>
@@ -150,7 +169,7 @@ public sealed partial class JobGrain(
             return transition;
         }
 
-        await state.WriteStateAsync();
+        await WriteAsync(state.WriteStateAsync);
         if (transition.Effect is not ScheduleEffect.NoChange)
         {
             LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);

@@ -132,40 +132,48 @@ internal sealed partial class StoredJobSweep(
             var now = time.GetUtcNow();
             var entries = new List<QueueEntry>();
             var endedAttempts = new List<AttemptEnd>();
-            foreach (var job in shard)
+            try
             {
-                switch (UnqueuedJobs.For(job, known, now, _options.MinimumAge))
+                foreach (var job in shard)
                 {
-                    case Repair.Queue when pending.Length < ListLimit:
-                        entries.Add(job.ToEntry());
-                        break;
-                    case Repair.TakeBack:
-                        switch (await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, RequeueCause.HandedBack))
-                        {
-                            case TakeBackReply.Ended ended:
-                                // Settled by the shard like any attempt end: counted, and queued again when it goes back.
-                                takenBack++;
-                                endedAttempts.Add(ended.Notice);
-                                break;
-                            case TakeBackReply.Pending pendingEntry:
-                                entries.Add(pendingEntry.Entry);
-                                break;
-                        }
+                    // A full list may have left a job out: only what the shard surely does not know is repaired.
+                    switch (UnqueuedJobs.For(job, known, now, _options.MinimumAge))
+                    {
+                        case Repair.Queue when pending.Length < ListLimit:
+                            entries.Add(job.ToEntry());
+                            break;
+                        case Repair.TakeBack when leased.Length < ListLimit:
+                            switch (await TryTakeBackAsync(job))
+                            {
+                                case TakeBackReply.Ended ended:
+                                    // Settled by the shard like any attempt end: counted, and queued again when it goes back.
+                                    takenBack++;
+                                    endedAttempts.Add(ended.Notice);
+                                    break;
+                                case TakeBackReply.Pending pendingEntry:
+                                    entries.Add(pendingEntry.Entry);
+                                    break;
+                            }
 
-                        break;
+                            break;
+                    }
                 }
             }
-
-            if (entries.Count > 0)
+            finally
             {
-                await schedule.Enqueue([.. entries], RequeueCause.HandedBack);
-                queued.AddRange(entries);
-            }
+                // Whatever this pass ended reaches the shard, even when a later job failed: an ended attempt's job is
+                // pending, and it must not wait in no shard for the next pass.
+                if (entries.Count > 0)
+                {
+                    await schedule.Enqueue([.. entries], RequeueCause.HandedBack);
+                    queued.AddRange(entries);
+                }
 
-            if (endedAttempts.Count > 0)
-            {
-                await schedule.AttemptsEnded([.. endedAttempts]);
-                queued.AddRange(endedAttempts.Select(n => n.Requeue).OfType<QueueEntry>());
+                if (endedAttempts.Count > 0)
+                {
+                    await schedule.AttemptsEnded([.. endedAttempts]);
+                    queued.AddRange(endedAttempts.Select(n => n.Requeue).OfType<QueueEntry>());
+                }
             }
         }
 
@@ -233,6 +241,23 @@ internal sealed partial class StoredJobSweep(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored-job sweep: read {Read} stored jobs; every unfinished one is known to its shard")]
     private partial void LogNothingToRepair(int read);
+
+    /// <summary>Null when the job grain did not answer: the next pass tries it again.</summary>
+    private async Task<TakeBackReply?> TryTakeBackAsync(JobState job)
+    {
+        try
+        {
+            return await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, RequeueCause.HandedBack);
+        }
+        catch (Exception ex)
+        {
+            LogTakeBackFailed(ex, job.Id);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored-job sweep: taking back job {JobId}'s attempt failed; the next run tries again")]
+    private partial void LogTakeBackFailed(Exception exception, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored-job sweep failed; the next run tries again")]
     private partial void LogSweepFailed(Exception exception);
