@@ -24,6 +24,13 @@ public sealed class LeaseWaiters(TimeProvider time)
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
+            // Woken after the timeout fired but before this ran: the wake was meant for a job that is ready, so it goes
+            // to the next waiter instead of being lost with this one.
+            if (waiter.Task.IsCompleted)
+            {
+                Wake(1);
+            }
+
             return false;
         }
         finally

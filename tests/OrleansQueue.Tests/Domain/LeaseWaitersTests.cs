@@ -49,4 +49,60 @@ public sealed class LeaseWaitersTests
         Assert.False(await waiting.WaitAsync(Patience));
         Assert.Equal(0, waiters.Count);
     }
+
+    [Fact]
+    public async Task AWakeThatMeetsAWaiterWhoseTimeoutAlreadyFired_GoesToTheNextWaiter()
+    {
+        // Like a grain: continuations queue up and run one at a time, so a wake can pick a waiter whose timeout fired
+        // but whose code has not run yet.
+        var time = new FakeTimeProvider();
+        var waiters = new LeaseWaiters(time);
+        var turns = new QueuedContext();
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(turns);
+        Task<bool> timedOut, next;
+        try
+        {
+            timedOut = waiters.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+            next = waiters.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        waiters.Wake(1);
+        turns.RunAll();
+
+        // The timed-out waiter returned, and the wake went on to the next one: no waiter is left parked. (The next
+        // waiter's own turn would run on a later pump of this context.)
+        Assert.False(await timedOut.WaitAsync(Patience));
+        Assert.Equal(0, waiters.Count);
+    }
+
+    /// <summary>Queues posted continuations until <see cref="RunAll"/>, as a grain's scheduler runs turns one by one.</summary>
+    private sealed class QueuedContext : SynchronizationContext
+    {
+        private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
+
+        public override void Post(SendOrPostCallback d, object? state) => _posted.Enqueue((d, state));
+
+        public void RunAll()
+        {
+            var previous = Current;
+            SetSynchronizationContext(this);
+            try
+            {
+                while (_posted.TryDequeue(out var turn))
+                {
+                    turn.Callback(turn.State);
+                }
+            }
+            finally
+            {
+                SetSynchronizationContext(previous);
+            }
+        }
+    }
 }
