@@ -118,15 +118,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     {
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentException.ThrowIfNullOrWhiteSpace(worker.Name);
-        if (max < 1 || max > _options.MaxLeaseBatch)
-        {
-            throw new ArgumentOutOfRangeException(nameof(max), max, $"A lease takes from 1 to {_options.MaxLeaseBatch} jobs.");
-        }
-
-        if (wait < TimeSpan.Zero || wait > _options.MaxLeaseWait)
-        {
-            throw new ArgumentOutOfRangeException(nameof(wait), wait, $"A lease waits from 0 to {_options.MaxLeaseWait.TotalSeconds} s.");
-        }
+        _options.CheckLease(max, wait);
 
         var until = _time.GetUtcNow() + wait;
         while (true)
