@@ -88,6 +88,22 @@ public sealed class QueueOptions
     public TimeSpan FlushIntervalFor(int entries) =>
         TimeSpan.FromSeconds(Math.Max(StateFlushInterval.TotalSeconds, (double)entries / SnapshotEntriesPerSecond));
 
+    /// <summary>Refuses a lease request outside the limits: from 1 to <see cref="MaxLeaseBatch"/> jobs, waiting from 0
+    /// to <see cref="MaxLeaseWait"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The request is outside them.</exception>
+    public void CheckLease(int max, TimeSpan wait)
+    {
+        if (max < 1 || max > MaxLeaseBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), max, $"A lease takes from 1 to {MaxLeaseBatch} jobs.");
+        }
+
+        if (wait < TimeSpan.Zero || wait > MaxLeaseWait)
+        {
+            throw new ArgumentOutOfRangeException(nameof(wait), wait, $"A lease waits from 0 to {MaxLeaseWait.TotalSeconds} s.");
+        }
+    }
+
     /// <summary>Period of the durable reminder that re-activates a schedule shard holding leases or queued jobs.
     /// Default 1 min, Orleans' usual minimum; on deactivation the reminder is re-armed to the next deadline.</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);

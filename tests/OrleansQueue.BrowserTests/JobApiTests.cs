@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansQueue.Contracts;
 using OrleansQueue.EndToEndTests.Harness;
 using Xunit.Abstractions;
 
@@ -59,8 +60,8 @@ public sealed class JobApiTests(ITestOutputHelper output)
         // Act
         var first = await silo.PostAsync($"api/jobs/{id}/cancel");
         var second = await silo.PostAsync($"api/jobs/{id}/cancel");
-        var job = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/jobs/{id}", UriKind.Relative));
-        var cancelled = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri("api/jobs?status=cancelled", UriKind.Relative));
+        var job = await silo.Http.GetFromJsonAsync(new Uri($"api/jobs/{id}", UriKind.Relative), QueueJsonContext.Default.JobDocument);
+        var cancelled = await silo.Http.GetFromJsonAsync(new Uri("api/jobs?status=cancelled", UriKind.Relative), QueueJsonContext.Default.IReadOnlyListJobSummaryDocument);
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -70,8 +71,8 @@ public sealed class JobApiTests(ITestOutputHelper output)
         var again = await second.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("DUPLICATE", again.GetProperty("result").GetString());
         Assert.Contains("already CANCELLED", again.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(Outcomes.Cancelled, job.GetProperty("status").GetString());
-        Assert.Equal(id, Assert.Single(cancelled.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(Outcomes.Cancelled, job?.Status);
+        Assert.Equal(id, Assert.Single(cancelled ?? []).Id);
         Assert.Equal(Outcomes.Cancelled, (await silo.Cluster.GetJobAsync(id)).Status);
     });
 
@@ -80,16 +81,17 @@ public sealed class JobApiTests(ITestOutputHelper output)
     {
         // Act
         var page = await silo.Http.GetAsync(new Uri("/", UriKind.Relative));
-        var metrics = await silo.Http.GetFromJsonAsync<JsonElement>(new Uri("api/metrics", UriKind.Relative));
+        var metrics = await silo.Http.GetFromJsonAsync(new Uri("api/metrics", UriKind.Relative), QueueJsonContext.Default.MetricsDocument);
         var orleans = await silo.Http.GetAsync(new Uri("orleans/", UriKind.Relative));
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.Contains("data-testid=\"count-pending\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(0, metrics.GetProperty("pending").GetInt64());
-        Assert.Equal(11, metrics.GetProperty("pendingByPriority").EnumerateObject().Count());
-        Assert.Equal(JsonValueKind.Object, metrics.GetProperty("latency").GetProperty("endToEnd").ValueKind);
+        Assert.NotNull(metrics);
+        Assert.Equal(0, metrics.Pending);
+        Assert.Equal(11, metrics.PendingByPriority.Count);
+        Assert.NotNull(metrics.Latency.EndToEnd);
         Assert.Equal(HttpStatusCode.OK, orleans.StatusCode);
     });
 

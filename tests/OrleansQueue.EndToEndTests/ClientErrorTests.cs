@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using OrleansQueue.Contracts;
 using OrleansQueue.EndToEndTests.Harness;
 
 namespace OrleansQueue.EndToEndTests;
@@ -114,7 +115,7 @@ public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<S
     }
 
     /// <summary>Every job the silo counts, whatever its state: unchanged when nothing was stored.</summary>
-    private static long Stored(MetricsSnapshot m) => m.Submitted + m.Pending + m.Processing + m.Completed + m.Failed + m.Cancelled;
+    private static long Stored(MetricsDocument m) => m.Submitted + m.Pending + m.Processing + m.Completed + m.Failed + m.Cancelled;
 
     [GeneratedRegex(@"^\s+at \S", RegexOptions.Multiline)]
     private static partial Regex StackFrame();

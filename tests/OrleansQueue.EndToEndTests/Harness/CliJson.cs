@@ -1,18 +1,25 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using OrleansQueue.Contracts;
 
 namespace OrleansQueue.EndToEndTests.Harness;
 
-/// <summary>Reads the console client's <c>--json</c> output.</summary>
+/// <summary>Reads the console client's <c>--json</c> output into the contract records, through the same
+/// <see cref="QueueJsonContext"/> that writes it. Their required members are the contract the tests rely on: a missing
+/// key fails the parse instead of reading as a default.</summary>
 public static class CliJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    public static JobDocument Job(string json) => Parse(json, QueueJsonContext.Default.JobDocument);
 
-    public static T Parse<T>(string json)
+    public static IReadOnlyList<JobDocument> Jobs(string json) => Parse(json, QueueJsonContext.Default.IReadOnlyListJobDocument);
+
+    public static MetricsDocument Metrics(string json) => Parse(json, QueueJsonContext.Default.MetricsDocument);
+
+    private static T Parse<T>(string json, JsonTypeInfo<T> type)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options)
-                ?? throw new JsonException("the output is the JSON literal null");
+            return JsonSerializer.Deserialize(json, type) ?? throw new JsonException("the output is the JSON literal null");
         }
         catch (JsonException ex)
         {

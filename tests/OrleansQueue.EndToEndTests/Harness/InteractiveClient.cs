@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OrleansQueue.Contracts;
 
 namespace OrleansQueue.EndToEndTests.Harness;
 
@@ -90,18 +91,18 @@ public sealed partial class InteractiveClient : IAsyncDisposable
         return JobIdPattern().Match(answer).Value;
     }
 
-    public async Task<JobSnapshot> GetJobAsync(string id) =>
-        CliJson.Parse<JobSnapshot>(await SendAsync($"JOB_STATUS {id} --json", IsWholeJson));
+    public async Task<JobDocument> GetJobAsync(string id) =>
+        CliJson.Job(await SendAsync($"JOB_STATUS {id} --json", IsWholeJson));
 
-    public async Task<MetricsSnapshot> GetMetricsAsync() =>
-        CliJson.Parse<MetricsSnapshot>(await SendAsync("METRICS_GET --json", IsWholeJson));
+    public async Task<MetricsDocument> GetMetricsAsync() =>
+        CliJson.Metrics(await SendAsync("METRICS_GET --json", IsWholeJson));
 
-    public Task<JobSnapshot> WaitForJobAsync(string id, Func<JobSnapshot, bool> done, TimeSpan timeout, string what) =>
+    public Task<JobDocument> WaitForJobAsync(string id, Func<JobDocument, bool> done, TimeSpan timeout, string what) =>
         Wait.UntilAsync(() => GetJobAsync(id), done, timeout, $"job {id} {what}", TimeSpan.FromMilliseconds(100));
 
     /// <summary>Waits until every job satisfies <paramref name="done"/>, then reads them all once more, so the
     /// result shows their state after the last of them got there.</summary>
-    public async Task<IReadOnlyList<JobSnapshot>> WaitForJobsAsync(IReadOnlyCollection<string> ids, Func<JobSnapshot, bool> done, TimeSpan timeout, string what)
+    public async Task<IReadOnlyList<JobDocument>> WaitForJobsAsync(IReadOnlyCollection<string> ids, Func<JobDocument, bool> done, TimeSpan timeout, string what)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var waiting = ids.ToHashSet();
@@ -120,7 +121,7 @@ public sealed partial class InteractiveClient : IAsyncDisposable
             return "";
         }, left => left.Length == 0, timeout, $"all {ids.Count} jobs are {what}", TimeSpan.FromMilliseconds(250));
 
-        var jobs = new List<JobSnapshot>();
+        var jobs = new List<JobDocument>();
         foreach (var id in ids)
         {
             jobs.Add(await GetJobAsync(id));

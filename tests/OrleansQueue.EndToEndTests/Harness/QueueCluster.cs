@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using OrleansQueue.Contracts;
 using Xunit.Abstractions;
 
 namespace OrleansQueue.EndToEndTests.Harness;
@@ -173,18 +174,18 @@ public sealed class QueueCluster : IAsyncDisposable
         return id;
     }
 
-    public async Task<JobSnapshot> GetJobAsync(string id) =>
-        CliJson.Parse<JobSnapshot>(await RunCliOkAsync("status", id, "--json"));
+    public async Task<JobDocument> GetJobAsync(string id) =>
+        CliJson.Job(await RunCliOkAsync("status", id, "--json"));
 
-    public async Task<MetricsSnapshot> GetMetricsAsync() =>
-        CliJson.Parse<MetricsSnapshot>(await RunCliOkAsync("metrics", "--json"));
+    public async Task<MetricsDocument> GetMetricsAsync() =>
+        CliJson.Metrics(await RunCliOkAsync("metrics", "--json"));
 
     /// <summary>Every job the silo still remembers in <paramref name="status"/> (e.g. <c>completed</c>), in one call.</summary>
-    public async Task<IReadOnlyList<JobSnapshot>> ListAsync(string status, int limit = 1000) =>
-        CliJson.Parse<List<JobSnapshot>>(await RunCliOkAsync("list", "--status", status, "--limit", $"{limit}", "--json"));
+    public async Task<IReadOnlyList<JobDocument>> ListAsync(string status, int limit = 1000) =>
+        CliJson.Jobs(await RunCliOkAsync("list", "--status", status, "--limit", $"{limit}", "--json"));
 
     /// <summary>Waits for the job to satisfy <paramref name="done"/> and returns it.</summary>
-    public Task<JobSnapshot> WaitForJobAsync(string id, Func<JobSnapshot, bool> done, TimeSpan timeout, string what) =>
+    public Task<JobDocument> WaitForJobAsync(string id, Func<JobDocument, bool> done, TimeSpan timeout, string what) =>
         Wait.UntilAsync(() => GetJobAsync(id), done, timeout, $"job {id} {what}", TimeSpan.FromMilliseconds(100));
 
     /// <summary>The output of every process, the last <paramref name="tailLines"/> lines each, and the recent client runs.</summary>

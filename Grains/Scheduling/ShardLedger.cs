@@ -1,0 +1,202 @@
+using System.Collections.Immutable;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+
+namespace OrleansQueue.Scheduling;
+
+/// <summary>
+/// The books of one schedule shard, with no messaging: the priority index, the lease table, the workers and the
+/// statistics, and the rules that move a job between them. <see cref="ScheduleGrain"/> calls it between awaits and
+/// does the talking to job grains, storage and reminders.
+/// <para>
+/// Invariant: a job is in the index, or in the lease table, or finished here (in neither), never in both. Every
+/// method runs synchronously, so a caller that changes the books only between awaits keeps it.
+/// </para>
+/// </summary>
+public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int shard)
+{
+    private readonly PendingIndex _pending = new(options.PriorityAgingStep);
+    private readonly LeaseTable _leases = new();
+    private readonly WorkerRegistry _workers = new(options.WorkerTimeout, options.LostWorkerRetention);
+
+    /// <summary>Jobs held here, queued or leased: what the write-behind sizes its flushes by.</summary>
+    public int Count => _pending.Count + _leases.Count;
+
+    /// <summary>Loads the stored books. A worker holding leases gets a full timeout from <paramref name="now"/> to show
+    /// it is still alive.</summary>
+    public void Restore(ScheduleState saved, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        saved.Pending.ForEach(entry => _pending.Add(entry, now));
+        foreach (var lease in saved.Leases)
+        {
+            _leases.Add(lease);
+            _workers.Touch(lease.Worker, null, now);
+        }
+
+        stats.Restore(saved.Counters, saved.Recent);
+    }
+
+    public ScheduleState Capture() => new()
+    {
+        Pending = _pending.Snapshot().ToList(),
+        Leases = _leases.All.ToList(),
+        Counters = stats.Counters,
+        Recent = stats.Recent.ToList(),
+    };
+
+    /// <summary>When the shard must be active again: the next lease expiry or delayed retry, no sooner than 100 ms
+    /// (a reminder cannot be due at once) and no later than the periodic reminder.</summary>
+    public TimeSpan ReminderDue(DateTimeOffset now)
+    {
+        var next = new[] { _leases.NextExpiry(), _pending.NextDue() }.Where(t => t is not null).Min();
+        if (next is not { } at)
+        {
+            return options.ReminderPeriod;
+        }
+
+        var due = at - now;
+        var min = TimeSpan.FromMilliseconds(100);
+        return due < min ? min : due > options.ReminderPeriod ? options.ReminderPeriod : due;
+    }
+
+    /// <summary>Queues the entries (a submit, or a requeue by <paramref name="cause"/>); how many became pending.</summary>
+    public int Enqueue(IEnumerable<QueueEntry> entries, RequeueCause? cause, DateTimeOffset now)
+    {
+        var added = entries.Count(entry => AddPending(entry, now));
+        stats.OnEnqueued(added, cause);
+        return added;
+    }
+
+    /// <summary>Drops a cancelled job from the index.</summary>
+    public void Remove(Guid jobId, bool firstCancel)
+    {
+        _pending.Remove(jobId);
+        stats.OnCancelled(jobId, firstCancel);
+    }
+
+    /// <summary>Settles attempts that ended elsewhere (a report, a cancel); how many jobs went back into the index.</summary>
+    public int AttemptsEnded(IEnumerable<AttemptEnd> notices, DateTimeOffset now) =>
+        notices.Count(notice => Settle(notice, _leases.Remove(notice.Attempt.JobId, notice.Attempt.Attempt), now));
+
+    /// <summary>Takes up to <paramref name="max"/> jobs out of the index into the lease table, each with the attempt
+    /// number its entry names, in one step: from here on a lease's expiry covers its job even if starting it fails.</summary>
+    public (List<QueueEntry> Entries, List<LeaseRecord> Leases) Lease(WorkerId worker, int max, DateTimeOffset now)
+    {
+        var entries = _pending.Take(max, now);
+        var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline)).ToList();
+        leases.ForEach(_leases.Add);
+        return (entries, leases);
+    }
+
+    /// <summary>Settles the job grains' answers to a lease's starts (see <see cref="LeaseStarts"/>), requeues corrected
+    /// entries and records the waits of what was handed out; Requeued is how many went back into the index.</summary>
+    public (LeaseStarts.Settled Settled, int Requeued) SettleStarts(
+        IReadOnlyList<LeaseRecord> leases, IReadOnlyList<QueueEntry> entries, IReadOnlyList<StartResult> results, DateTimeOffset now)
+    {
+        var settled = LeaseStarts.Settle(_leases, leases, entries, results);
+        var requeued = settled.Requeue.Count(entry => AddPending(entry, now));
+        stats.OnLeased([.. settled.Leased.Select(l => l.Waited)], now);
+        return (settled, requeued);
+    }
+
+    /// <summary>Settles a job grain's answer to a take-back of <paramref name="lease"/> (already out of the table); true
+    /// when the job went back into the index. No answer puts the lease back, due again in
+    /// <paramref name="retryIn"/>, unless the job is held here meanwhile: a lease is never dropped unanswered.</summary>
+    public bool SettleTakeBack(LeaseRecord lease, TakeBackReply? reply, TimeSpan retryIn, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        switch (reply)
+        {
+            case TakeBackReply.Ended ended:
+                return Settle(ended.Notice, lease, now);
+            case TakeBackReply.Pending pending:
+                return AddPending(pending.Entry, now);
+            case null when !_leases.Contains(lease.JobId) && !_pending.Contains(lease.JobId):
+                _leases.Add(lease with { ExpiresAt = now + retryIn });
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A worker's heartbeat: marks it alive (Back when it had been declared lost), names the attempts of this
+    /// shard it runs but no longer holds (Stop), and takes out of the table the leases older than the grace that it does
+    /// not know about, because the lease reply never reached it (Orphans, to take back).</summary>
+    public (bool Back, ImmutableArray<AttemptRef> Stop, List<LeaseRecord> Orphans) Heartbeat(WorkerHeartbeat heartbeat, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        var back = _workers.Touch(heartbeat.Worker, heartbeat.Slots, now);
+        var mine = heartbeat.Running.Where(r => ScheduleShards.Of(r.JobId, options.Shards) == shard).ToList();
+        var stop = _leases.Disowned(heartbeat.Worker, mine).ToImmutableArray();
+        var orphans = _leases.TakeUnknownTo(heartbeat.Worker, mine, now - options.OrphanLeaseGrace);
+        return (back, stop, orphans);
+    }
+
+    /// <summary>A long poll's sign of life.</summary>
+    public void Touch(WorkerId worker, DateTimeOffset now) => _workers.Touch(worker, null, now);
+
+    /// <summary>Forgets a worker that stopped and takes its leases out of the table, to take back.</summary>
+    public List<LeaseRecord> StopWorker(WorkerId worker)
+    {
+        _workers.Forget(worker);
+        return _leases.TakeAllOf(worker);
+    }
+
+    /// <summary>The sweep's synchronous part: samples utilization, makes due retries leasable (Promoted), takes expired
+    /// leases out of the table (Expired) and declares silent workers lost (Lost; take their leases with
+    /// <see cref="TakeLeasesOf"/>).</summary>
+    public (int Promoted, List<LeaseRecord> Expired, List<WorkerId> Lost) Sweep(DateTimeOffset now)
+    {
+        _workers.SampleBusy(_leases.CountFor, now);
+        var promoted = _pending.PromoteDue(now);
+        var expired = _leases.TakeExpired(now);
+        return (promoted, expired, _workers.DeclareSilentLost(now));
+    }
+
+    public List<LeaseRecord> TakeLeasesOf(WorkerId worker) => _leases.TakeAllOf(worker);
+
+    public QueueMetrics Metrics(DateTimeOffset now)
+    {
+        var byPriority = new long[QueueMetrics.PriorityLevels];
+        for (var p = 0; p < byPriority.Length; p++)
+        {
+            byPriority[p] = _pending.ReadyCount(p);
+        }
+
+        return stats.Snapshot(now) with
+        {
+            PendingByPriority = ImmutableArray.Create(byPriority),
+            Delayed = _pending.DelayedCount,
+            Processing = _leases.Count,
+            OldestPendingSince = _pending.OldestReadySince(),
+            Workers = _workers.Describe(_leases.CountFor, now).ToImmutableArray(),
+        };
+    }
+
+    /// <summary>Jobs in <paramref name="status"/>: pending in lease order, processing oldest lease first, finished ones
+    /// newest first.</summary>
+    public IEnumerable<Guid> List(JobStatus status) => status switch
+    {
+        JobStatus.Pending => _pending.Snapshot().Select(e => e.JobId),
+        JobStatus.Processing => _leases.All.OrderBy(l => l.LeasedAt).Select(l => l.JobId),
+        _ => stats.Newest(status),
+    };
+
+    /// <summary>The one place an ended attempt is settled, whoever ended it (a report, a cancel, a take-back): counts it,
+    /// credits its worker, and queues the job again when the notice says so. True when the job went back into the index.</summary>
+    private bool Settle(AttemptEnd notice, LeaseRecord? lease, DateTimeOffset now)
+    {
+        stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now);
+        if (lease is not null)
+        {
+            _workers.CountEnded(lease.Worker, notice);
+        }
+
+        return notice.Requeue is { } entry && AddPending(entry, now);
+    }
+
+    /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only.</summary>
+    private bool AddPending(QueueEntry entry, DateTimeOffset now) =>
+        !_leases.Contains(entry.JobId) && _pending.Add(entry, now);
+}

@@ -1,0 +1,233 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansQueue.Diagnostics;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Domain;
+
+public sealed class ShardLedgerTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly WorkerId W1 = new("w1", "i1");
+    private static readonly TimeSpan RetryIn = TimeSpan.FromSeconds(10);
+
+    private static readonly QueueOptions Options = new()
+    {
+        Shards = 1,
+        WorkerTimeout = TimeSpan.FromSeconds(10),
+        ReminderPeriod = TimeSpan.FromMinutes(1),
+        OrphanLeaseGrace = TimeSpan.FromSeconds(10),
+    };
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public void Dispose() => _services.Dispose();
+
+    private ShardLedger Create() =>
+        new(Options, new ShardStatistics(new QueueInstruments(_services.GetRequiredService<IMeterFactory>()), recentPerStatus: 10), shard: 0);
+
+    private static QueueEntry Entry(Guid? id = null, int attempt = 1, TimeSpan? deadline = null, DateTimeOffset? notBefore = null) =>
+        new(id ?? Guid.CreateVersion7(), 5, T0, deadline ?? TimeSpan.FromMinutes(1), notBefore, attempt);
+
+    private static AttemptEnd Ended(LeaseRecord lease, AttemptOutcome outcome, QueueEntry? requeue = null) =>
+        new(new AttemptRef(lease.JobId, lease.Attempt), outcome, requeue, T0, T0.AddSeconds(3));
+
+    /// <summary>A ledger holding one job leased at <see cref="T0"/> to <see cref="W1"/>, last seen then.</summary>
+    private (ShardLedger Ledger, LeaseRecord Lease) Leased(TimeSpan? deadline = null)
+    {
+        var ledger = Create();
+        ledger.Touch(W1, T0);
+        ledger.Enqueue([Entry(deadline: deadline)], cause: null, T0);
+        var (_, leases) = ledger.Lease(W1, 10, T0);
+        return (ledger, Assert.Single(leases));
+    }
+
+    [Fact]
+    public void Lease_MovesAJobFromTheIndexIntoTheLeaseTable_WithTheAttemptItsEntryNames()
+    {
+        var ledger = Create();
+        var entry = Entry(attempt: 3);
+        ledger.Enqueue([entry], cause: null, T0);
+
+        var (entries, leases) = ledger.Lease(W1, 10, T0);
+
+        Assert.Equal([entry], entries);
+        Assert.Equal((entry.JobId, 3, T0 + entry.Deadline), (leases[0].JobId, leases[0].Attempt, leases[0].ExpiresAt));
+        Assert.Empty(ledger.List(JobStatus.Pending));
+        Assert.Equal([entry.JobId], ledger.List(JobStatus.Processing));
+        Assert.Equal(1, ledger.Count);
+    }
+
+    [Fact]
+    public void Enqueue_RefusesAJobThatIsLeasedHere_SoAJobIsInOnePlaceOnly()
+    {
+        var (ledger, lease) = Leased();
+
+        var added = ledger.Enqueue([Entry(lease.JobId, attempt: 2)], RequeueCause.Manual, T0);
+
+        Assert.Equal(0, added);
+        Assert.Empty(ledger.List(JobStatus.Pending));
+    }
+
+    [Fact]
+    public void AttemptsEnded_RequeuesARetry_CountsIt_AndCreditsTheWorker()
+    {
+        var (ledger, lease) = Leased();
+
+        var requeued = ledger.AttemptsEnded([Ended(lease, AttemptOutcome.Failed, Entry(lease.JobId, attempt: 2))], T0.AddSeconds(3));
+
+        Assert.Equal(1, requeued);
+        Assert.Equal([lease.JobId], ledger.List(JobStatus.Pending));
+        var metrics = ledger.Metrics(T0.AddSeconds(3));
+        Assert.Equal((1, 0), (metrics.Retried, metrics.Processing));
+        Assert.Equal(1, Assert.Single(metrics.Workers).Failed);
+    }
+
+    [Fact]
+    public void AttemptsEnded_IgnoresTheLeaseOfAnotherAttempt()
+    {
+        var (ledger, lease) = Leased();
+
+        ledger.AttemptsEnded([Ended(lease with { Attempt = lease.Attempt + 1 }, AttemptOutcome.Completed)], T0);
+
+        Assert.Equal([lease.JobId], ledger.List(JobStatus.Processing));
+    }
+
+    [Fact]
+    public void SettleTakeBack_WithoutAnAnswer_PutsTheLeaseBack_DueAgainSoon()
+    {
+        var (ledger, lease) = Leased();
+        var expired = Assert.Single(ledger.Sweep(T0.AddMinutes(2)).Expired);
+
+        var requeued = ledger.SettleTakeBack(expired, reply: null, RetryIn, T0.AddMinutes(2));
+
+        Assert.False(requeued);
+        Assert.Equal([lease.JobId], ledger.List(JobStatus.Processing));
+        Assert.Equal(RetryIn, ledger.ReminderDue(T0.AddMinutes(2)));
+    }
+
+    [Fact]
+    public void SettleTakeBack_WithoutAnAnswer_DoesNotPutBackAJobQueuedMeanwhile()
+    {
+        var (ledger, lease) = Leased();
+        var expired = Assert.Single(ledger.Sweep(T0.AddMinutes(2)).Expired);
+        ledger.Enqueue([Entry(lease.JobId, attempt: 2)], RequeueCause.Manual, T0.AddMinutes(2));
+
+        ledger.SettleTakeBack(expired, reply: null, RetryIn, T0.AddMinutes(2));
+
+        Assert.Empty(ledger.List(JobStatus.Processing));
+        Assert.Equal([lease.JobId], ledger.List(JobStatus.Pending));
+    }
+
+    [Fact]
+    public void SettleTakeBack_QueuesAnEndedAttemptsRetry_OrAPendingEntry_AndNothingForAJobThatMovedOn()
+    {
+        var (ledger, lease) = Leased();
+        var now = T0.AddMinutes(2);
+        var expired = Assert.Single(ledger.Sweep(now).Expired);
+        var pending = Entry();
+        var movedOn = Entry();
+
+        Assert.True(ledger.SettleTakeBack(expired, new TakeBackReply.Ended(Ended(lease, AttemptOutcome.DeadlineExceeded, Entry(lease.JobId, attempt: 2))), RetryIn, now));
+        Assert.True(ledger.SettleTakeBack(expired with { JobId = pending.JobId }, new TakeBackReply.Pending(pending), RetryIn, now));
+        Assert.False(ledger.SettleTakeBack(expired with { JobId = movedOn.JobId }, new TakeBackReply.MovedOn(JobStatus.Completed), RetryIn, now));
+
+        Assert.Equal(new HashSet<Guid> { lease.JobId, pending.JobId }, ledger.List(JobStatus.Pending).ToHashSet());
+        Assert.Empty(ledger.List(JobStatus.Processing));
+        Assert.Equal(1, ledger.Metrics(now).RequeuedDeadline);
+    }
+
+    [Fact]
+    public void Heartbeat_StopsAttemptsNoLongerLeasedToTheWorker_AndTakesOutLeasesItDoesNotKnowPastTheGrace()
+    {
+        var (ledger, lease) = Leased();
+        var stale = new AttemptRef(Guid.CreateVersion7(), 1);
+
+        var early = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [stale]), T0.AddSeconds(5));
+        var late = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [stale]), T0.AddSeconds(11));
+
+        Assert.Equal(stale, Assert.Single(early.Stop));
+        Assert.Empty(early.Orphans);
+        Assert.Equal([lease], late.Orphans);
+        Assert.Equal(0, ledger.Count);
+    }
+
+    [Fact]
+    public void Heartbeat_SaysAWorkerIsBack_OnlyAfterItWasDeclaredLost()
+    {
+        var (ledger, _) = Leased();
+        var first = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0);
+        var lost = ledger.Sweep(T0.AddSeconds(11)).Lost;
+
+        var back = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(12));
+
+        Assert.False(first.Back);
+        Assert.Equal([W1], lost);
+        Assert.True(back.Back);
+    }
+
+    [Fact]
+    public void Sweep_PromotesDueRetries_AndNamesSilentWorkers_WhoseLeasesAreTakenSeparately()
+    {
+        var (ledger, lease) = Leased(deadline: TimeSpan.FromHours(1));
+        ledger.Enqueue([Entry(notBefore: T0.AddSeconds(5))], RequeueCause.Retry, T0);
+
+        var (promoted, expired, lost) = ledger.Sweep(T0.AddSeconds(11));
+
+        Assert.Equal(1, promoted);
+        Assert.Empty(expired);
+        Assert.Equal([W1], lost);
+        Assert.Equal([lease], ledger.TakeLeasesOf(W1));
+        Assert.Empty(ledger.List(JobStatus.Processing));
+    }
+
+    [Fact]
+    public void StopWorker_ForgetsItAndReturnsItsLeases()
+    {
+        var (ledger, lease) = Leased();
+
+        Assert.Equal([lease], ledger.StopWorker(W1));
+        Assert.Empty(ledger.Metrics(T0).Workers);
+        Assert.Equal(0, ledger.Count);
+    }
+
+    [Theory]
+    [InlineData(30, 30)] // the next lease expiry
+    [InlineData(0, 0.1)] // due now: the soonest a reminder can fire
+    [InlineData(600, 60)] // later than the periodic reminder, which comes first anyway
+    public void ReminderDue_IsTheNextLeaseExpiry_ClampedBetween100msAndThePeriod(double expiresInSeconds, double dueSeconds)
+    {
+        var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(expiresInSeconds));
+
+        Assert.Equal(TimeSpan.FromSeconds(dueSeconds), ledger.ReminderDue(T0));
+    }
+
+    [Fact]
+    public void ReminderDue_IsTheNextDelayedRetry_OrThePeriodWhenNothingIsDue()
+    {
+        var ledger = Create();
+        Assert.Equal(Options.ReminderPeriod, ledger.ReminderDue(T0));
+
+        ledger.Enqueue([Entry(notBefore: T0.AddSeconds(20))], RequeueCause.Retry, T0);
+
+        Assert.Equal(TimeSpan.FromSeconds(20), ledger.ReminderDue(T0));
+    }
+
+    [Fact]
+    public void CaptureThenRestore_KeepsTheIndexTheLeasesAndTheCounters_AndGivesLeaseHoldersAFreshTimeout()
+    {
+        var (ledger, lease) = Leased();
+        var queued = Entry();
+        ledger.Enqueue([queued], cause: null, T0);
+
+        var restored = Create();
+        restored.Restore(ledger.Capture(), T0.AddMinutes(10));
+
+        Assert.Equal([queued.JobId], restored.List(JobStatus.Pending));
+        Assert.Equal([lease.JobId], restored.List(JobStatus.Processing));
+        Assert.Empty(restored.Sweep(T0.AddMinutes(10).AddSeconds(5)).Lost);
+        Assert.Equal(2, restored.Metrics(T0).Submitted);
+    }
+}
