@@ -14,9 +14,12 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     public Task<JobView> SubmitAsync(JobSubmission submission) => GuardAsync(() => client.SubmitAsync(submission));
 
+    /// <summary>Not ended by a lost connection: it never throws for a batch's failure, and the outcomes of batches already
+    /// queued must reach the user (their ids printed), the rest coming back <see cref="SubmitOutcomeKind.Unknown"/> once
+    /// their calls time out.</summary>
     public Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
         IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken) =>
-        GuardAsync(() => client.SubmitManyAsync(submissions, batchSize, inFlight, cancellationToken));
+        client.SubmitManyAsync(submissions, batchSize, inFlight, cancellationToken);
 
     public Task<QueueLimits> GetLimitsAsync() => GuardAsync(client.GetLimitsAsync);
 
