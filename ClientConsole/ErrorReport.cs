@@ -35,7 +35,11 @@ internal static class ErrorReport
                 case InvalidJobException invalid:
                     return (ExitCodes.Usage, invalid.Message);
                 case RedisStorageException storage:
-                    return (ExitCodes.SiloUnreachable, StorageUnavailable(storage));
+                    return (ExitCodes.SiloUnreachable, StorageUnavailable(storage.Message));
+                case JobNotKeptException notKept:
+                    return (ExitCodes.SiloUnreachable, notKept.Message.Contains("Redis", StringComparison.Ordinal)
+                        ? StorageUnavailable(notKept.Message)
+                        : $"the silo could not store the job, so nothing was kept; try again ({notKept.Message})");
             }
         }
 
@@ -52,9 +56,8 @@ internal static class ErrorReport
 
     /// <summary>Redis mode: the silo could not read or write the job in Redis, so nothing was changed. The provider's
     /// message names the grain, the key and the Redis error; the Redis error is what the user can act on.</summary>
-    private static string StorageUnavailable(RedisStorageException storage)
+    private static string StorageUnavailable(string message)
     {
-        var message = storage.Message;
         var cause = message.LastIndexOf("Exception: ", StringComparison.Ordinal) is var at and >= 0
             ? message[(at + "Exception: ".Length)..]
             : message;

@@ -28,7 +28,7 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
                 ?? throw new InvalidOperationException($"job {job.JobId} was queued but is gone"),
             { Kind: SubmitOutcomeKind.Invalid } invalid => throw new InvalidJobException(invalid.Error ?? "the job is invalid"),
             { Kind: SubmitOutcomeKind.Unknown } unknown => throw new TimeoutException(unknown.Error),
-            var failed => throw new InvalidOperationException(failed.Error),
+            var failed => throw new JobNotKeptException(failed.Error ?? $"job {job.JobId} could not be stored"),
         };
     }
 

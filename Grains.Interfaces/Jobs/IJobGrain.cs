@@ -46,9 +46,10 @@ public interface IJobGrain : IGrainWithGuidKey
     Task<ReportReply> ReportProgress(int attempt, int percent, string? message);
 
     /// <summary>Called by the schedule when the attempt's lease ran out (deadline, lost worker, a lease the worker
-    /// never received, or a start whose answer was lost). Says what the shard must do.</summary>
+    /// never received, or a start whose answer was lost). Says what the shard must do. <paramref name="leasedAt"/> names
+    /// the lease (an attempt records its lease's time as its start); null for a caller that holds no lease.</summary>
     [Alias("TakeBack")]
-    Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause);
+    Task<TakeBackReply> TakeBack(int attempt, DateTimeOffset? leasedAt, RequeueCause cause);
 
     /// <summary>Cancels a pending or processing job. A job already cancelled answers
     /// <see cref="ReportResult.Duplicate"/>.</summary>

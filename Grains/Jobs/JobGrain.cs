@@ -99,9 +99,9 @@ public sealed partial class JobGrain(
 
     public Task<ReportReply> Requeue() => Command(now => JobLifecycle.Requeue(Job, now));
 
-    public async Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause)
+    public async Task<TakeBackReply> TakeBack(int attempt, DateTimeOffset? leasedAt, RequeueCause cause)
     {
-        var (reply, changed) = JobLifecycle.TakeBack(Job, attempt, cause, time.GetUtcNow());
+        var (reply, changed) = JobLifecycle.TakeBack(Job, attempt, leasedAt, cause, time.GetUtcNow());
         if (changed)
         {
             await WriteAsync(state.WriteStateAsync);

@@ -237,8 +237,12 @@ public static class JobLifecycle
     /// a lease the worker never received (<see cref="RequeueCause.HandedBack"/>) does not use a retry.
     /// <para>Also the schedule's safety net: a pending job means a requeue notice to the schedule was lost, or the
     /// lease's attempt never started, so its entry is returned (the schedule never holds a job twice).</para>
+    /// <para>A take-back names its lease by the attempt number and the lease's time (<paramref name="leasedAt"/>, which
+    /// the attempt records as its start): a number whose first lease was taken back before its start was known is queued
+    /// again under the same number, so only the time tells that lease from a later one that did start the attempt. Null
+    /// takes back whichever attempt of that number runs (the stored-job sweep, which holds no lease).</para>
     /// </summary>
-    public static (TakeBackReply Reply, bool Changed) TakeBack(JobState job, int attempt, RequeueCause cause, DateTimeOffset now)
+    public static (TakeBackReply Reply, bool Changed) TakeBack(JobState job, int attempt, DateTimeOffset? leasedAt, RequeueCause cause, DateTimeOffset now)
     {
         if (job.Exists && job.Status == JobStatus.Pending)
         {
@@ -246,7 +250,7 @@ public static class JobLifecycle
         }
 
         var running = job.Exists && job.Status == JobStatus.Processing && job.LastAttempt is { Outcome: AttemptOutcome.Running };
-        if (!running || attempt != job.CurrentAttempt)
+        if (!running || attempt != job.CurrentAttempt || (leasedAt is { } at && job.LastAttempt!.StartedAt != at))
         {
             return (new TakeBackReply.MovedOn(job.Status), false);
         }

@@ -282,7 +282,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         {
             try
             {
-                return (lease, reply: await GrainFactory.GetGrain<IJobGrain>(lease.JobId).TakeBack(lease.Attempt, cause));
+                return (lease, reply: await GrainFactory.GetGrain<IJobGrain>(lease.JobId).TakeBack(lease.Attempt, lease.LeasedAt, cause));
             }
             catch (Exception ex)
             {

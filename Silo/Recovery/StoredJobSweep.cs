@@ -247,7 +247,7 @@ internal sealed partial class StoredJobSweep(
     {
         try
         {
-            return await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, RequeueCause.HandedBack);
+            return await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, leasedAt: null, RequeueCause.HandedBack);
         }
         catch (Exception ex)
         {

@@ -130,6 +130,24 @@ public sealed partial class CommandOutcomeTests
     }
 
     [Fact]
+    public async Task ASubmitTheSiloCouldNotStoreInRedis_ExitsFour_WithTheRedisErrorOnly()
+    {
+        var connector = new FakeQueueConnector();
+        connector.Queue.Failure = new JobNotKeptException(
+            "Error from storage provider RedisGrainStorage.job during ReadStateAsync for grain job/01a2   Exc level 0: " +
+            "Orleans.Persistence.Redis.RedisStorageException: Failed to read grain state. StackExchange.Redis.RedisConnectionException: " +
+            "SocketClosed (ReadEndOfStream, last-recv: 0) on 127.0.0.1:44607/Interactive, Idle/MarkProcessed, last: PING");
+
+        var run = await CliRun.StartAsync(connector, ["submit", "TEST", "--data", "{}"]);
+
+        Assert.Equal(4, run.ExitCode);
+        Assert.Equal(
+            "error: the silo could not reach its storage (Redis), so nothing was changed; try again when Redis is back " +
+            "(SocketClosed (ReadEndOfStream, last-recv: 0) on 127.0.0.1:44607)",
+            Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public async Task UnexpectedException_IsOneErrorLine_WithExitOne_AndNoStackTrace()
     {
         var connector = new FakeQueueConnector();

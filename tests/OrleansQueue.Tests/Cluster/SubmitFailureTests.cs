@@ -13,7 +13,7 @@ public sealed class SubmitFailureTests
         var id = JobId.New();
 
         var outcome = await q.SubmitAsAsync(id, new JobSubmission("TEST", []));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => q.Queue.SubmitAsync(new JobSubmission("TEST", [])));
+        var error = await Assert.ThrowsAsync<JobNotKeptException>(() => q.Queue.SubmitAsync(new JobSubmission("TEST", [])));
 
         Assert.Equal(SubmitOutcomeKind.Failed, outcome.Kind);
         Assert.Contains("queueing it failed", error.Message, StringComparison.Ordinal);

@@ -112,7 +112,7 @@ public sealed class JobLifecycleTests
     public void Complete_WithAStaleAttempt_IsRefused_AndChangesNothing()
     {
         var job = CreateRunningJob();
-        JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
+        JobLifecycle.TakeBack(job, 1, null, RequeueCause.Deadline, T0.AddSeconds(31));
         Start(job, "w2", T0.AddSeconds(32));
 
         var t = JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(33));
@@ -212,7 +212,7 @@ public sealed class JobLifecycleTests
     {
         var job = CreateRunningJob(retries: 1);
 
-        var (reply, changed) = JobLifecycle.TakeBack(job, 1, cause, T0.AddSeconds(31));
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, null, cause, T0.AddSeconds(31));
 
         Assert.True(changed);
         Assert.IsType<TakeBackReply.Ended>(reply);
@@ -222,7 +222,7 @@ public sealed class JobLifecycleTests
         Assert.Equal(error, job.LastAttempt.Error);
 
         Start(job, "w2", T0.AddSeconds(32));
-        var (last, _) = JobLifecycle.TakeBack(job, 2, cause, T0.AddSeconds(63));
+        var (last, _) = JobLifecycle.TakeBack(job, 2, null, cause, T0.AddSeconds(63));
 
         Assert.Null(EntryOf(last));
         Assert.Equal(JobStatus.Failed, job.Status);
@@ -235,7 +235,7 @@ public sealed class JobLifecycleTests
         var job = CreateRunningJob();
         JobLifecycle.Complete(job, 1, null, Options, T0.AddSeconds(2));
 
-        var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, null, RequeueCause.Deadline, T0.AddSeconds(31));
 
         Assert.False(changed);
         Assert.IsNotType<TakeBackReply.Ended>(reply);
@@ -244,12 +244,31 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void TakeBack_OfALeaseWhoseAttemptNumberALaterLeaseStarted_DoesNothing()
+    {
+        // Lease A of attempt 1 at T0+1 s was taken back before its start answered, so attempt 1 was queued again and
+        // lease B started it at T0+12 s. A's late take-back must not end B's attempt.
+        var job = CreateJob();
+        var leasedByA = T0.AddSeconds(1);
+        var leasedByB = T0.AddSeconds(12);
+        Assert.NotNull(Start(job, "w2", leasedByB));
+
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, leasedByA, RequeueCause.HandedBack, T0.AddSeconds(13));
+        var (own, ownChanged) = JobLifecycle.TakeBack(job, 1, leasedByB, RequeueCause.Deadline, T0.AddSeconds(60));
+
+        Assert.False(changed);
+        Assert.IsType<TakeBackReply.MovedOn>(reply);
+        Assert.True(ownChanged);
+        Assert.IsType<TakeBackReply.Ended>(own);
+    }
+
+    [Fact]
     public void TakeBack_OfAPendingJobWhoseRequeueNoticeWasLost_ReturnsTheEntryAgain_WithoutChangingIt()
     {
         var job = CreateRunningJob();
         JobLifecycle.Fail(job, 1, "boom", Options, T0.AddSeconds(2), new Random(1));
 
-        var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.Deadline, T0.AddSeconds(31));
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, null, RequeueCause.Deadline, T0.AddSeconds(31));
 
         Assert.False(changed);
         Assert.IsNotType<TakeBackReply.Ended>(reply);
@@ -357,7 +376,7 @@ public sealed class JobLifecycleTests
         // The shard's start call failed before the job grain saw it: the lease names attempt 1, the job has none.
         var job = CreateJob();
 
-        var (reply, changed) = JobLifecycle.TakeBack(job, 1, RequeueCause.HandedBack, T0.AddSeconds(5));
+        var (reply, changed) = JobLifecycle.TakeBack(job, 1, null, RequeueCause.HandedBack, T0.AddSeconds(5));
 
         Assert.False(changed);
         Assert.Equal((job.Id, 1), (Assert.IsType<TakeBackReply.Pending>(reply).Entry.JobId, job.ToEntry().Attempt));

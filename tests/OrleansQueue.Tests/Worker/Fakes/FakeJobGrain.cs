@@ -40,7 +40,7 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task<StartResult> StartAttempt(string worker, int attempt, DateTimeOffset startedAt) => throw new NotSupportedException();
 
-    public Task<TakeBackReply> TakeBack(int attempt, RequeueCause cause) => throw new NotSupportedException();
+    public Task<TakeBackReply> TakeBack(int attempt, DateTimeOffset? leasedAt, RequeueCause cause) => throw new NotSupportedException();
 
     public Task<ReportReply> Cancel() => throw new NotSupportedException();
 
