@@ -31,7 +31,18 @@ public static class WorkerServiceCollectionExtensions
         // The host must wait for the grace and the hand-backs after it, or a stop would cut running jobs off unreported.
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
         {
-            var needed = worker.Value.Grace + ShutdownMargin;
+            TimeSpan grace;
+            try
+            {
+                grace = worker.Value.Grace;
+            }
+            catch (OptionsValidationException)
+            {
+                // Read while the host is built, before its start validates every option and refuses the bad one in one line.
+                return;
+            }
+
+            var needed = grace + ShutdownMargin;
             if (host.ShutdownTimeout < needed)
             {
                 host.ShutdownTimeout = needed;
