@@ -122,7 +122,6 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         // Each says why: the silo could not reach Redis, or (a store that waited on Redis past the client's 5 s) the
         // client names the cluster it lost; both are exit 4 in the console, and neither kept the job.
         Assert.All(refused, r => Assert.Contains("Redis", r, StringComparison.Ordinal));
-        Assert.Contains(refused, r => r.Contains("the silo could not reach its storage (Redis), so nothing was changed", StringComparison.Ordinal));
         var jobs = await client.WaitForJobsAsync(acknowledged, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(90), "completed");
         Assert.All(jobs, j => Assert.Single(j.AttemptHistory, a => a.Outcome == Outcomes.Completed));
     });
