@@ -73,20 +73,15 @@ public sealed class QueueOptions
     /// Default 200 ms, which bounds how late an expiry is noticed.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How often a schedule shard writes its index to grain storage when it changed. Default 1 s.
-    /// It also writes on deactivation; this bounds what an ungraceful silo crash can lose with durable storage.</summary>
+    /// <summary>How long a change to a schedule shard that nobody waits for (a lease settled, an attempt ended) may stay
+    /// unwritten to its journal. Default 1 s. Submits and leases do not wait for it: they are written before they are
+    /// answered (<see cref="Scheduling.ShardJournal"/>).</summary>
     public TimeSpan StateFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Bounds the cost of those writes: a shard writes a snapshot of n entries at most every
-    /// n / this many seconds (if longer than <see cref="StateFlushInterval"/>), so a deep queue costs no more per second
-    /// than a shallow one. Default 100,000: with a million jobs queued, a write every 10 s. The price: with storage that
-    /// outlives a silo, a shard lost without deactivating forgets up to that many seconds of changes (1 s when shallow).</summary>
-    [Range(1, int.MaxValue)]
-    public int SnapshotEntriesPerSecond { get; set; } = 100_000;
-
-    /// <summary>How long a shard waits between two writes of a snapshot holding <paramref name="entries"/> entries.</summary>
-    public TimeSpan FlushIntervalFor(int entries) =>
-        TimeSpan.FromSeconds(Math.Max(StateFlushInterval.TotalSeconds, (double)entries / SnapshotEntriesPerSecond));
+    /// <summary>A shard's journal is compacted (a snapshot written, the entries it covers deleted) once its entries since
+    /// the last snapshot name more jobs than twice the shard holds and at least this many. Default 10,000.</summary>
+    [Range(100, int.MaxValue)]
+    public int CompactAfterEntries { get; set; } = 10_000;
 
     /// <summary>Refuses a lease request outside the limits: from 1 to <see cref="MaxLeaseBatch"/> jobs, waiting from 0
     /// to <see cref="MaxLeaseWait"/>.</summary>

@@ -10,7 +10,8 @@ public sealed record LeaseRecord(
     [property: Id(4)] DateTimeOffset ExpiresAt);
 
 /// <summary>The leases in flight of one shard, indexed by job, by worker and by expiry.</summary>
-public sealed class LeaseTable
+/// <param name="changes">Marked with every job leased or released, for the shard's journal.</param>
+public sealed class LeaseTable(ShardChanges? changes = null)
 {
     private readonly Dictionary<Guid, LeaseRecord> _byJob = [];
     private readonly Dictionary<WorkerId, HashSet<Guid>> _byWorker = [];
@@ -34,6 +35,7 @@ public sealed class LeaseTable
         }
 
         Index(lease);
+        changes?.Mark(lease.JobId);
     }
 
     /// <summary>Removes the lease if it covers <paramref name="attempt"/>; returns it, or null.</summary>
@@ -51,6 +53,7 @@ public sealed class LeaseTable
     {
         var jobId = lease.JobId;
         _byJob.Remove(jobId);
+        changes?.Mark(jobId);
         if (_byWorker.TryGetValue(lease.Worker, out var jobs))
         {
             jobs.Remove(jobId);

@@ -11,7 +11,9 @@ namespace OrleansQueue.Scheduling;
 /// priority number. Without waiting that is strict priority, FIFO within a priority; aging bounds how long a
 /// low-priority job can be passed over (to about <c>priority × agingStep</c>).</para>
 /// </summary>
-public sealed class PendingIndex(TimeSpan agingStep)
+/// <param name="agingStep">See <c>QueueOptions.PriorityAgingStep</c>.</param>
+/// <param name="changes">Marked with every job added, moved or dropped, for the shard's journal.</param>
+public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = null)
 {
     public const int Levels = QueueMetrics.PriorityLevels;
 
@@ -27,6 +29,9 @@ public sealed class PendingIndex(TimeSpan agingStep)
     public long ReadyCount(int priority) => _readyCount[priority];
 
     public bool Contains(Guid jobId) => _current.ContainsKey(jobId);
+
+    /// <summary>The job's entry while it is queued here.</summary>
+    public QueueEntry? Get(Guid jobId) => _current.GetValueOrDefault(jobId);
 
     /// <summary>Adds the entry unless the job is already here. Returns whether it was added.</summary>
     public bool Add(QueueEntry entry, DateTimeOffset now)
@@ -44,6 +49,7 @@ public sealed class PendingIndex(TimeSpan agingStep)
         if (entry.NotBefore is { } due && due > now)
         {
             _current[entry.JobId] = entry;
+            changes?.Mark(entry.JobId);
             _delayed.Enqueue(entry, due);
         }
         else
@@ -60,6 +66,8 @@ public sealed class PendingIndex(TimeSpan agingStep)
         {
             return false;
         }
+
+        changes?.Mark(jobId);
 
         if (entry.NotBefore is null)
         {
@@ -180,6 +188,7 @@ public sealed class PendingIndex(TimeSpan agingStep)
 
         var taken = _ready[best].Dequeue();
         _current.Remove(taken.JobId);
+        changes?.Mark(taken.JobId);
         _readyCount[best]--;
         return taken;
     }
@@ -207,6 +216,7 @@ public sealed class PendingIndex(TimeSpan agingStep)
     private void AddReady(QueueEntry entry)
     {
         _current[entry.JobId] = entry;
+        changes?.Mark(entry.JobId);
         _ready[entry.Priority].Enqueue(entry);
         _readyCount[entry.Priority]++;
     }

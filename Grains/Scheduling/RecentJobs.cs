@@ -6,6 +6,7 @@ namespace OrleansQueue.Scheduling;
 public sealed class RecentJobs(int capacityPerStatus)
 {
     private readonly Dictionary<JobStatus, LinkedList<Guid>> _byStatus = [];
+    private List<RecentJob> _unsaved = [];
 
     public void Add(Guid jobId, JobStatus status)
     {
@@ -14,6 +15,7 @@ public sealed class RecentJobs(int capacityPerStatus)
             return;
         }
 
+        _unsaved.Add(new RecentJob(jobId, status));
         if (!_byStatus.TryGetValue(status, out var list))
         {
             _byStatus[status] = list = new LinkedList<Guid>();
@@ -28,6 +30,14 @@ public sealed class RecentJobs(int capacityPerStatus)
 
     public IEnumerable<Guid> Newest(JobStatus status) =>
         _byStatus.TryGetValue(status, out var list) ? list : [];
+
+    /// <summary>The jobs added since the last call, oldest first, for the shard's journal.</summary>
+    public List<RecentJob> TakeUnsaved()
+    {
+        var taken = _unsaved;
+        _unsaved = [];
+        return taken;
+    }
 
     /// <summary>Oldest first, so that replaying it through <see cref="Add"/> restores the same order.</summary>
     public IEnumerable<RecentJob> Snapshot() =>

@@ -20,8 +20,11 @@ public sealed partial class ScheduleGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} stopped (shard {Shard}); {Leases} leases it still held were handed back")]
     private partial void LogWorkerStopped(WorkerId worker, int shard, int leases);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule shard {Shard} restored {Pending} pending jobs and {Leases} leases")]
-    private partial void LogRestored(int shard, int pending, int leases);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule shard {Shard} restored {Pending} pending jobs and {Leases} leases from its journal (through entry {Entry})")]
+    private partial void LogRestored(int shard, int pending, int leases, long entry);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard}: a lease could not be written to the journal before its start; the start goes ahead")]
+    private partial void LogLeaseNotWritten(Exception exception, int shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Starting job {JobId} for {Worker} failed ({Error}); it is taken back: the job grain ends the attempt if it started")]
     private partial void LogStartFailed(Guid jobId, WorkerId worker, string error);

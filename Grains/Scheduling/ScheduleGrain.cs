@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using OrleansQueue.Diagnostics;
 using OrleansQueue.Hosting;
 using OrleansQueue.Jobs;
@@ -11,7 +13,7 @@ namespace OrleansQueue.Scheduling;
 /// <summary>
 /// One shard of the schedule: orchestration only. Its books, the priority index, the leases in flight, the workers and
 /// the statistics, and the rules that move a job between them are <see cref="ShardLedger"/>; parked long polls are
-/// <see cref="LeaseWaiters"/>, persistence is <see cref="ScheduleWriteBehind"/>. The grain does the messaging: job grains,
+/// <see cref="LeaseWaiters"/>, persistence is <see cref="ShardJournal"/>. The grain does the messaging: job grains,
 /// storage, timers and the reminder.
 /// <para>
 /// Reentrancy: the grain is <see cref="ReentrantAttribute">reentrant</see> so that a parked long-poll
@@ -27,9 +29,11 @@ namespace OrleansQueue.Scheduling;
 /// report can always name the attempt it is about.
 /// </para>
 /// <para>
-/// Durability: the state is written behind (at most every <see cref="QueueOptions.StateFlushInterval"/>, and on
-/// deactivation). A reminder re-activates the shard while it holds leases; on deactivation it is re-armed to fire at
-/// the next deadline, so expiry is still noticed on time after a deactivation.
+/// Durability: every change goes to the shard's journal. <see cref="Enqueue"/> answers once its entries are written (so a
+/// submit is acknowledged only when the job and its index entry are both stored), and a lease is written before any job
+/// grain is started; other changes are written within <see cref="QueueOptions.StateFlushInterval"/>. A reminder
+/// re-activates the shard while it holds leases; on deactivation it is re-armed to fire at the next deadline, so expiry
+/// is still noticed on time after a deactivation.
 /// </para>
 /// </summary>
 [Reentrant]
@@ -43,12 +47,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     private readonly ILogger<ScheduleGrain> _logger;
     private readonly ShardLedger _ledger;
     private readonly LeaseWaiters _waiters;
-    private readonly ScheduleWriteBehind _store;
+    private readonly ShardJournal _journal;
     private bool _sweeping;
     private IGrainTimer? _sweepTimer;
 
     public ScheduleGrain(
-        [PersistentState("schedule", QueueStorage.Name)] IPersistentState<ScheduleState> state,
+        [FromKeyedServices(QueueStorage.Name)] IGrainStorage storage,
         IOptions<QueueOptions> options,
         TimeProvider time,
         ILogger<ScheduleGrain> logger,
@@ -59,23 +63,23 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         _logger = logger;
         _ledger = new ShardLedger(_options, new ShardStatistics(instruments, _options.RecentFinishedJobs), Shard);
         _waiters = new LeaseWaiters(time);
-        _store = new ScheduleWriteBehind(state, _ledger.Capture, _options, time, logger, Shard);
+        _journal = new ShardJournal(storage, _ledger, _options, logger, Shard);
     }
 
     private int Shard => (int)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var saved = _store.Load();
+        var saved = await _journal.LoadAsync();
         _ledger.Restore(saved, _time.GetUtcNow());
         if (saved.Pending.Count + saved.Leases.Count > 0)
         {
-            LogRestored(Shard, saved.Pending.Count, saved.Leases.Count);
+            LogRestored(Shard, saved.Pending.Count, saved.Leases.Count, _journal.LastEntry);
         }
 
         _sweepTimer = this.RegisterGrainTimer(Sweep, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { Interleave = true });
         this.RegisterGrainTimer(
-            _ => _store.FlushIfDueAsync(_ledger.Count),
+            _ => _journal.FlushAsync(),
             new GrainTimerCreationOptions(_options.StateFlushInterval, _options.StateFlushInterval) { Interleave = true });
         await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod, cancellationToken);
         await base.OnActivateAsync(cancellationToken);
@@ -85,7 +89,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     {
         _sweepTimer?.Dispose();
         _waiters.WakeAll();
-        await _store.FlushAsync();
+        await _journal.CloseAsync();
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
         {
             // The silo is going away; the periodic reminder already registered brings the shard back elsewhere.
@@ -111,7 +115,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task Enqueue(ImmutableArray<QueueEntry> entries, RequeueCause? cause = null)
     {
         Changed(woken: _ledger.Enqueue(entries, cause, _time.GetUtcNow()));
-        return Task.CompletedTask;
+        return Committed();
     }
 
     public async Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, CancellationToken cancellationToken = default)
@@ -155,7 +159,6 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task Remove(Guid jobId, bool firstCancel)
     {
         _ledger.Remove(jobId, firstCancel);
-        Changed();
         return Task.CompletedTask;
     }
 
@@ -210,7 +213,17 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             return [];
         }
 
-        Changed();
+        // The lease is in the journal before any job grain starts an attempt, so a shard that comes back elsewhere
+        // knows who holds the job. If the write fails the start goes ahead: the job grain (in the same storage) is the
+        // judge, and the lease's expiry still covers the job.
+        try
+        {
+            await Committed();
+        }
+        catch (Exception ex)
+        {
+            LogLeaseNotWritten(ex, Shard);
+        }
 
         ImmutableArray<StartResult> results;
         try
@@ -277,7 +290,6 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     /// lease whose job grain does not answer goes back into the table to be tried again shortly: it is never dropped.</summary>
     private async Task TakeBack(List<LeaseRecord> leases, RequeueCause cause)
     {
-        Changed();
         var replies = await Task.WhenAll(leases.Select(async lease =>
         {
             try
@@ -306,10 +318,21 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         Changed(woken: requeued);
     }
 
-    /// <summary>Records a change for the write-behind, and wakes one parked lease per job that became leasable.</summary>
-    private void Changed(int woken = 0)
+    /// <summary>Wakes one parked lease per job that became leasable (the journal sees every change by itself).</summary>
+    private void Changed(int woken = 0) => _waiters.Wake(woken);
+
+    /// <summary>Waits until the journal holds every change so far. When another activation has claimed the journal,
+    /// this one deactivates: its books are no longer the shard's.</summary>
+    private async Task Committed()
     {
-        _store.RecordChange();
-        _waiters.Wake(woken);
+        try
+        {
+            await _journal.CommitAsync();
+        }
+        catch (ShardJournalFencedException)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 }

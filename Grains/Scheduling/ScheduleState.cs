@@ -1,6 +1,7 @@
 namespace OrleansQueue.Scheduling;
 
-/// <summary>The stored form of a schedule shard: its index, its leases and its counters.</summary>
+/// <summary>A snapshot of a schedule shard: its index, its leases and its counters (the head of its journal,
+/// <see cref="ShardJournalHead"/>).</summary>
 [GenerateSerializer, Alias("oq.ScheduleState")]
 public sealed class ScheduleState
 {
@@ -29,4 +30,10 @@ public sealed class ScheduleCounters
     [Id(8)] public long RequeuedManual { get; set; }
 
     public ScheduleCounters Clone() => (ScheduleCounters)MemberwiseClone();
+
+    public bool SameAs(ScheduleCounters? other) =>
+        other is not null && Submitted == other.Submitted && Completed == other.Completed && Failed == other.Failed
+        && Cancelled == other.Cancelled && Retried == other.Retried && RequeuedDeadline == other.RequeuedDeadline
+        && RequeuedWorkerLost == other.RequeuedWorkerLost && RequeuedHandedBack == other.RequeuedHandedBack
+        && RequeuedManual == other.RequeuedManual;
 }

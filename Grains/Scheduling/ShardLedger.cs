@@ -13,11 +13,26 @@ namespace OrleansQueue.Scheduling;
 /// method runs synchronously, so a caller that changes the books only between awaits keeps it.
 /// </para>
 /// </summary>
-public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int shard)
+public sealed class ShardLedger
 {
-    private readonly PendingIndex _pending = new(options.PriorityAgingStep);
-    private readonly LeaseTable _leases = new();
-    private readonly WorkerRegistry _workers = new(options.WorkerTimeout, options.LostWorkerRetention);
+    private readonly QueueOptions _options;
+    private readonly ShardStatistics _stats;
+    private readonly int _shard;
+    private readonly ShardChanges _changes = new();
+    private readonly PendingIndex _pending;
+    private readonly LeaseTable _leases;
+    private readonly WorkerRegistry _workers;
+    private ScheduleCounters? _savedCounters;
+
+    public ShardLedger(QueueOptions options, ShardStatistics stats, int shard)
+    {
+        _options = options;
+        _stats = stats;
+        _shard = shard;
+        _pending = new PendingIndex(options.PriorityAgingStep, _changes);
+        _leases = new LeaseTable(_changes);
+        _workers = new WorkerRegistry(options.WorkerTimeout, options.LostWorkerRetention);
+    }
 
     /// <summary>Jobs held here, queued or leased: what the write-behind sizes its flushes by.</summary>
     public int Count => _pending.Count + _leases.Count;
@@ -34,15 +49,48 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
             _workers.Touch(lease.Worker, null, now);
         }
 
-        stats.Restore(saved.Counters, saved.Recent);
+        _stats.Restore(saved.Counters, saved.Recent);
+        _changes.Take();
+        _savedCounters = _stats.Counters;
+    }
+
+    /// <summary>What changed since the last call (or the restore), for the shard's journal; null when nothing did. Each
+    /// job marked by the index or the lease table is written where it is now.</summary>
+    public ShardJournalRecord? TakeChanges()
+    {
+        var counters = _stats.Counters;
+        if (_changes.Count == 0 && counters.SameAs(_savedCounters))
+        {
+            return null;
+        }
+
+        var record = new ShardJournalRecord { Counters = counters, Finished = _stats.TakeFinished() };
+        foreach (var jobId in _changes.Take())
+        {
+            if (_pending.Get(jobId) is { } entry)
+            {
+                record.Pending.Add(entry);
+            }
+            else if (_leases.Get(jobId) is { } lease)
+            {
+                record.Leased.Add(lease);
+            }
+            else
+            {
+                record.Gone.Add(jobId);
+            }
+        }
+
+        _savedCounters = counters;
+        return record;
     }
 
     public ScheduleState Capture() => new()
     {
         Pending = _pending.Snapshot().ToList(),
         Leases = _leases.All.ToList(),
-        Counters = stats.Counters,
-        Recent = stats.Recent.ToList(),
+        Counters = _stats.Counters,
+        Recent = _stats.Recent.ToList(),
     };
 
     /// <summary>When the shard must be active again: the next lease expiry or delayed retry, no sooner than 100 ms
@@ -52,19 +100,19 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
         var next = new[] { _leases.NextExpiry(), _pending.NextDue() }.Where(t => t is not null).Min();
         if (next is not { } at)
         {
-            return options.ReminderPeriod;
+            return _options.ReminderPeriod;
         }
 
         var due = at - now;
         var min = TimeSpan.FromMilliseconds(100);
-        return due < min ? min : due > options.ReminderPeriod ? options.ReminderPeriod : due;
+        return due < min ? min : due > _options.ReminderPeriod ? _options.ReminderPeriod : due;
     }
 
     /// <summary>Queues the entries (a submit, or a requeue by <paramref name="cause"/>); how many became pending.</summary>
     public int Enqueue(IEnumerable<QueueEntry> entries, RequeueCause? cause, DateTimeOffset now)
     {
         var added = entries.Count(entry => AddPending(entry, now));
-        stats.OnEnqueued(added, cause);
+        _stats.OnEnqueued(added, cause);
         return added;
     }
 
@@ -72,7 +120,7 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
     public void Remove(Guid jobId, bool firstCancel)
     {
         _pending.Remove(jobId);
-        stats.OnCancelled(jobId, firstCancel);
+        _stats.OnCancelled(jobId, firstCancel);
     }
 
     /// <summary>Settles attempts that ended elsewhere (a report, a cancel); how many jobs went back into the index.</summary>
@@ -96,7 +144,7 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
     {
         var settled = LeaseStarts.Settle(_leases, leases, entries, results);
         var requeued = settled.Requeue.Count(entry => AddPending(entry, now));
-        stats.OnLeased([.. settled.Leased.Select(l => l.Waited)], now);
+        _stats.OnLeased([.. settled.Leased.Select(l => l.Waited)], now);
         return (settled, requeued);
     }
 
@@ -127,9 +175,9 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
         var back = _workers.Touch(heartbeat.Worker, heartbeat.Slots, now);
-        var mine = heartbeat.Running.Where(r => ScheduleShards.Of(r.JobId, options.Shards) == shard).ToList();
+        var mine = heartbeat.Running.Where(r => ScheduleShards.Of(r.JobId, _options.Shards) == _shard).ToList();
         var stop = _leases.Disowned(heartbeat.Worker, mine).ToImmutableArray();
-        var orphans = _leases.TakeUnknownTo(heartbeat.Worker, mine, now - options.OrphanLeaseGrace);
+        var orphans = _leases.TakeUnknownTo(heartbeat.Worker, mine, now - _options.OrphanLeaseGrace);
         return (back, stop, orphans);
     }
 
@@ -164,7 +212,7 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
             byPriority[p] = _pending.ReadyCount(p);
         }
 
-        return stats.Snapshot(now) with
+        return _stats.Snapshot(now) with
         {
             PendingByPriority = ImmutableArray.Create(byPriority),
             Delayed = _pending.DelayedCount,
@@ -180,14 +228,14 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
     {
         JobStatus.Pending => _pending.Snapshot().Select(e => e.JobId),
         JobStatus.Processing => _leases.All.OrderBy(l => l.LeasedAt).Select(l => l.JobId),
-        _ => stats.Newest(status),
+        _ => _stats.Newest(status),
     };
 
     /// <summary>The one place an ended attempt is settled, whoever ended it (a report, a cancel, a take-back): counts it,
     /// credits its worker, and queues the job again when the notice says so. True when the job went back into the index.</summary>
     private bool Settle(AttemptEnd notice, LeaseRecord? lease, DateTimeOffset now)
     {
-        stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now);
+        _stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now);
         if (lease is not null)
         {
             _workers.CountEnded(lease.Worker, notice);

@@ -29,7 +29,12 @@ public sealed class ShardStatistics(QueueInstruments instruments, int recentPerS
         {
             _recent.Add(job.JobId, job.Status);
         }
+
+        _recent.TakeUnsaved();
     }
+
+    /// <summary>The jobs that finished since the last call, oldest first, for the shard's journal.</summary>
+    public List<RecentJob> TakeFinished() => _recent.TakeUnsaved();
 
     /// <summary>A copy of the lifetime counters, to save.</summary>
     public ScheduleCounters Counters => _counters.Clone();

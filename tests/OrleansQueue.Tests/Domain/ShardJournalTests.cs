@@ -1,0 +1,234 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansQueue.Diagnostics;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+using OrleansQueue.Storage;
+
+namespace OrleansQueue.Tests.Domain;
+
+public sealed class ShardJournalTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly WorkerId W1 = new("w1", "i1");
+    private static readonly QueueOptions Options = new() { Shards = 1, CompactAfterEntries = 100 };
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSerializer().BuildServiceProvider();
+    private readonly RecordingStorage _storage;
+
+    public ShardJournalTests() => _storage = new RecordingStorage(new LocalGrainStorage(_services.GetRequiredService<Serializer>()));
+
+    public void Dispose() => _services.Dispose();
+
+    private ShardLedger Ledger() =>
+        new(Options, new ShardStatistics(new QueueInstruments(_services.GetRequiredService<IMeterFactory>()), recentPerStatus: 10), shard: 0);
+
+    /// <summary>A shard's activation: a ledger restored from what its journal holds.</summary>
+    private async Task<(ShardLedger Ledger, ShardJournal Journal)> Activate()
+    {
+        var ledger = Ledger();
+        var journal = new ShardJournal(_storage, ledger, Options, NullLogger.Instance, shard: 0);
+        ledger.Restore(await journal.LoadAsync(), T0);
+        return (ledger, journal);
+    }
+
+    private static QueueEntry Entry(int priority = 5, int second = 0) =>
+        new(Guid.CreateVersion7(), priority, T0.AddSeconds(second), TimeSpan.FromMinutes(1));
+
+    [Fact]
+    public async Task ACommittedChange_IsWhatTheNextActivationLoads_InTheSameOrder()
+    {
+        var (ledger, journal) = await Activate();
+        var entries = Enumerable.Range(0, 5).Select(i => Entry(second: i)).ToList();
+        ledger.Enqueue(entries, cause: null, T0);
+        var (_, leases) = ledger.Lease(W1, 1, T0);
+        ledger.Remove(entries[3].JobId, firstCancel: true);
+        await journal.CommitAsync();
+
+        var (restored, _) = await Activate();
+
+        Assert.Equal([entries[1].JobId, entries[2].JobId, entries[4].JobId], restored.List(JobStatus.Pending));
+        Assert.Equal([leases[0].JobId], restored.List(JobStatus.Processing));
+        Assert.Equal([entries[3].JobId], restored.List(JobStatus.Cancelled));
+    }
+
+    [Fact]
+    public async Task CommitsThatArriveDuringAWrite_ShareTheNextWrite()
+    {
+        var (ledger, journal) = await Activate();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _storage.BeforeWrite = () => gate.Task;
+        var writesBefore = _storage.Writes;
+
+        ledger.Enqueue([Entry()], cause: null, T0);
+        var first = journal.CommitAsync();
+        var waiting = Enumerable.Range(0, 10).Select(_ =>
+        {
+            ledger.Enqueue([Entry()], cause: null, T0);
+            return journal.CommitAsync();
+        }).ToList();
+        gate.SetResult();
+        await first;
+        await Task.WhenAll(waiting);
+
+        Assert.Equal(2, _storage.Writes - writesBefore);
+        Assert.Equal(11, (await Activate()).Ledger.Count);
+    }
+
+    [Fact]
+    public async Task Compaction_WritesASnapshot_AndDeletesTheEntriesItCovers()
+    {
+        var (ledger, journal) = await Activate();
+        var kept = Entry(priority: 0);
+        ledger.Enqueue([kept], cause: null, T0);
+        for (var i = 0; i < 200; i++)
+        {
+            var entry = Entry();
+            ledger.Enqueue([entry], cause: null, T0);
+            await journal.CommitAsync();
+            ledger.Remove(entry.JobId, firstCancel: true);
+            await journal.CommitAsync();
+        }
+
+        await journal.CloseAsync();
+
+        Assert.InRange(_storage.Stored(key => key.Contains("oq-journal", StringComparison.Ordinal)), 1, Options.CompactAfterEntries + 1);
+        var (restored, _) = await Activate();
+        Assert.Equal([kept.JobId], restored.List(JobStatus.Pending));
+        Assert.Equal(10, restored.List(JobStatus.Cancelled).Count());
+    }
+
+    [Fact]
+    public async Task AnOlderActivation_CannotWrite_OnceANewerOneHasLoaded()
+    {
+        var (older, olderJournal) = await Activate();
+        var (newer, newerJournal) = await Activate();
+
+        older.Enqueue([Entry()], cause: null, T0);
+        await Assert.ThrowsAsync<ShardJournalFencedException>(olderJournal.CommitAsync);
+        Assert.True(olderJournal.IsFenced);
+
+        var entry = Entry();
+        newer.Enqueue([entry], cause: null, T0);
+        await newerJournal.CommitAsync();
+        Assert.Equal([entry.JobId], (await Activate()).Ledger.List(JobStatus.Pending));
+    }
+
+    [Fact]
+    public async Task AWriteWhoseAnswerWasLost_CountsOnce_AndTheJournalGoesOn()
+    {
+        var (ledger, journal) = await Activate();
+        _storage.LoseNextAnswer = true;
+        var entry = Entry();
+        ledger.Enqueue([entry], cause: null, T0);
+
+        await journal.CommitAsync();
+
+        Assert.False(_storage.LoseNextAnswer);
+        Assert.Equal([entry.JobId], (await Activate()).Ledger.List(JobStatus.Pending));
+    }
+
+    [Fact]
+    public async Task AFailedWrite_FailsItsCommit_AndItsChangesGoWithTheNextWrite()
+    {
+        var (ledger, journal) = await Activate();
+        _storage.FailNextWrite = true;
+        var entry = Entry();
+        ledger.Enqueue([entry], cause: null, T0);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(journal.CommitAsync);
+        Assert.Empty((await LoadWithoutClaim()).Pending);
+
+        await journal.CommitAsync();
+        Assert.Equal([entry.JobId], (await Activate()).Ledger.List(JobStatus.Pending));
+    }
+
+    /// <summary>What a new activation would load, read without claiming the journal (so the writer is not fenced).</summary>
+    private async Task<ScheduleState> LoadWithoutClaim()
+    {
+        var copy = new RecordingStorage(_storage) { ReadOnly = true };
+        var journal = new ShardJournal(copy, Ledger(), Options, NullLogger.Instance, shard: 0);
+        return await journal.LoadAsync();
+    }
+
+    [Fact]
+    public void Replay_KeepsFifoWithinAPriority_AndTheLastPlaceOfEachJob()
+    {
+        var a = Entry(second: 1);
+        var b = Entry(second: 2);
+        var c = Entry(second: 0);
+        var lease = new LeaseRecord(b.JobId, W1, 1, T0, T0.AddMinutes(1));
+        var snapshot = new ScheduleState { Pending = [a, b], Counters = new ScheduleCounters { Submitted = 2 } };
+        var records = new[]
+        {
+            new ShardJournalRecord { Pending = [c], Counters = new ScheduleCounters { Submitted = 3 } },
+            new ShardJournalRecord { Leased = [lease], Gone = [a.JobId], Finished = [new RecentJob(a.JobId, JobStatus.Cancelled)] },
+        };
+
+        var state = ShardJournalReplay.Fold(snapshot, records);
+
+        Assert.Equal([c], state.Pending);
+        Assert.Equal([lease], state.Leases);
+        Assert.Equal(3, state.Counters.Submitted);
+        Assert.Equal([new RecentJob(a.JobId, JobStatus.Cancelled)], state.Recent);
+    }
+
+    /// <summary>Grain storage that counts writes and can hold, fail or lose the answer of the next one.</summary>
+    private sealed class RecordingStorage(IGrainStorage inner) : IGrainStorage
+    {
+        private readonly HashSet<string> _keys = [];
+
+        public int Writes { get; private set; }
+
+        public Func<Task>? BeforeWrite { get; set; }
+
+        public bool FailNextWrite { get; set; }
+
+        public bool LoseNextAnswer { get; set; }
+
+        public bool ReadOnly { get; init; }
+
+        public int Stored(Func<string, bool> match) => _keys.Count(match);
+
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            inner.ReadStateAsync(stateName, grainId, grainState);
+
+        public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            if (ReadOnly)
+            {
+                return;
+            }
+
+            Writes++;
+            if (BeforeWrite is { } before)
+            {
+                await before();
+            }
+
+            if (FailNextWrite)
+            {
+                FailNextWrite = false;
+                throw new InvalidOperationException("storage unavailable");
+            }
+
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+            _keys.Add(grainId.ToString());
+            if (LoseNextAnswer)
+            {
+                LoseNextAnswer = false;
+                throw new TimeoutException("the answer was lost");
+            }
+        }
+
+        public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            await inner.ClearStateAsync(stateName, grainId, grainState);
+            _keys.Remove(grainId.ToString());
+        }
+    }
+}
