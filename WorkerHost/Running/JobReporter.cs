@@ -8,13 +8,16 @@ namespace OrleansQueue.Worker.Running;
 /// <summary>
 /// Sends the ends of attempts to their job grains in batches, through <see cref="IReportGrain"/>: reports that come
 /// while a batch is under way wait for the next one, so under load one call carries many, and when idle a report goes
-/// at once. A call lost in transit is sent again a few times: the job grain answers a repeated report as a duplicate,
-/// so a retry never applies an outcome twice. A refusal (stale attempt, wrong state, unknown job) is final and only
+/// at once. A call lost in transit is sent again for up to <see cref="RetryWindow"/>, long enough to outlast a silo's
+/// failover: the job grain answers a repeated report as a duplicate, so a retry never applies an outcome twice. A refusal (stale attempt, wrong state, unknown job) is final and only
 /// logged: the job has moved on without this attempt.
 /// </summary>
 internal sealed partial class JobReporter : IDisposable
 {
-    public const int MaxTries = 4;
+    /// <summary>How long a report that does not get through is sent again: a killed silo is declared dead and its job
+    /// grains come back elsewhere well within it (about 10–15 s with the default failure detection), so a finished
+    /// attempt is not run again only because the silo holding its job died meanwhile.</summary>
+    public static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(60);
 
     /// <summary>Batches in flight at once: a report never waits behind more than this many calls.</summary>
     public const int Senders = 4;
@@ -84,7 +87,7 @@ internal sealed partial class JobReporter : IDisposable
     /// <remarks>The outcome is logged here, by the caller, so the line carries the attempt's log scope.</remarks>
     private async Task<ReportReply?> SendAsync(AttemptReport report)
     {
-        var pending = new PendingReport(report);
+        var pending = new PendingReport(report, _time.GetUtcNow());
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         var reply = await pending.Reply.Task.ConfigureAwait(false);
         if (reply is null)
@@ -131,8 +134,8 @@ internal sealed partial class JobReporter : IDisposable
     }
 
     /// <summary>Sends one batch. A report that does not get through, because the call failed in transit or its job grain
-    /// did not answer, goes back into the queue after a backoff and joins a later batch, up to <see cref="MaxTries"/>
-    /// tries; the job grain answers a report it already applied as a duplicate, so a retry is always safe.</summary>
+    /// did not answer, goes back into the queue after a backoff and joins a later batch, for up to
+    /// <see cref="RetryWindow"/>; the job grain answers a report it already applied as a duplicate, so a retry is always safe.</summary>
     private async Task SendBatchAsync(List<PendingReport> batch)
     {
         foreach (var pending in batch)
@@ -186,7 +189,7 @@ internal sealed partial class JobReporter : IDisposable
     private bool Retry(PendingReport pending, Exception? failure, string message)
     {
         var transient = failure is null || TransientErrors.IsTransient(failure);
-        if (transient && pending.Tries < MaxTries)
+        if (transient && _time.GetUtcNow() - pending.Since < RetryWindow)
         {
             _ = SendAgainLaterAsync(pending, TransientErrors.Backoff(pending.Tries));
             return true;
@@ -219,9 +222,11 @@ internal sealed partial class JobReporter : IDisposable
 
     /// <summary>A report waiting for its batch; the sender fills in how delivery went before it completes
     /// <see cref="Reply"/>.</summary>
-    private sealed class PendingReport(AttemptReport report)
+    private sealed class PendingReport(AttemptReport report, DateTimeOffset since)
     {
         public AttemptReport Report { get; } = report;
+
+        public DateTimeOffset Since { get; } = since;
 
         public TaskCompletionSource<ReportReply?> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
