@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace OrleansQueue.Silo.Hosting;
@@ -12,11 +13,11 @@ internal sealed class PortCheck(IOptions<SiloHostOptions> options) : IHostedLife
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         var silo = options.Value;
-        Check(silo.SiloPort, $"silo port {silo.SiloPort}", "--silo-port N");
-        Check(silo.GatewayPort, $"gateway port {silo.GatewayPort}", "--gateway-port N");
+        Check(silo.ListenAddress, silo.SiloPort, $"silo port {silo.SiloPort}", "--silo-port N");
+        Check(silo.ListenAddress, silo.GatewayPort, $"gateway port {silo.GatewayPort}", "--gateway-port N");
         if (silo.DashboardEnabled)
         {
-            Check(silo.DashboardPort, $"dashboard port {silo.DashboardPort} (127.0.0.1)",
+            Check(IPAddress.Loopback, silo.DashboardPort, $"dashboard port {silo.DashboardPort} (127.0.0.1)",
                 "--dashboard-port N, or turn the web side off with --dashboard-port 0");
         }
 
@@ -33,9 +34,9 @@ internal sealed class PortCheck(IOptions<SiloHostOptions> options) : IHostedLife
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static void Check(int port, string what, string fix)
+    private static void Check(IPAddress address, int port, string what, string fix)
     {
-        if (PortProbe.WhyNotBindable(port) is { } reason)
+        if (PortProbe.WhyNotBindable(address, port) is { } reason)
         {
             throw new PortTakenException($"the silo could not listen on {what}: {reason.TrimEnd('.')}. Choose another with {fix}.");
         }

@@ -13,8 +13,8 @@ internal static class PortProbe
     private const int BsdSolSocket = 0xffff;
     private const int BsdSoReuseAddr = 4;
 
-    /// <summary>Null when <c>127.0.0.1:<paramref name="port"/></c> can be bound, else why not.</summary>
-    public static string? WhyNotBindable(int port)
+    /// <summary>Null when <c><paramref name="address"/>:<paramref name="port"/></c> can be bound, else why not.</summary>
+    public static string? WhyNotBindable(IPAddress address, int port)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         // Connections of an earlier process lingering in TIME_WAIT must not block the port, a live listener must.
@@ -32,7 +32,7 @@ internal static class PortProbe
 
         try
         {
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            socket.Bind(new IPEndPoint(address, port));
             socket.Listen();
             return null;
         }

@@ -6,6 +6,7 @@ using Orleans.Storage;
 using OrleansQueue.Client;
 using OrleansQueue.Hosting;
 using OrleansQueue.Silo.Recovery;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Silo.Hosting;
 
@@ -28,7 +29,8 @@ public static class RedisClusterHosting
     /// </summary>
     public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(10);
 
-    /// <summary>Membership, reminders and the <see cref="QueueStorage.Name"/> grain storage in Redis; the silo listens on 127.0.0.1.</summary>
+    /// <summary>Membership, reminders and the <see cref="QueueStorage.Name"/> grain storage in Redis; the silo listens on
+    /// <see cref="SiloHostOptions.ListenAddress"/> (127.0.0.1 unless <c>--advertise</c> names another).</summary>
     public static ISiloBuilder UseRedisCluster(this ISiloBuilder silo, SiloHostOptions options)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -48,7 +50,7 @@ public static class RedisClusterHosting
         });
         silo.Configure<EndpointOptions>(o =>
         {
-            o.AdvertisedIPAddress = IPAddress.Loopback;
+            o.AdvertisedIPAddress = options.ListenAddress;
             o.SiloPort = options.SiloPort;
             o.GatewayPort = options.GatewayPort;
         });
@@ -110,7 +112,21 @@ public static class RedisClusterHosting
                     "--redis (Silo:Redis) is only used with --storage redis: add --storage redis, or drop --redis.", [nameof(options.Redis)]);
             }
 
+            if (options.Advertise is not null)
+            {
+                yield return new ValidationResult(
+                    "--advertise (Silo:Advertise) needs --storage redis: only a Redis cluster spans machines.", [nameof(options.Advertise)]);
+            }
+
             yield break;
+        }
+
+        if (options.Advertise is { } advertise
+            && (!IPAddress.TryParse(advertise, out var address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)))
+        {
+            yield return new ValidationResult(
+                $"--advertise: '{DisplayText.Echo(advertise)}' is not an IP address this silo can be reached at: give one of this machine's addresses, e.g. 10.0.0.5.",
+                [nameof(options.Advertise)]);
         }
 
         if (!redisGiven)

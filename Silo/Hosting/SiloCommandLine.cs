@@ -21,5 +21,7 @@ internal static class SiloCommandLine
                 "Job state in this silo's memory (local, the default; one silo), in Orleans' memory storage shared by a multi-silo cluster (memory), " +
                 "or with reminders and membership in Redis (redis, with --redis): any number of silos, and jobs outlive them.")
             .Text("--redis", "Silo:Redis", "HOST:PORT",
-                "The Redis server of --storage redis (a StackExchange.Redis configuration string works too). --Membership:Key=value tunes failure detection.");
+                "The Redis server of --storage redis (a StackExchange.Redis configuration string works too). --Membership:Key=value tunes failure detection.")
+            .Text("--advertise", "Silo:Advertise", "IP",
+                "With --storage redis: the address the silo and gateway ports listen on and are advertised at (default 127.0.0.1); one of this machine's addresses for a cluster over several machines.");
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using OrleansQueue.Hosting;
 
 namespace OrleansQueue.Silo.Hosting;
@@ -45,6 +46,14 @@ public sealed class SiloHostOptions : IValidatableObject
     /// string. It holds the cluster's membership (any number of silos, no primary), the reminders and the job and
     /// schedule state, so jobs outlive the silos. Default none; see <see cref="RedisClusterHosting"/>.</summary>
     public string? Redis { get; set; }
+
+    /// <summary>With <c>Storage</c> <c>Redis</c>: the IP address this silo listens on and tells the other silos and the
+    /// clients (through the membership table) to reach it at. Default 127.0.0.1, a cluster on one machine; give each
+    /// silo of a cluster spread over machines its own address on the network they share.</summary>
+    public string? Advertise { get; set; }
+
+    /// <summary>The address the silo and gateway ports listen on: <see cref="Advertise"/>, or 127.0.0.1.</summary>
+    public IPAddress ListenAddress => Advertise is { } text && IPAddress.TryParse(text, out var address) ? address : IPAddress.Loopback;
 
     public bool DashboardEnabled => DashboardPort != 0;
 

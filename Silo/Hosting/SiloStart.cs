@@ -51,7 +51,7 @@ internal static class SiloStart
         if (silo.Storage == QueueStorageKind.Redis)
         {
             var redis = RedisClusterHosting.Redacted(silo.Redis!);
-            RedisClusterLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards, redis);
+            RedisClusterLog.Ready(logger, silo.ListenAddress, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards, redis);
         }
         else
         {
