@@ -13,7 +13,12 @@
 # the queue is checked empty between workloads. Everything started is stopped on exit (or Ctrl-C).
 # With BIG=1, after the repetitions: W2 drain of SMALL_N (10000) queued jobs, then BIG_N (1000000) batched submits,
 # the RSS with them queued, and W2 drain of N jobs off that deep queue (does lease cost grow with depth?).
-# Env: REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), WARMUP (5000),
+# With STORAGE=redis the silos run in Redis mode (--storage redis) against a redis-server this script starts on a free
+# port with the append-only file on (appendfsync everysec, as REDIS_AOF=everysec ../shared/bench/peers/bullmq.sh runs
+# it); the server's CPU is counted with the silo's.
+# CPU per job: W1 batched and W2 print the CPU microseconds per job of every process of the run (silo, worker, client,
+# redis-server), each and in all: a figure that holds on a busy machine where rates do not.
+# Env: STORAGE (local|redis), REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), WARMUP (5000),
 #      BIG, SMALL_N, BIG_N,
 #      BUILD=0 (skip the Release build), OUT (.oq/bench: logs and per-repetition figures).
 set -uo pipefail
@@ -21,6 +26,8 @@ cd "$(dirname "$0")/.."
 
 REPS=${REPS:-3}; N=${N:-50000}; WINDOW=${WINDOW:-1000}; BATCH=${BATCH:-1000}; BATCH_IN_FLIGHT=${BATCH_IN_FLIGHT:-2}
 W3_N=${W3_N:-2000}; W4_N=${W4_N:-1000}; WARMUP=${WARMUP:-5000}
+STORAGE=${STORAGE:-local}
+case "$STORAGE" in local|redis) ;; *) echo "bench.sh: STORAGE is local or redis, not '$STORAGE'" >&2; exit 2 ;; esac
 BIG=${BIG:-0}; SMALL_N=${SMALL_N:-10000}; BIG_N=${BIG_N:-1000000}; BUILD=${BUILD:-1}
 OUT=${OUT:-.oq/bench}
 mkdir -p "$OUT"
@@ -34,7 +41,7 @@ die() { log "FAILED: $*"; exit 1; }
 bin() { echo "$1/bin/Release/net10.0/OrleansQueue.$1.dll"; }
 
 # --- processes: only those this script started, stopped by PID (TERM, then KILL after a bounded wait) ---
-SILO_PID=""; WORKER_PID=""; BG_PID=""
+SILO_PID=""; WORKER_PID=""; BG_PID=""; REDIS_PID=""
 stop_pid() {
   local pid=$1
   [ -n "$pid" ] || return 0
@@ -43,7 +50,7 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
-cleanup() { stop_pid "$BG_PID"; BG_PID=""; stop_pid "$WORKER_PID"; WORKER_PID=""; stop_pid "$SILO_PID"; SILO_PID=""; }
+cleanup() { stop_pid "$BG_PID"; BG_PID=""; stop_pid "$WORKER_PID"; WORKER_PID=""; stop_pid "$SILO_PID"; SILO_PID=""; stop_pid "$REDIS_PID"; REDIS_PID=""; }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
@@ -66,14 +73,29 @@ wait_for() { # file pattern seconds [pid that must stay alive]
   done
 }
 
+start_redis() {
+  command -v redis-server >/dev/null || die "STORAGE=redis needs redis-server (apt-get install redis-server)"
+  REDIS_PORT=$(free_port) || die "no free port"
+  rm -rf "$OUT/redis"; mkdir -p "$OUT/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly yes --appendfsync everysec \
+    --dir "$OUT/redis" --daemonize no --loglevel warning >"$OUT/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  die "redis-server did not start (see $OUT/redis.log)"
+}
+
 start_silo() { # name
   stop_pid "$SILO_PID"; SILO_PID=""
-  local silo_port gateway_port
+  local silo_port gateway_port storage=()
+  if [ "$STORAGE" = redis ]; then
+    redis-cli -p "$REDIS_PORT" flushall >/dev/null || die "redis flushall"
+    storage=(--storage redis --redis "127.0.0.1:$REDIS_PORT")
+  fi
   silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
   [ "$silo_port" != "$gateway_port" ] || gateway_port=$((silo_port + 1))
   GATEWAY="127.0.0.1:$gateway_port"
   : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
-  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 >"$OUT/silo-$1.log" 2>&1 &
+  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
   SILO_PID=$!
   wait_for "$OUT/silo-$1.log" "Silo ready" 60 "$SILO_PID" || die "silo did not start (see $OUT/silo-$1.log)"
 }
@@ -107,32 +129,48 @@ assert_empty() {
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
+# CPU ticks of the processes this shell has waited for (clients run in the foreground), and of redis-server (0 without)
+children_ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[14] + f[15] }' "/proc/$$/stat"; }
+redis_ticks() { if [ -n "$REDIS_PID" ]; then cpu_ticks "$REDIS_PID"; else echo 0; fi; }
+# per_job count name=ticks...: "cpu_us_per_job=total name_us=..." from tick deltas
+per_job() {
+  local count=$1; shift
+  local total=0 parts="" kv name ticks
+  for kv in "$@"; do
+    name=${kv%%=*}; ticks=${kv#*=}; total=$((total + ticks))
+    parts="$parts ${name}_us=$(awk -v t="$ticks" -v n="$count" -v hz="$HZ" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')"
+  done
+  echo "cpu_us_per_job=$(awk -v t="$total" -v n="$count" -v hz="$HZ" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')$parts"
+}
 
 record() { echo "$*" >> "$REPS_FILE"; log "  $*"; }
 
 silo_rss_mib() { awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-submit_batched() { # count; sets out
+submit_batched() { # count; sets out, and SUBMIT_CPU to the CPU per job of the silo, the client and redis-server
+  local s0 c0 r0
+  s0=$(cpu_ticks "$SILO_PID"); c0=$(children_ticks); r0=$(redis_ticks)
   out=$(client bench submit --count "$1" --batch "$BATCH" --in-flight "$BATCH_IN_FLIGHT" --json) || die "bench submit --batch $BATCH ($1 jobs)"
+  SUBMIT_CPU=$(per_job "$1" silo=$(( $(cpu_ticks "$SILO_PID") - s0 )) client=$(( $(children_ticks) - c0 )) redis=$(( $(redis_ticks) - r0 )))
 }
 
 # W2: a worker with 4 slots drains count jobs already queued; sets DRAINED to the figures
 drain() { # count worker-name
-  local t0 t1 s0 s1 w0 w1 cpu
+  local t0 t1 s0 s1 w0 w1 c0 c1 r0 r1 cpu
   : >"$OUT/drain.err"
   client bench drain --count "$1" --json >"$OUT/drain.out" 2>"$OUT/drain.err" &
   BG_PID=$!
   wait_for "$OUT/drain.err" "baseline" 30 "$BG_PID" || die "bench drain did not start"
-  t0=$(now); s0=$(cpu_ticks "$SILO_PID")
+  t0=$(now); s0=$(cpu_ticks "$SILO_PID"); c0=$(children_ticks); r0=$(redis_ticks)
   start_worker "$2" 4
   w0=$(cpu_ticks "$WORKER_PID")
   wait "$BG_PID" || die "bench drain failed: $(cat "$OUT/drain.err")"
   BG_PID=""
-  t1=$(now); s1=$(cpu_ticks "$SILO_PID"); w1=$(cpu_ticks "$WORKER_PID")
+  t1=$(now); s1=$(cpu_ticks "$SILO_PID"); w1=$(cpu_ticks "$WORKER_PID"); c1=$(children_ticks); r1=$(redis_ticks)
   out=$(cat "$OUT/drain.out")
   cpu=$(awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$HZ" \
     'BEGIN { printf "silo_cores=%.2f worker_cores=%.2f", s / hz / t, w / hz / t }')
-  DRAINED="rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $cpu"
+  DRAINED="rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $cpu $(per_job "$1" silo=$((s1 - s0)) worker=$((w1 - w0)) client=$((c1 - c0)) redis=$((r1 - r0)))"
   stop_worker
 }
 
@@ -145,6 +183,7 @@ if [ "$BUILD" = 1 ]; then
 fi
 
 HZ=$(getconf CLK_TCK)
+[ "$STORAGE" = redis ] && start_redis
 for rep in $(seq 1 "$REPS"); do
   log "rep $rep/$REPS: N=$N"
 
@@ -162,7 +201,7 @@ for rep in $(seq 1 "$REPS"); do
   drain "$WARMUP" "r$rep-warmup"
   assert_empty "W1 batched"
   submit_batched "$N"
-  record "W1_submit_batched batch=$BATCH in_flight=$BATCH_IN_FLIGHT rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out")"
+  record "W1_submit_batched batch=$BATCH in_flight=$BATCH_IN_FLIGHT rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $SUBMIT_CPU"
   record "RSS_queued queued=$N silo_rss_mib=$(silo_rss_mib)"
   drain "$N" "r$rep-w2"
   record "W2_drain workers=1x4 $DRAINED"
@@ -209,7 +248,7 @@ fi
 cleanup
 
 # --- aggregate: per workload, numbers as median[min..max] (the value alone for one repetition), text as a|b ---
-echo "# OrleansQueue bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$(nproc)  cpu=\"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')\"  dotnet=$(dotnet --version)  REPS=$REPS N=$N  took $((SECONDS - started_at)) s"
+echo "# OrleansQueue bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  STORAGE=$STORAGE  nproc=$(nproc)  cpu=\"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')\"  dotnet=$(dotnet --version)  REPS=$REPS N=$N  took $((SECONDS - started_at)) s"
 awk '
   { w = $1; if (!(w in seen)) { seen[w] = 1; order[++nw] = w }
     reps[w]++
