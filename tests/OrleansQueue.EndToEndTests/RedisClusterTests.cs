@@ -80,6 +80,28 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
     });
 
     [Fact]
+    public Task EverySiloKilledAtOnce_RightAfterTheSubmitsWereAcknowledged_TheShardsStillHoldEveryJob() => RedisQueueCluster.RunAsync(output, 2, async cluster =>
+    {
+        // Arrange: two silos, two shards, 200 jobs acknowledged and no worker.
+        await cluster.StartSilosAsync(0, 1);
+        var ids = await cluster.SubmitManyAsync(200, "KEPT", """{"durationMs":10}""");
+
+        // Act: both silos are killed the moment the submit is answered, so no shard deactivates or writes anything more.
+        cluster.KillSilo(0);
+        cluster.KillSilo(1);
+        await cluster.Silo(0).WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await cluster.Silo(1).WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await cluster.StartSilosAsync(0, 1);
+
+        // Assert: the stored-job sweep is held off (Recovery:Delay), so only the shards' journals can know these jobs.
+        await using var client = await cluster.OpenInteractiveClientAsync();
+        Assert.Equal(200, (await client.GetMetricsAsync()).Pending);
+        await cluster.StartWorkerAsync("worker-a", 8);
+        var jobs = await client.WaitForJobsAsync(ids, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(60), "completed");
+        Assert.All(jobs, j => Assert.Equal([Outcomes.Completed], j.Outcomes));
+    }, "--Recovery:Delay=00:10:00", "--Queue:Shards=2");
+
+    [Fact]
     public Task RedisStoppedAndStartedUnderLoad_NoAcknowledgedJobIsLost_AndSubmitsMeanwhileFailClearly() => RedisQueueCluster.RunAsync(output, 2, async cluster =>
     {
         // Arrange: one client submits a job every 50 ms while a worker runs them.
