@@ -89,7 +89,9 @@ public static class ShardJournalReplay
             Pending = [.. jobs.Values.Where(j => j.Place == Place.Pending).OrderBy(j => j.Entry!.EnqueuedAt).ThenBy(j => j.Order).Select(j => j.Entry!)],
             Leases = [.. jobs.Values.Where(j => j.Place == Place.Leased).Select(j => j.Lease!)],
             Counters = counters,
-            Recent = recent,
+            // A snapshot taken while an entry was being built holds that entry's finished jobs too: keep each job once,
+            // where it finished last.
+            Recent = [.. recent.Select((job, i) => (job, i)).GroupBy(x => x.job.JobId).Select(g => g.Last()).OrderBy(x => x.i).Select(x => x.job)],
         };
     }
 }

@@ -167,6 +167,7 @@ public sealed class ShardJournalTests : IDisposable
         {
             new ShardJournalRecord { Pending = [c], Counters = new ScheduleCounters { Submitted = 3 } },
             new ShardJournalRecord { Leased = [lease], Gone = [a.JobId], Finished = [new RecentJob(a.JobId, JobStatus.Cancelled)] },
+            new ShardJournalRecord { Finished = [new RecentJob(a.JobId, JobStatus.Cancelled)] },
         };
 
         var state = ShardJournalReplay.Fold(snapshot, records);
