@@ -16,7 +16,10 @@ internal static class TransientErrors
         _ => false,
     };
 
-    /// <summary>Exponential backoff for the <paramref name="failures"/>-th consecutive failure: 250 ms doubling to 5 s.</summary>
+    /// <summary>Exponential backoff for the <paramref name="failures"/>-th consecutive failure: 250 ms doubling to 1 s.
+    /// The cap is low on purpose: in a failover the calls fail fast (the dead silo refuses connections) while the shard
+    /// comes back on a survivor within seconds, and a longer cap (5 s, before) left workers idle for up to ~4 s after
+    /// it was back. A failing call to a dead silo costs next to nothing, and <see cref="OutageLog"/> keeps the log quiet.</summary>
     public static TimeSpan Backoff(int failures) =>
-        TimeSpan.FromMilliseconds(Math.Min(5000, 250 * Math.Pow(2, Math.Clamp(failures - 1, 0, 10))));
+        TimeSpan.FromMilliseconds(Math.Min(1000, 250 * Math.Pow(2, Math.Clamp(failures - 1, 0, 10))));
 }
