@@ -8,6 +8,7 @@ namespace OrleansQueue.Jobs;
 /// <param name="Retries">How many more attempts are allowed after a failed one.</param>
 /// <param name="Deadline">The most time one attempt may run.</param>
 /// <param name="RetryBackoff">Base of the exponential backoff before a retry; zero retries at once.</param>
+/// <param name="Queue">The named queue (<see cref="OrleansQueue.Scheduling.QueueNames"/>); null is <c>default</c>.</param>
 [GenerateSerializer, Immutable, Alias("oq.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] string Type,
@@ -15,4 +16,5 @@ public sealed record JobSubmission(
     [property: Id(2)] int? Priority = null,
     [property: Id(3)] int? Retries = null,
     [property: Id(4)] TimeSpan? Deadline = null,
-    [property: Id(5)] TimeSpan? RetryBackoff = null);
+    [property: Id(5)] TimeSpan? RetryBackoff = null,
+    [property: Id(6)] string? Queue = null);

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Silo.Beanstalk.Protocol;
 
@@ -14,9 +15,7 @@ public sealed class CommandParser(int maxJobSize)
     public const int MaxLineBytes = 224;
 
     /// <summary>The longest tube name.</summary>
-    public const int MaxTubeName = 200;
-
-    private const string NameSymbols = "-+/;.$_()";
+    public const int MaxTubeName = QueueNames.MaxLength;
 
     private static readonly ParsedLine.Refused BadFormat = new(BeanstalkReply.BadFormat);
     private static readonly ParsedLine.Refused Unknown = new(BeanstalkReply.UnknownCommand);
@@ -62,9 +61,9 @@ public sealed class CommandParser(int maxJobSize)
         };
     }
 
-    /// <summary>Whether <paramref name="name"/> is a tube name the protocol allows.</summary>
-    public static bool IsValidTube(string name) =>
-        name.Length is > 0 and <= MaxTubeName && name[0] != '-' && name.All(IsNameChar);
+    /// <summary>Whether <paramref name="name"/> is a tube name the protocol allows: a tube is a queue, so the rule is
+    /// the queue names' (<see cref="QueueNames"/>).</summary>
+    public static bool IsValidTube(string name) => QueueNames.IsValid(name);
 
     private ParsedLine ParsePut(string text)
     {
@@ -203,5 +202,5 @@ public sealed class CommandParser(int maxJobSize)
         return true;
     }
 
-    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || NameSymbols.Contains(c, StringComparison.Ordinal);
+    private static bool IsNameChar(char c) => QueueNames.IsNameChar(c);
 }
