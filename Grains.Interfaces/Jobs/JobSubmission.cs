@@ -9,6 +9,8 @@ namespace OrleansQueue.Jobs;
 /// <param name="Deadline">The most time one attempt may run.</param>
 /// <param name="RetryBackoff">Base of the exponential backoff before a retry; zero retries at once.</param>
 /// <param name="Queue">The named queue (<see cref="OrleansQueue.Scheduling.QueueNames"/>); null is <c>default</c>.</param>
+/// <param name="Delay">How long the job waits before it can be leased (beanstalkd's put delay); null or zero: at once.
+/// Until then its <see cref="JobView.NotBefore"/> says when it is due.</param>
 [GenerateSerializer, Immutable, Alias("oq.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] string Type,
@@ -17,4 +19,9 @@ public sealed record JobSubmission(
     [property: Id(3)] int? Retries = null,
     [property: Id(4)] TimeSpan? Deadline = null,
     [property: Id(5)] TimeSpan? RetryBackoff = null,
-    [property: Id(6)] string? Queue = null);
+    [property: Id(6)] string? Queue = null,
+    [property: Id(7)] TimeSpan? Delay = null)
+{
+    /// <summary>The longest delay: beanstalkd's (2³² − 1 seconds).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(uint.MaxValue);
+}

@@ -70,6 +70,8 @@ public static class JobLifecycle
             Status = JobStatus.Pending,
             Shard = shard,
             Queue = submission.Queue ?? QueueNames.Default,
+            // A delayed job is pending but not leasable until then: its shard holds it with the retries in backoff.
+            NotBefore = submission.Delay is { } delay && delay > TimeSpan.Zero ? now + delay : null,
         };
     }
 
@@ -96,6 +98,11 @@ public static class JobLifecycle
         else if (s.Payload.Length > o.MaxPayloadBytes)
         {
             problems.Add(QueueLimits.PayloadTooLarge(s.Payload.Length, o.MaxPayloadBytes));
+        }
+
+        if (s.Delay < TimeSpan.Zero || s.Delay > JobSubmission.MaxDelay)
+        {
+            problems.Add($"Delay {s.Delay.Value.TotalSeconds:0.###} s is out of range: it must be from 0 to {JobSubmission.MaxDelay.TotalSeconds:0} s.");
         }
 
         if (s.Queue is not null && !QueueNames.IsValid(s.Queue))

@@ -54,6 +54,17 @@ public sealed class CommandLineParsingTests
     }
 
     [Fact]
+    public async Task Submit_WithDelay_SendsIt_ANegativeOneIsAUsageError()
+    {
+        var connector = new FakeQueueConnector();
+
+        Assert.Equal(0, (await CliRun.StartAsync(connector, ["submit", "T", "--delay", "2.5"])).ExitCode);
+        Assert.Equal(2, (await CliRun.StartAsync(connector, ["submit", "T", "--delay", "-1"])).ExitCode);
+
+        Assert.Equal(TimeSpan.FromSeconds(2.5), Assert.Single(connector.Queue.Submissions).Delay);
+    }
+
+    [Fact]
     public async Task Submit_ToAMalformedQueueName_IsAUsageError_NothingSent()
     {
         var connector = new FakeQueueConnector();

@@ -62,6 +62,29 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
         Assert.Empty(await parkedOther.WaitAsync(TimeSpan.FromSeconds(15)));
     }
 
+    [Fact]
+    public async Task DelayedSubmit_IsNotLeasedBeforeItIsDue_ThenIs()
+    {
+        var queue = UniqueQueue("delayed");
+        var job = await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromSeconds(1)));
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.True(job.NotBefore > job.SubmittedAt);
+
+        Assert.Empty(await q.LeaseAsync("w-delayed", max: 1, queues: [queue]));
+        var leased = await q.LeaseAsync("w-delayed", max: 1, wait: TimeSpan.FromSeconds(10), queues: [queue]);
+
+        Assert.Equal(job.Id, Assert.Single(leased).JobId);
+        Assert.True(DateTimeOffset.UtcNow >= job.NotBefore);
+    }
+
+    [Fact]
+    public async Task NegativeDelay_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() =>
+            q.Queue.SubmitAsync(new JobSubmission("TEST", [], Delay: TimeSpan.FromSeconds(-1))));
+        Assert.Contains("Delay", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("-starts-with-hyphen")]
     [InlineData("has space")]
