@@ -169,6 +169,7 @@ public sealed class ShardLedger(QueueOptions options, ShardStatistics stats, int
         {
             PendingByPriority = ImmutableArray.Create(byPriority),
             Delayed = _pending.DelayedCount,
+            Queues = [.. _pending.Queues().Select(q => new QueueFigures(q.Queue, q.Ready, q.Delayed)).OrderBy(q => q.Name, StringComparer.Ordinal)],
             Processing = _leases.Count,
             OldestPendingSince = _pending.OldestReadySince(),
             Workers = _workers.Describe(_leases.CountFor, now).ToImmutableArray(),

@@ -63,6 +63,19 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_CountPendingJobsPerQueue()
+    {
+        var queue = UniqueQueue("counted");
+        await SubmitToAsync(queue);
+        await SubmitToAsync(queue);
+        await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromMinutes(5)));
+
+        var figures = Assert.Single((await q.Queue.GetMetricsAsync()).Queues, f => f.Name == queue);
+
+        Assert.Equal((2L, 1L), (figures.Ready, figures.Delayed));
+    }
+
+    [Fact]
     public async Task DelayedSubmit_IsNotLeasedBeforeItIsDue_ThenIs()
     {
         var queue = UniqueQueue("delayed");
