@@ -1,4 +1,5 @@
 using OrleansQueue.Hosting;
+using OrleansQueue.Silo.Beanstalk.Hosting;
 using OrleansQueue.Silo.Dashboard;
 using OrleansQueue.Silo.Hosting;
 
@@ -29,6 +30,7 @@ if (!InvalidConfiguration.TryBind<SiloHostOptions>(builder.Configuration, SiloHo
 
 builder.UseQueueSilo(siloOptions);
 builder.AddQueueDashboard(siloOptions);
+builder.AddBeanstalkGateway();
 
 // Make SIGINT a graceful stop even when a script started the silo in the background.
 InheritedSignals.RestoreInterrupt();

@@ -95,7 +95,7 @@ start_silo() { # name
   [ "$silo_port" != "$gateway_port" ] || gateway_port=$((silo_port + 1))
   GATEWAY="127.0.0.1:$gateway_port"
   : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
-  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
+  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port 0 "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
   SILO_PID=$!
   wait_for "$OUT/silo-$1.log" "Silo ready" 60 "$SILO_PID" || die "silo did not start (see $OUT/silo-$1.log)"
 }

@@ -41,7 +41,7 @@ for n in 1 2 3; do
   silo_port=$(free_port); gateway_port=$(free_port)
   echo "== starting silo-$n (silo port $silo_port, gateway $gateway_port); log: $logs/silo-$n.log"
   dotnet "$(bin Silo)" --storage redis --redis "$redis" --cluster-id "$cluster_id" --silo-port "$silo_port" \
-    --gateway-port "$gateway_port" --dashboard-port 0 "${fast[@]}" >"$logs/silo-$n.log" 2>&1 &
+    --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port 0 "${fast[@]}" >"$logs/silo-$n.log" 2>&1 &
   pids+=($!); silo_pids+=($!)
 done
 for n in 1 2 3; do wait_for "$logs/silo-$n.log" "Silo ready" 90; done

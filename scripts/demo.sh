@@ -2,20 +2,21 @@
 # Runs the whole system on this machine: a localhost silo, two worker hosts and a sample workload like the
 # job servers it replaces (TRANSCODE_VIDEO, CALCULATE_FINANCE, CLEANUP_LOGS, SEND_NOTIFICATION), then shows the
 # jobs finishing, their status and the metrics. Everything it starts is stopped when it ends (or on Ctrl-C).
-#   SILO_PORT (11111), GATEWAY_PORT (30000), DASHBOARD_PORT (8080): where the silo listens.   LOGS (.oq/logs): logs.
+#   SILO_PORT (11111), GATEWAY_PORT (30000), DASHBOARD_PORT (8080), BEANSTALK_PORT (11300): where the silo listens.   LOGS (.oq/logs): logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 silo_port=${SILO_PORT:-11111}
 gateway_port=${GATEWAY_PORT:-30000}
 dashboard_port=${DASHBOARD_PORT:-8080}
+beanstalk_port=${BEANSTALK_PORT:-11300}
 logs=${LOGS:-.oq/logs}
 gateway="127.0.0.1:$gateway_port"
 mkdir -p "$logs"
 
-for port in "$silo_port" "$gateway_port" "$dashboard_port"; do
+for port in "$silo_port" "$gateway_port" "$dashboard_port" "$beanstalk_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use (another silo?). Stop it, or run: SILO_PORT=21111 GATEWAY_PORT=23000 DASHBOARD_PORT=28080 $0" >&2
+    echo "port $port is already in use (another silo?). Stop it, or run: SILO_PORT=21111 GATEWAY_PORT=23000 DASHBOARD_PORT=28080 BEANSTALK_PORT=21300 $0" >&2
     exit 1
   fi
 done
@@ -27,7 +28,7 @@ dotnet build OrleansQueue.sln -c Release -v quiet -nologo -clp:ErrorsOnly
 source scripts/processes.sh
 
 echo "== starting the silo (silo port $silo_port, gateway $gateway); log: $logs/silo.log"
-dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port "$dashboard_port" >"$logs/silo.log" 2>&1 &
+dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port "$dashboard_port" --beanstalk-port "$beanstalk_port" >"$logs/silo.log" 2>&1 &
 pids+=($!)
 wait_for "$logs/silo.log" "Silo ready" 60
 echo "   dashboard: http://127.0.0.1:$dashboard_port/  (open it while the demo runs)"

@@ -6,11 +6,12 @@ using OrleansQueue.Cli.Connection;
 using OrleansQueue.Cli.Live;
 using OrleansQueue.Cli.Output;
 using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Cli.Commands;
 
 /// <summary>
-/// <c>submit TYPE [--payload FILE | --data TEXT] [--priority N] [--retries N] [--deadline S] [--backoff S] [--json]
+/// <c>submit TYPE [--payload FILE | --data TEXT] [--queue NAME] [--delay S] [--priority N] [--retries N] [--deadline S] [--backoff S] [--json]
 /// [--wait [--wait-timeout S]] [--count N]</c> and <c>submit [TYPE] --file FILE|- [...]</c>.
 /// One job: prints the new job's id alone, or the job as JSON; with <c>--wait</c> it then follows the job to its end
 /// (<see cref="JobFollow"/>) and prints its result. <c>--count N</c> submits N copies of the job and <c>--file</c> the
@@ -45,6 +46,13 @@ internal static class SubmitCommand
         var deadline = OptionValues.Seconds("--deadline", "Most seconds one attempt may run. Default: the silo's (300).", JobValueChecks.Deadline);
         var backoff = OptionValues.Seconds("--backoff", "Base of the exponential backoff before a retry, in seconds; 0 retries at once. Default: the silo's (1).",
             JobValueChecks.Backoff);
+        var queueName = new Option<string>("--queue")
+        {
+            Description = "The named queue the job goes to (a beanstalkd tube); workers lease from the queues they name. Default: default.",
+            HelpName = "NAME",
+        };
+        var delay = OptionValues.Seconds("--delay", "Seconds before the job can be leased (it is pending until then). Default: 0.",
+            d => d >= TimeSpan.Zero && d <= JobSubmission.MaxDelay ? null : $"--delay must be from 0 to {JobSubmission.MaxDelay.TotalSeconds:0} seconds");
         var json = OptionValues.Json();
         json.Description = "Print JSON instead of text: the job; with --count or --file an array with one object per job, in order: " +
             "{\"job\": N, \"line\": LINE or null, \"id\": ID or null, \"outcome\": \"QUEUED\"|\"INVALID\"|\"FAILED\", \"error\": TEXT or null}.";
@@ -69,7 +77,7 @@ internal static class SubmitCommand
 
         var command = new Command("submit", "Submit a job and print its id; with --count N, N copies of it; with --file, the jobs of a JSON Lines file.")
         {
-            type, payload, data, priority, retries, deadline, backoff, json, wait, waitTimeout, count, file,
+            type, payload, data, priority, retries, deadline, backoff, queueName, delay, json, wait, waitTimeout, count, file,
         };
         OptionValues.RequireWith(command, waitTimeout, wait);
         command.Validators.Add(result =>
@@ -97,6 +105,11 @@ internal static class SubmitCommand
                 result.AddError(typeProblem);
             }
 
+            if (result.GetValue(queueName) is { } name && !QueueNames.IsValid(name))
+            {
+                result.AddError(QueueNames.Malformed(name));
+            }
+
             if (result.GetValue(wait) && (result.GetResult(count) is not null || many))
             {
                 result.AddError($"--wait follows one job: it cannot be used with {(many ? file.Name : count.Name)}");
@@ -115,7 +128,9 @@ internal static class SubmitCommand
                 parse.GetValue(priority),
                 parse.GetValue(retries),
                 parse.GetValue(deadline),
-                parse.GetValue(backoff));
+                parse.GetValue(backoff),
+                parse.GetValue(queueName),
+                parse.GetValue(delay));
             var asJson = parse.GetValue(json);
 
             if (parse.GetValue(file) is { } path)

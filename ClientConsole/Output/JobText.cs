@@ -27,7 +27,8 @@ internal static class JobText
         Line(writer, "finished", Time(job.FinishedAt));
         if (job.NotBefore is { } notBefore)
         {
-            Line(writer, "retry after", Time(notBefore));
+            // Before any attempt it is a delayed submit (submit --delay); after one, a retry's backoff.
+            Line(writer, job.Attempts.Count == 0 ? "due" : "retry after", Time(notBefore));
         }
 
         Line(writer, "worker", job.Worker ?? None);

@@ -19,6 +19,7 @@ public sealed class HostCommandLine
 
     private readonly RootCommand _root;
     private readonly List<(Option<string> Option, string Key, Func<string, string> Convert)> _switches = [];
+    private readonly List<(Option<string[]> Option, string Key)> _lists = [];
 
     /// <param name="description">What the executable is, the first line of its help.</param>
     /// <param name="passThrough">How the help describes the <c>--Section:Key=value</c> pass-through.</param>
@@ -49,6 +50,16 @@ public sealed class HostCommandLine
             double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && Math.Abs(seconds) <= 1e9
                 ? TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture)
                 : throw new FormatException($"option '{name}' needs a number of seconds, got '{value}'"));
+
+    /// <summary>A switch that may be given several times (<c>--queue a --queue b</c>); its values set the list
+    /// <c>Key:0</c>, <c>Key:1</c>, … in order.</summary>
+    public HostCommandLine Repeated(string name, string key, string helpName, string description)
+    {
+        var option = new Option<string[]>(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.OneOrMore };
+        _root.Options.Add(option);
+        _lists.Add((option, key));
+        return this;
+    }
 
     /// <summary>Parses <paramref name="args"/> into configuration settings, or says why the process should end now.</summary>
     public HostArguments Parse(IReadOnlyList<string> args)
@@ -83,6 +94,22 @@ public sealed class HostCommandLine
                 catch (FormatException ex)
                 {
                     return Failed(ex.Message);
+                }
+            }
+        }
+
+        foreach (var (option, key) in _lists)
+        {
+            if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } values)
+            {
+                if (values.FirstOrDefault(v => v.StartsWith("--", StringComparison.Ordinal)) is not null)
+                {
+                    return Failed($"option '{option.Name}' needs a value");
+                }
+
+                for (var i = 0; i < values.Length; i++)
+                {
+                    settings[$"{key}:{i.ToString(CultureInfo.InvariantCulture)}"] = values[i];
                 }
             }
         }

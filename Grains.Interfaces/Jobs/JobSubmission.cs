@@ -8,6 +8,9 @@ namespace OrleansQueue.Jobs;
 /// <param name="Retries">How many more attempts are allowed after a failed one.</param>
 /// <param name="Deadline">The most time one attempt may run.</param>
 /// <param name="RetryBackoff">Base of the exponential backoff before a retry; zero retries at once.</param>
+/// <param name="Queue">The named queue (<see cref="OrleansQueue.Scheduling.QueueNames"/>); null is <c>default</c>.</param>
+/// <param name="Delay">How long the job waits before it can be leased (beanstalkd's put delay); null or zero: at once.
+/// Until then its <see cref="JobView.NotBefore"/> says when it is due.</param>
 [GenerateSerializer, Immutable, Alias("oq.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] string Type,
@@ -15,4 +18,10 @@ public sealed record JobSubmission(
     [property: Id(2)] int? Priority = null,
     [property: Id(3)] int? Retries = null,
     [property: Id(4)] TimeSpan? Deadline = null,
-    [property: Id(5)] TimeSpan? RetryBackoff = null);
+    [property: Id(5)] TimeSpan? RetryBackoff = null,
+    [property: Id(6)] string? Queue = null,
+    [property: Id(7)] TimeSpan? Delay = null)
+{
+    /// <summary>The longest delay: beanstalkd's (2³² − 1 seconds).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(uint.MaxValue);
+}

@@ -26,6 +26,8 @@ public sealed record JobView
     [Id(15)] public required TimeSpan RetryBackoff { get; init; }
     /// <summary>The latest progress the handler reported for the current (or last) attempt.</summary>
     [Id(16)] public JobProgress? Progress { get; init; }
+    /// <summary>The named queue the job lives in.</summary>
+    [Id(17)] public string Queue { get; init; } = OrleansQueue.Scheduling.QueueNames.Default;
 
     /// <summary>The worker of the latest attempt, if any.</summary>
     public string? Worker => Attempts.Count == 0 ? null : Attempts[^1].Worker;

@@ -17,11 +17,16 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     Task Enqueue(ImmutableArray<QueueEntry> entries, RequeueCause? cause = null);
 
     /// <summary>
-    /// Long poll: leases up to <paramref name="max"/> jobs for <paramref name="worker"/>, returning at once
-    /// when any are ready, else as soon as one arrives, else empty after <paramref name="wait"/>.
+    /// Long poll: leases up to <paramref name="max"/> jobs of <paramref name="queues"/> (null: the default queue) for
+    /// <paramref name="worker"/>, returning at once when any are ready, else as soon as one arrives, else empty after
+    /// <paramref name="wait"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">A queue name is not valid, or more than <see cref="MaxLeaseQueues"/> are named.</exception>
     [Alias("Lease")]
-    Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, CancellationToken cancellationToken = default);
+    Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, string[]? queues = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The most queues one lease may name.</summary>
+    const int MaxLeaseQueues = 100;
 
     /// <summary>Attempts that ended (from a batch of worker reports, or a cancel): each releases its lease, and
     /// <see cref="AttemptEnd.Requeue"/> puts the job back.</summary>

@@ -11,7 +11,8 @@ public sealed record LeasedJob(
     [property: Id(4)] int Attempt,
     [property: Id(5)] TimeSpan Deadline,
     [property: Id(6)] DateTimeOffset StartedAt,
-    [property: Id(7)] int RetriesLeft);
+    [property: Id(7)] int RetriesLeft,
+    [property: Id(8)] string Queue = QueueNames.Default);
 
 /// <summary>One attempt of one job, as a worker and the schedule refer to it.</summary>
 [GenerateSerializer, Immutable, Alias("oq.AttemptRef")]

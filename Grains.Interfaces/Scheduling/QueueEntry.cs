@@ -10,6 +10,8 @@ namespace OrleansQueue.Scheduling;
 /// <param name="Attempt">The number of the attempt a lease of this entry starts: the lease's fencing token. The job
 /// grain writes it (its attempts so far plus one) and the shard issues it with the lease, so the lease carries its
 /// token from the first moment; the job grain records it when it starts the attempt.</param>
+/// <param name="Queue">The named queue the job lives in (<see cref="QueueNames"/>); a lease takes only from the queues
+/// its worker names.</param>
 [GenerateSerializer, Immutable, Alias("oq.QueueEntry")]
 public sealed record QueueEntry(
     [property: Id(0)] Guid JobId,
@@ -17,7 +19,8 @@ public sealed record QueueEntry(
     [property: Id(2)] DateTimeOffset EnqueuedAt,
     [property: Id(3)] TimeSpan Deadline,
     [property: Id(4)] DateTimeOffset? NotBefore = null,
-    [property: Id(5)] int Attempt = 1);
+    [property: Id(5)] int Attempt = 1,
+    [property: Id(6)] string Queue = QueueNames.Default);
 
 /// <summary>Why a job went back to the queue without finishing.</summary>
 [GenerateSerializer, Alias("oq.RequeueCause")]

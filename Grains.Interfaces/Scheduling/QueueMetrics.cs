@@ -42,6 +42,10 @@ public sealed record QueueMetrics
     /// <summary>The span of the latency window.</summary>
     [Id(21)] public TimeSpan LatencyWindow { get; init; }
 
+    /// <summary>Per named queue holding pending jobs, by name: how many are leasable and how many wait (a delay or a
+    /// retry's backoff). A queue with no pending job is not listed.</summary>
+    [Id(22)] public ImmutableArray<QueueFigures> Queues { get; init; } = [];
+
     public long Pending => PendingByPriority.Sum() + Delayed;
 
     public int LiveWorkers => Workers.Count(w => w.Alive);
@@ -91,6 +95,10 @@ public sealed record QueueMetrics
         {
             PendingByPriority = ImmutableArray.Create(byPriority),
             Delayed = shards.Sum(s => s.Delayed),
+            Queues = [.. shards.SelectMany(s => s.Queues.IsDefault ? [] : s.Queues.AsEnumerable())
+                .GroupBy(q => q.Name, StringComparer.Ordinal)
+                .Select(g => new QueueFigures(g.Key, g.Sum(q => q.Ready), g.Sum(q => q.Delayed)))
+                .OrderBy(q => q.Name, StringComparer.Ordinal)],
             Processing = shards.Sum(s => s.Processing),
             Completed = shards.Sum(s => s.Completed),
             Failed = shards.Sum(s => s.Failed),
@@ -136,3 +144,10 @@ public sealed record WorkerInfo
     public double Utilization =>
         Slots <= 0 || UtilizationWindow <= TimeSpan.Zero ? 0 : Math.Clamp(BusySlotSeconds / (Slots * UtilizationWindow.TotalSeconds), 0, 1);
 }
+
+/// <summary>One named queue's pending jobs: leasable (<paramref name="Ready"/>) and waiting (<paramref name="Delayed"/>).</summary>
+[GenerateSerializer, Immutable, Alias("oq.QueueFigures")]
+public sealed record QueueFigures(
+    [property: Id(0)] string Name,
+    [property: Id(1)] long Ready,
+    [property: Id(2)] long Delayed);

@@ -69,6 +69,9 @@ public static class JobLifecycle
             EnqueuedAt = now,
             Status = JobStatus.Pending,
             Shard = shard,
+            Queue = submission.Queue ?? QueueNames.Default,
+            // A delayed job is pending but not leasable until then: its shard holds it with the retries in backoff.
+            NotBefore = submission.Delay is { } delay && delay > TimeSpan.Zero ? now + delay : null,
         };
     }
 
@@ -95,6 +98,16 @@ public static class JobLifecycle
         else if (s.Payload.Length > o.MaxPayloadBytes)
         {
             problems.Add(QueueLimits.PayloadTooLarge(s.Payload.Length, o.MaxPayloadBytes));
+        }
+
+        if (s.Delay < TimeSpan.Zero || s.Delay > JobSubmission.MaxDelay)
+        {
+            problems.Add($"Delay {s.Delay.Value.TotalSeconds:0.###} s is out of range: it must be from 0 to {JobSubmission.MaxDelay.TotalSeconds:0} s.");
+        }
+
+        if (s.Queue is not null && !QueueNames.IsValid(s.Queue))
+        {
+            problems.Add(QueueNames.Malformed(s.Queue));
         }
 
         if (s.Priority is < 0 or > 10)
@@ -153,7 +166,7 @@ public static class JobLifecycle
         job.StartedAt ??= now;
         job.NotBefore = null;
         job.Progress = null;
-        return (new StartResult.Started(new LeasedJob(job.Id, job.Type, job.Payload, job.Priority, attempt, job.Deadline, now, job.RetriesLeft)), true);
+        return (new StartResult.Started(new LeasedJob(job.Id, job.Type, job.Payload, job.Priority, attempt, job.Deadline, now, job.RetriesLeft, job.Queue)), true);
     }
 
     public static JobTransition Complete(JobState job, int attempt, byte[]? result, QueueOptions options, DateTimeOffset now)

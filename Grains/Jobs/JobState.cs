@@ -32,13 +32,15 @@ public sealed class JobState
     /// <summary>Set by the job's first cancel, so that its shard counts the job as cancelled once however often it is
     /// requeued and cancelled again.</summary>
     [Id(21)] public bool EverCancelled { get; set; }
+    /// <summary>The named queue the job lives in, for its whole life.</summary>
+    [Id(22)] public string Queue { get; set; } = QueueNames.Default;
 
     public int CurrentAttempt => Attempts.Count;
 
     public AttemptRecord? LastAttempt => Attempts.Count == 0 ? null : Attempts[^1];
 
     /// <summary>The job as its shard queues it; a lease of it starts the next attempt.</summary>
-    public QueueEntry ToEntry() => new(Id, Priority, EnqueuedAt, Deadline, NotBefore, CurrentAttempt + 1);
+    public QueueEntry ToEntry() => new(Id, Priority, EnqueuedAt, Deadline, NotBefore, CurrentAttempt + 1, Queue);
 
     public JobView ToView() => new()
     {
@@ -59,5 +61,6 @@ public sealed class JobState
         NotBefore = NotBefore,
         RetryBackoff = RetryBackoff,
         Progress = Progress,
+        Queue = Queue,
     };
 }

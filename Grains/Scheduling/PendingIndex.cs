@@ -3,13 +3,14 @@ using OrleansQueue.Scheduling;
 namespace OrleansQueue.Scheduling;
 
 /// <summary>
-/// The pending jobs of one shard: a FIFO queue per priority for the leasable ones, and a time-ordered set for
-/// retries waiting out their backoff. Removal is lazy: a queue slot whose entry is no longer the job's current
-/// entry is skipped when it reaches the head, so cancel is O(1) and take is amortised O(1).
-/// <para>Order: the head of each priority's queue competes with an effective priority of
-/// <c>priority − ⌊waited / agingStep⌋</c>; the smallest wins, then the one enqueued first, then the lower
-/// priority number. Without waiting that is strict priority, FIFO within a priority; aging bounds how long a
-/// low-priority job can be passed over (to about <c>priority × agingStep</c>).</para>
+/// The pending jobs of one shard: per named queue (<see cref="QueueNames"/>), a FIFO queue per priority for the
+/// leasable ones; and one time-ordered set for jobs not leasable yet (a retry's backoff). Removal is lazy: a queue
+/// slot whose entry is no longer the job's current entry is skipped when it reaches the head, so cancel is O(1) and
+/// take is amortised O(1) per queue watched.
+/// <para>Order: a lease takes only from the queues its worker names. Among them, the head of each priority's queue
+/// competes with an effective priority of <c>priority − ⌊waited / agingStep⌋</c>; the smallest wins, then the one
+/// enqueued first, then the lower priority number. Without waiting that is strict priority, FIFO within a priority;
+/// aging bounds how long a low-priority job can be passed over (to about <c>priority × agingStep</c>).</para>
 /// </summary>
 /// <param name="agingStep">See <c>QueueOptions.PriorityAgingStep</c>.</param>
 /// <param name="changes">Marked with every job added, moved or dropped, for the shard's journal.</param>
@@ -17,7 +18,8 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
 {
     public const int Levels = QueueMetrics.PriorityLevels;
 
-    private readonly Queue<QueueEntry>[] _ready = Enumerable.Range(0, Levels).Select(_ => new Queue<QueueEntry>()).ToArray();
+    /// <summary>Queues with pending jobs; a queue is dropped once it holds none, so names used once cost nothing.</summary>
+    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly long[] _readyCount = new long[Levels];
     private readonly PriorityQueue<QueueEntry, DateTimeOffset> _delayed = new();
     private readonly Dictionary<Guid, QueueEntry> _current = [];
@@ -33,6 +35,10 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     /// <summary>The job's entry while it is queued here.</summary>
     public QueueEntry? Get(Guid jobId) => _current.GetValueOrDefault(jobId);
 
+    /// <summary>Per queue holding pending jobs: how many are leasable and how many wait (a backoff).</summary>
+    public IEnumerable<(string Queue, long Ready, long Delayed)> Queues() =>
+        _lanes.Select(l => (l.Key, l.Value.ReadyTotal, l.Value.Delayed));
+
     /// <summary>Adds the entry unless the job is already here. Returns whether it was added.</summary>
     public bool Add(QueueEntry entry, DateTimeOffset now)
     {
@@ -46,11 +52,14 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
             return false;
         }
 
+        // An entry stored before queues were named has none: it belongs to the default queue.
+        entry = entry.Queue is null ? entry with { Queue = QueueNames.Default } : entry;
         if (entry.NotBefore is { } due && due > now)
         {
             _current[entry.JobId] = entry;
             changes?.Mark(entry.JobId);
             _delayed.Enqueue(entry, due);
+            LaneOf(entry.Queue).Delayed++;
         }
         else
         {
@@ -68,12 +77,18 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         }
 
         changes?.Mark(jobId);
-
+        var lane = _lanes[entry.Queue];
         if (entry.NotBefore is null)
         {
             _readyCount[entry.Priority]--;
+            lane.Counts[entry.Priority]--;
+        }
+        else
+        {
+            lane.Delayed--;
         }
 
+        DropIfEmpty(entry.Queue, lane);
         return true;
     }
 
@@ -87,6 +102,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
             if (_current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
             {
                 // It becomes leasable now, so it joins the back of its priority's queue as of now.
+                _lanes[entry.Queue].Delayed--;
                 AddReady(entry with { EnqueuedAt = now, NotBefore = null });
                 moved++;
             }
@@ -111,11 +127,12 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         return null;
     }
 
-    /// <summary>Removes and returns up to <paramref name="max"/> entries in lease order.</summary>
-    public List<QueueEntry> Take(int max, DateTimeOffset now)
+    /// <summary>Removes and returns up to <paramref name="max"/> entries of <paramref name="queues"/> in lease order.</summary>
+    public List<QueueEntry> Take(IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(queues);
         var taken = new List<QueueEntry>(Math.Min(max, _current.Count));
-        while (taken.Count < max && TakeOne(now) is { } entry)
+        while (taken.Count < max && TakeOne(queues, now) is { } entry)
         {
             taken.Add(entry);
         }
@@ -126,27 +143,33 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     public DateTimeOffset? OldestReadySince()
     {
         DateTimeOffset? oldest = null;
-        for (var p = 0; p < Levels; p++)
+        foreach (var lane in _lanes.Values)
         {
-            if (Head(p) is { } head && (oldest is null || head.EnqueuedAt < oldest))
+            for (var p = 0; p < Levels; p++)
             {
-                oldest = head.EnqueuedAt;
+                if (lane.Head(p, _current) is { } head && (oldest is null || head.EnqueuedAt < oldest))
+                {
+                    oldest = head.EnqueuedAt;
+                }
             }
         }
 
         return oldest;
     }
 
-    /// <summary>Every entry, leasable ones first in lease order per priority, for persisting.</summary>
+    /// <summary>Every entry, leasable ones first in lease order per queue and priority, for persisting.</summary>
     public IEnumerable<QueueEntry> Snapshot()
     {
-        for (var p = 0; p < Levels; p++)
+        foreach (var lane in _lanes.Values)
         {
-            foreach (var entry in _ready[p])
+            for (var p = 0; p < Levels; p++)
             {
-                if (_current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
+                foreach (var entry in lane.Fifo[p])
                 {
-                    yield return entry;
+                    if (_current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
+                    {
+                        yield return entry;
+                    }
                 }
             }
         }
@@ -160,64 +183,108 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         }
     }
 
-    private QueueEntry? TakeOne(DateTimeOffset now)
+    private QueueEntry? TakeOne(IReadOnlyList<string> queues, DateTimeOffset now)
     {
+        Lane? bestLane = null;
+        var bestQueue = "";
         var best = -1;
         long bestEffective = long.MaxValue;
         var bestSince = DateTimeOffset.MaxValue;
-        for (var p = 0; p < Levels; p++)
+        foreach (var queue in queues)
         {
-            if (_readyCount[p] == 0 || Head(p) is not { } head)
+            if (!_lanes.TryGetValue(queue, out var lane))
             {
                 continue;
             }
 
-            var effective = p - AgingCredit(head, now);
-            if (effective < bestEffective || (effective == bestEffective && head.EnqueuedAt < bestSince))
+            for (var p = 0; p < Levels; p++)
             {
-                best = p;
-                bestEffective = effective;
-                bestSince = head.EnqueuedAt;
+                if (lane.Counts[p] == 0 || lane.Head(p, _current) is not { } head)
+                {
+                    continue;
+                }
+
+                var effective = p - AgingCredit(head, now);
+                if (effective < bestEffective || (effective == bestEffective && head.EnqueuedAt < bestSince))
+                {
+                    (bestLane, bestQueue, best, bestEffective, bestSince) = (lane, queue, p, effective, head.EnqueuedAt);
+                }
             }
         }
 
-        if (best < 0)
+        if (bestLane is null)
         {
             return null;
         }
 
-        var taken = _ready[best].Dequeue();
+        var taken = bestLane.Fifo[best].Dequeue();
         _current.Remove(taken.JobId);
         changes?.Mark(taken.JobId);
         _readyCount[best]--;
+        bestLane.Counts[best]--;
+        DropIfEmpty(bestQueue, bestLane);
         return taken;
     }
 
     private long AgingCredit(QueueEntry entry, DateTimeOffset now) =>
         agingStep <= TimeSpan.Zero || now <= entry.EnqueuedAt ? 0 : (now - entry.EnqueuedAt).Ticks / agingStep.Ticks;
 
-    /// <summary>The live head of a priority's queue, dropping slots of removed entries on the way.</summary>
-    private QueueEntry? Head(int priority)
-    {
-        var queue = _ready[priority];
-        while (queue.TryPeek(out var entry))
-        {
-            if (_current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
-            {
-                return entry;
-            }
-
-            queue.Dequeue();
-        }
-
-        return null;
-    }
-
     private void AddReady(QueueEntry entry)
     {
         _current[entry.JobId] = entry;
         changes?.Mark(entry.JobId);
-        _ready[entry.Priority].Enqueue(entry);
+        var lane = LaneOf(entry.Queue);
+        lane.Fifo[entry.Priority].Enqueue(entry);
+        lane.Counts[entry.Priority]++;
         _readyCount[entry.Priority]++;
+    }
+
+    private Lane LaneOf(string queue)
+    {
+        if (!_lanes.TryGetValue(queue, out var lane))
+        {
+            lane = new Lane();
+            _lanes[queue] = lane;
+        }
+
+        return lane;
+    }
+
+    /// <summary>A queue with no live entry holds only stale slots: dropping it loses nothing.</summary>
+    private void DropIfEmpty(string queue, Lane lane)
+    {
+        if (lane.Delayed == 0 && Array.TrueForAll(lane.Counts, c => c == 0))
+        {
+            _lanes.Remove(queue);
+        }
+    }
+
+    /// <summary>One named queue's leasable entries, a FIFO per priority, and how many of its entries wait.</summary>
+    private sealed class Lane
+    {
+        public Queue<QueueEntry>[] Fifo { get; } = Enumerable.Range(0, Levels).Select(_ => new Queue<QueueEntry>()).ToArray();
+
+        public long[] Counts { get; } = new long[Levels];
+
+        public long Delayed { get; set; }
+
+        public long ReadyTotal => Counts.Sum();
+
+        /// <summary>The live head of a priority's queue, dropping slots of removed entries on the way.</summary>
+        public QueueEntry? Head(int priority, Dictionary<Guid, QueueEntry> current)
+        {
+            var queue = Fifo[priority];
+            while (queue.TryPeek(out var entry))
+            {
+                if (current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
+                {
+                    return entry;
+                }
+
+                queue.Dequeue();
+            }
+
+            return null;
+        }
     }
 }

@@ -118,11 +118,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         return Committed();
     }
 
-    public async Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, CancellationToken cancellationToken = default)
+    public async Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, string[]? queues = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentException.ThrowIfNullOrWhiteSpace(worker.Name);
         _options.CheckLease(max, wait);
+        var watched = CheckQueues(queues);
 
         var until = _time.GetUtcNow() + wait;
         while (true)
@@ -135,7 +136,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             }
 
             _ledger.Touch(worker, _time.GetUtcNow());
-            var leased = await TakeAndStart(worker, max);
+            var leased = await TakeAndStart(worker, watched, max);
             var remaining = until - _time.GetUtcNow();
             if (leased.Length > 0 || remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
             {
@@ -143,7 +144,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             }
 
             // Park without blocking the grain: Enqueue wakes this waiter and the loop takes again.
-            if (!await _waiters.WaitAsync(remaining, cancellationToken))
+            if (!await _waiters.WaitAsync(remaining, cancellationToken, watched))
             {
                 return [];
             }
@@ -202,12 +203,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     /// <summary>Leases up to <paramref name="max"/> jobs and has <see cref="IStartGrain"/> start their attempts: one
     /// call for the whole lease, the only way an attempt starts.</summary>
-    private async Task<ImmutableArray<LeasedJob>> TakeAndStart(WorkerId worker, int max)
+    private async Task<ImmutableArray<LeasedJob>> TakeAndStart(WorkerId worker, IReadOnlyList<string> queues, int max)
     {
         var now = _time.GetUtcNow();
         // Out of the index and into the lease table before the job grains are called: from here on the lease's expiry
         // covers the job even if a start call fails, so it cannot be lost.
-        var (entries, leases) = _ledger.Lease(worker, max, now);
+        var (entries, leases) = _ledger.Lease(worker, queues, max, now);
         if (entries.Count == 0)
         {
             return [];
@@ -247,6 +248,27 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
         Changed(woken: requeued);
         return [.. settled.Leased.Select(l => l.Job)];
+    }
+
+    private static IReadOnlyList<string> CheckQueues(string[]? queues)
+    {
+        if (queues is null || queues.Length == 0)
+        {
+            return QueueNames.DefaultOnly;
+        }
+
+        if (queues.Length > IScheduleGrain.MaxLeaseQueues)
+        {
+            throw new ArgumentException($"A lease names {queues.Length} queues; the limit is {IScheduleGrain.MaxLeaseQueues}.", nameof(queues));
+        }
+
+        var bad = Array.FindIndex(queues, q => !QueueNames.IsValid(q));
+        if (bad >= 0)
+        {
+            throw new ArgumentException(QueueNames.Malformed(queues[bad]), nameof(queues));
+        }
+
+        return queues.Distinct(StringComparer.Ordinal).ToArray();
     }
 
     private async Task Sweep(CancellationToken cancellationToken)

@@ -127,11 +127,12 @@ public sealed class ShardLedger
     public int AttemptsEnded(IEnumerable<AttemptEnd> notices, DateTimeOffset now) =>
         notices.Count(notice => Settle(notice, _leases.Remove(notice.Attempt.JobId, notice.Attempt.Attempt), now));
 
-    /// <summary>Takes up to <paramref name="max"/> jobs out of the index into the lease table, each with the attempt
-    /// number its entry names, in one step: from here on a lease's expiry covers its job even if starting it fails.</summary>
-    public (List<QueueEntry> Entries, List<LeaseRecord> Leases) Lease(WorkerId worker, int max, DateTimeOffset now)
+    /// <summary>Takes up to <paramref name="max"/> jobs of <paramref name="queues"/> out of the index into the lease
+    /// table, each with the attempt number its entry names, in one step: from here on a lease's expiry covers its job
+    /// even if starting it fails.</summary>
+    public (List<QueueEntry> Entries, List<LeaseRecord> Leases) Lease(WorkerId worker, IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
-        var entries = _pending.Take(max, now);
+        var entries = _pending.Take(queues, max, now);
         var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline)).ToList();
         leases.ForEach(_leases.Add);
         return (entries, leases);
@@ -216,6 +217,7 @@ public sealed class ShardLedger
         {
             PendingByPriority = ImmutableArray.Create(byPriority),
             Delayed = _pending.DelayedCount,
+            Queues = [.. _pending.Queues().Select(q => new QueueFigures(q.Queue, q.Ready, q.Delayed)).OrderBy(q => q.Name, StringComparer.Ordinal)],
             Processing = _leases.Count,
             OldestPendingSince = _pending.OldestReadySince(),
             Workers = _workers.Describe(_leases.CountFor, now).ToImmutableArray(),

@@ -8,17 +8,22 @@ namespace OrleansQueue.Silo.Hosting;
 /// and Kestrel bind with SO_REUSEPORT on Linux, so a second silo on a taken port would otherwise start beside the first
 /// and share its clients. Throws <see cref="PortTakenException"/>, which the start turns into exit code 3.
 /// </summary>
-internal sealed class PortCheck(IOptions<SiloHostOptions> options) : IHostedLifecycleService
+internal sealed class PortCheck(IOptions<SiloHostOptions> options, IEnumerable<IPortClaim> claims) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         var silo = options.Value;
-        Check(silo.ListenAddress, silo.SiloPort, $"silo port {silo.SiloPort}", "--silo-port N");
-        Check(silo.ListenAddress, silo.GatewayPort, $"gateway port {silo.GatewayPort}", "--gateway-port N");
+        Check(silo.SiloPort, $"silo port {silo.SiloPort}", "--silo-port N", silo.ListenAddress);
+        Check(silo.GatewayPort, $"gateway port {silo.GatewayPort}", "--gateway-port N", silo.ListenAddress);
         if (silo.DashboardEnabled)
         {
-            Check(IPAddress.Loopback, silo.DashboardPort, $"dashboard port {silo.DashboardPort} (127.0.0.1)",
+            Check(silo.DashboardPort, $"dashboard port {silo.DashboardPort} (127.0.0.1)",
                 "--dashboard-port N, or turn the web side off with --dashboard-port 0");
+        }
+
+        foreach (var claim in claims.Select(c => c.Claim).OfType<PortClaim>())
+        {
+            Check(claim.Port, claim.What, claim.Fix, claim.Address);
         }
 
         return Task.CompletedTask;
@@ -34,9 +39,9 @@ internal sealed class PortCheck(IOptions<SiloHostOptions> options) : IHostedLife
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static void Check(IPAddress address, int port, string what, string fix)
+    private static void Check(int port, string what, string fix, IPAddress? address = null)
     {
-        if (PortProbe.WhyNotBindable(address, port) is { } reason)
+        if (PortProbe.WhyNotBindable(port, address) is { } reason)
         {
             throw new PortTakenException($"the silo could not listen on {what}: {reason.TrimEnd('.')}. Choose another with {fix}.");
         }
@@ -45,3 +50,14 @@ internal sealed class PortCheck(IOptions<SiloHostOptions> options) : IHostedLife
 
 /// <summary>A port of the silo is taken or cannot be bound; the message is the one line the user sees.</summary>
 internal sealed class PortTakenException(string message) : Exception(message);
+
+/// <summary>A port another part of the silo (the beanstalk gateway) will listen on: checked with the silo's own.</summary>
+internal interface IPortClaim
+{
+    /// <summary>The port, or null when that part is off.</summary>
+    PortClaim? Claim { get; }
+}
+
+/// <param name="What">How the error names it, e.g. "beanstalk port 11300 (127.0.0.1)".</param>
+/// <param name="Fix">How to choose another, e.g. "--beanstalk-port N".</param>
+internal sealed record PortClaim(int Port, IPAddress Address, string What, string Fix);

@@ -13,11 +13,29 @@ internal static class PortProbe
     private const int BsdSolSocket = 0xffff;
     private const int BsdSoReuseAddr = 4;
 
-    /// <summary>Null when <c><paramref name="address"/>:<paramref name="port"/></c> can be bound, else why not.</summary>
-    public static string? WhyNotBindable(IPAddress address, int port)
+    /// <summary>Null when <c>127.0.0.1:<paramref name="port"/></c> (or <paramref name="address"/>) can be bound, else why not.</summary>
+    public static string? WhyNotBindable(int port, IPAddress? address = null)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        // Connections of an earlier process lingering in TIME_WAIT must not block the port, a live listener must.
+        address ??= IPAddress.Loopback;
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        AllowTimeWait(socket);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen();
+            return null;
+        }
+        catch (SocketException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Lets <paramref name="socket"/> bind a port that connections of an earlier process hold in TIME_WAIT,
+    /// but not one a live listener holds.</summary>
+    public static void AllowTimeWait(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
         // .NET's ReuseAddress on Unix sets SO_REUSEPORT as well, and Orleans' and Kestrel's listeners set it, so a probe
         // with it binds beside a live silo (and so did a second silo: issue 11 #1). SO_REUSEADDR alone allows the first
         // and refuses the second.
@@ -28,17 +46,6 @@ internal static class PortProbe
         else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
         {
             socket.SetRawSocketOption(BsdSolSocket, BsdSoReuseAddr, BitConverter.GetBytes(1));
-        }
-
-        try
-        {
-            socket.Bind(new IPEndPoint(address, port));
-            socket.Listen();
-            return null;
-        }
-        catch (SocketException ex)
-        {
-            return ex.Message;
         }
     }
 }

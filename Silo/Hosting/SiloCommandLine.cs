@@ -17,6 +17,8 @@ internal static class SiloCommandLine
             .Text("--service-id", "Silo:ServiceId", "ID", "Service id (default orleans-queue).")
             .WholeNumber("--primary-silo-port", "Silo:PrimarySiloPort", "Silo port of the first silo of a local cluster, to join it.")
             .WholeNumber("--dashboard-port", "Silo:DashboardPort", "Dashboard, JSON API and /metrics on 127.0.0.1:N (default 8080, 0 = off).")
+            .WholeNumber("--beanstalk-port", "Beanstalk:Port", "beanstalkd-protocol clients connect here (default 11300, 0 = off).")
+            .Text("--beanstalk-bind", "Beanstalk:Bind", "ADDRESS", "Address of the beanstalkd-protocol port (default 127.0.0.1; 0.0.0.0 = every interface).")
             .Text("--storage", "Silo:Storage", "local|memory|redis",
                 "Job state in this silo's memory (local, the default; one silo), in Orleans' memory storage shared by a multi-silo cluster (memory), " +
                 "or with reminders and membership in Redis (redis, with --redis): any number of silos, and jobs outlive them.")

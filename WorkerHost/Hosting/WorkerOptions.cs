@@ -14,6 +14,10 @@ public sealed class WorkerOptions
     /// the schedule would treat them as one.</summary>
     public string Name { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    /// <summary>The named queues this worker leases from (<c>--queue NAME</c>, repeatable; <c>Worker:Queues:0=NAME</c>).
+    /// Default none, which is the <c>default</c> queue alone, where jobs submitted without a queue go. Up to 100.</summary>
+    public List<string> Queues { get; set; } = [];
+
     /// <summary>Job slots: how many attempts run at once. Default 4; 1 to 1024.</summary>
     public int Concurrency { get; set; } = 4;
 

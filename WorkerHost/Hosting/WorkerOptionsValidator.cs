@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OrleansQueue.Client;
+using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Worker.Hosting;
 
@@ -36,6 +37,13 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
         {
             errors.Add($"Worker:Name (--name) '{options.Name}' must be at most {MaxNameLength} characters without white space.");
         }
+
+        if (options.Queues.Count > IScheduleGrain.MaxLeaseQueues)
+        {
+            errors.Add($"Worker:Queues (--queue) names {options.Queues.Count} queues; the limit is {IScheduleGrain.MaxLeaseQueues}.");
+        }
+
+        errors.AddRange(options.Queues.Where(q => !QueueNames.IsValid(q)).Select(q => $"Worker:Queues (--queue): {QueueNames.Malformed(q)}"));
 
         if (options.Concurrency is < 1 or > MaxConcurrency)
         {

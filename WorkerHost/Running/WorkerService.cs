@@ -46,6 +46,9 @@ internal sealed partial class WorkerService(
     public static readonly TimeSpan ContendedLeaseWait = TimeSpan.FromSeconds(1);
 
     private readonly WorkerOptions _options = options.Value;
+
+    /// <summary>The queues every lease names; null is the default queue.</summary>
+    private readonly string[]? _queues = options.Value.Queues.Count == 0 ? null : [.. options.Value.Queues.Distinct(StringComparer.Ordinal)];
     private readonly WorkerId _id = WorkerId.New(options.Value.Name);
     private readonly RunningAttempts _running = new();
     private readonly SlotPool _slots = new(options.Value.Concurrency);
@@ -151,7 +154,7 @@ internal sealed partial class WorkerService(
             ImmutableArray<LeasedJob> jobs;
             try
             {
-                jobs = await schedule.Lease(_id, reserved, wait, stoppingToken).ConfigureAwait(false);
+                jobs = await schedule.Lease(_id, reserved, wait, _queues, stoppingToken).ConfigureAwait(false);
                 failures = 0;
                 if (_outage.Succeeded())
                 {

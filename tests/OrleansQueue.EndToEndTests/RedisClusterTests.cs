@@ -158,7 +158,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
     {
         // Arrange: nothing listens on {free}.
         var ports = FreePort.Next(3);
-        string[] args = ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0",
+        string[] args = ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0", "--beanstalk-port", "0",
             .. options.Replace("{free}", $"{ports[2]}", StringComparison.Ordinal).Split(' ')];
         await using var silo = ProcessRunner.Start("silo", Executables.Silo, args);
 

@@ -15,7 +15,7 @@ public sealed class SiloConfigurationTests(ITestOutputHelper output)
     {
         // Arrange: a silo that would join another (which need not exist: the check comes first).
         var ports = FreePort.Next(3);
-        string[] args = ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--primary-silo-port", $"{ports[2]}", "--dashboard-port", "0",
+        string[] args = ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--primary-silo-port", $"{ports[2]}", "--dashboard-port", "0", "--beanstalk-port", "0",
             .. storage.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
         await using var silo = ProcessRunner.Start("silo", Executables.Silo, args);
 

@@ -17,7 +17,7 @@ public sealed partial class SiloRefusalTests(ITestOutputHelper output)
         var free = FreePort.Next(2);
         var (siloPort, gatewayPort) = taken == "gateway" ? (free[0], cluster.GatewayPort) : (cluster.SiloPort, free[1]);
         await using var second = ProcessRunner.Start("silo-2", Executables.Silo,
-            ["--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", "0"]);
+            ["--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", "0", "--beanstalk-port", "0"]);
 
         // Act
         var exitCode = await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -35,12 +35,14 @@ public sealed partial class SiloRefusalTests(ITestOutputHelper output)
     [InlineData("--Queue:Shard=2", "Queue:Shards")]
     [InlineData("--Silo:GatewayPrt=30001", "Silo:GatewayPort")]
     [InlineData("--Dashboard:GaugeRefreshInterval=soon", "Dashboard:GaugeRefreshInterval")]
+    [InlineData("--Beanstalk:Bind=nowhere", "Beanstalk:Bind")]
+    [InlineData("--Beanstalk:MaxJobSiz=10", "Beanstalk:MaxJobSize")]
     public async Task ASiloGivenABadSetting_ExitsTwo_WithOneLineNamingIt(string setting, string expected)
     {
         // Arrange
         var ports = FreePort.Next(2);
         await using var silo = ProcessRunner.Start("silo", Executables.Silo,
-            ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0", setting]);
+            ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0", "--beanstalk-port", "0", setting]);
 
         // Act
         var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -49,6 +51,27 @@ public sealed partial class SiloRefusalTests(ITestOutputHelper output)
         output.WriteLine(silo.Describe());
         Assert.Equal(2, exitCode);
         AssertOneErrorLine(silo.StandardErrorText, expected);
+    }
+
+    [Fact]
+    public async Task ASilo_WhoseBeanstalkPortIsTaken_ExitsThree_NamingThePort()
+    {
+        // Arrange: another process's listener on the port.
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var ports = FreePort.Next(2);
+        await using var silo = ProcessRunner.Start("silo", Executables.Silo,
+            ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--dashboard-port", "0", "--beanstalk-port", $"{taken}"]);
+
+        // Act
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        output.WriteLine(silo.Describe());
+        Assert.Equal(3, exitCode);
+        AssertOneErrorLine(silo.StandardErrorText, $"beanstalk port {taken}");
+        Assert.DoesNotContain("Silo ready", silo.StandardOutputText, StringComparison.Ordinal);
     }
 
     private static void AssertOneErrorLine(string stderr, string expected)

@@ -82,6 +82,12 @@ public sealed class QueueCluster : IAsyncDisposable
                 args.AddRange(["--dashboard-port", "0"]);
             }
 
+            if (!siloOptions.Any(o => o.StartsWith("--beanstalk-port", StringComparison.Ordinal)))
+            {
+                // Likewise the beanstalk gateway's fixed default (11300): the protocol tests give it a free port.
+                args.AddRange(["--beanstalk-port", "0"]);
+            }
+
             var silo = ProcessRunner.Start("silo", Executables.Silo, args);
             try
             {
@@ -107,7 +113,7 @@ public sealed class QueueCluster : IAsyncDisposable
     {
         var ports = FreePort.Next(2);
         var silo = ProcessRunner.Start("silo-2", Executables.Silo,
-            ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--primary-silo-port", $"{SiloPort}", "--dashboard-port", "0", .. siloOptions]);
+            ["--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--primary-silo-port", $"{SiloPort}", "--dashboard-port", "0", "--beanstalk-port", "0", .. siloOptions]);
         _processes.Enqueue(silo);
         await silo.WaitForLineAsync("Silo ready:", StartTimeout);
         return $"127.0.0.1:{ports[1]}";

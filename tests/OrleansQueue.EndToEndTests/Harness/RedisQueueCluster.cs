@@ -85,7 +85,7 @@ public sealed class RedisQueueCluster : IAsyncDisposable
             _silos[i] = Track(ProcessRunner.Start($"silo-{i}", Executables.Silo,
             [
                 "--storage", "redis", "--redis", Redis.Address, "--cluster-id", ClusterId,
-                "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", "0",
+                "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", "0", "--beanstalk-port", "0",
                 .. FastFailureDetection, .. _siloOptions,
             ]));
         }

@@ -25,7 +25,7 @@ public sealed class SiloFixture(IMessageSink diagnostics) : IAsyncLifetime
     }
 
     /// <summary>Fixture output goes to the runner's diagnostic messages: a fixture has no test output of its own.</summary>
-    private sealed class MessageSinkOutput(IMessageSink sink) : ITestOutputHelper
+    internal sealed class MessageSinkOutput(IMessageSink sink) : ITestOutputHelper
     {
         public void WriteLine(string message) => sink.OnMessage(new DiagnosticMessage(message));
 

@@ -43,6 +43,40 @@ public sealed class CommandLineParsingTests
     }
 
     [Fact]
+    public async Task Submit_WithQueue_SendsTheQueueName_WithoutIt_None()
+    {
+        var connector = new FakeQueueConnector();
+
+        Assert.Equal(0, (await CliRun.StartAsync(connector, ["submit", "T", "--queue", "emails"])).ExitCode);
+        Assert.Equal(0, (await CliRun.StartAsync(connector, ["submit", "T"])).ExitCode);
+
+        Assert.Equal(["emails", null], connector.Queue.Submissions.Select(s => s.Queue));
+    }
+
+    [Fact]
+    public async Task Submit_WithDelay_SendsIt_ANegativeOneIsAUsageError()
+    {
+        var connector = new FakeQueueConnector();
+
+        Assert.Equal(0, (await CliRun.StartAsync(connector, ["submit", "T", "--delay", "2.5"])).ExitCode);
+        Assert.Equal(2, (await CliRun.StartAsync(connector, ["submit", "T", "--delay", "-1"])).ExitCode);
+
+        Assert.Equal(TimeSpan.FromSeconds(2.5), Assert.Single(connector.Queue.Submissions).Delay);
+    }
+
+    [Fact]
+    public async Task Submit_ToAMalformedQueueName_IsAUsageError_NothingSent()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T", "--queue", "-nope"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Queue name '-nope' is not valid", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(connector.Queue.Submissions);
+    }
+
+    [Fact]
     public async Task Submit_PrintsTheNewJobsIdAlone()
     {
         var connector = new FakeQueueConnector();

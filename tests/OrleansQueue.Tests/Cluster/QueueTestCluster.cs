@@ -69,8 +69,8 @@ public sealed class QueueTestCluster : IAsyncDisposable
     /// <summary>The identity a test worker of this name leases under.</summary>
     public static WorkerId W(string name) => new(name, "test");
 
-    public Task<ImmutableArray<LeasedJob>> LeaseAsync(string worker, int max = 1, TimeSpan? wait = null) =>
-        Schedule.Lease(W(worker), max, wait ?? TimeSpan.Zero);
+    public Task<ImmutableArray<LeasedJob>> LeaseAsync(string worker, int max = 1, TimeSpan? wait = null, string[]? queues = null) =>
+        Schedule.Lease(W(worker), max, wait ?? TimeSpan.Zero, queues);
 
     public Task<HeartbeatReply> HeartbeatAsync(string worker, int slots, params AttemptRef[] running) =>
         Schedule.Heartbeat(new WorkerHeartbeat(W(worker), slots, [.. running]));

@@ -25,6 +25,20 @@ public sealed class LeaseWaitersTests
     }
 
     [Fact]
+    public async Task Wake_WhileWaitersNameDifferentQueues_WakesThemAll()
+    {
+        // A wake does not say which queue its job is in: the oldest waiter may not watch it.
+        var waiters = new LeaseWaiters(new FakeTimeProvider());
+        var other = waiters.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None, ["other"]);
+        var mine = waiters.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None, ["mine"]);
+
+        waiters.Wake(1);
+
+        Assert.True(await other.WaitAsync(Patience));
+        Assert.True(await mine.WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task WaitAsync_ReturnsFalse_WhenTheTimeoutPasses_AndForgetsTheWaiter()
     {
         var time = new FakeTimeProvider();

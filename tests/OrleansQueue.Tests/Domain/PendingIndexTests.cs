@@ -25,7 +25,7 @@ public sealed class PendingIndexTests
             index.Add(e, T0);
         }
 
-        var order = index.Take(10, T0.AddMilliseconds(5)).Select(e => e.JobId).ToList();
+        var order = index.Take(QueueNames.DefaultOnly, 10, T0.AddMilliseconds(5)).Select(e => e.JobId).ToList();
 
         Assert.Equal([high1.JobId, high2.JobId, mid.JobId, low1.JobId, low2.JobId], order);
         Assert.Equal(0, index.Count);
@@ -40,7 +40,7 @@ public sealed class PendingIndexTests
             index.Add(Entry(5), T0);
         }
 
-        Assert.Equal(3, index.Take(3, T0).Count);
+        Assert.Equal(3, index.Take(QueueNames.DefaultOnly, 3, T0).Count);
         Assert.Equal(2, index.Count);
     }
 
@@ -66,7 +66,7 @@ public sealed class PendingIndexTests
 
         Assert.True(index.Remove(a.JobId));
 
-        Assert.Equal([b.JobId], index.Take(10, T0).Select(e => e.JobId));
+        Assert.Equal([b.JobId], index.Take(QueueNames.DefaultOnly, 10, T0).Select(e => e.JobId));
         Assert.Equal(0, index.ReadyCount(1));
     }
 
@@ -79,7 +79,7 @@ public sealed class PendingIndexTests
         index.Remove(a.JobId);
         index.Add(a with { Priority = 2 }, T0);
 
-        var taken = index.Take(10, T0);
+        var taken = index.Take(QueueNames.DefaultOnly, 10, T0);
 
         Assert.Single(taken);
         Assert.Equal(2, taken[0].Priority);
@@ -92,14 +92,14 @@ public sealed class PendingIndexTests
         var retry = Entry(0, T0, notBefore: T0.AddSeconds(5));
         index.Add(retry, T0);
 
-        Assert.Empty(index.Take(10, T0.AddSeconds(1)));
+        Assert.Empty(index.Take(QueueNames.DefaultOnly, 10, T0.AddSeconds(1)));
         Assert.Equal(1, index.DelayedCount);
         Assert.Equal(T0.AddSeconds(5), index.NextDue());
 
         Assert.Equal(1, index.PromoteDue(T0.AddSeconds(5)));
 
         Assert.Equal(0, index.DelayedCount);
-        Assert.Equal(retry.JobId, Assert.Single(index.Take(10, T0.AddSeconds(5))).JobId);
+        Assert.Equal(retry.JobId, Assert.Single(index.Take(QueueNames.DefaultOnly, 10, T0.AddSeconds(5))).JobId);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class PendingIndexTests
         index.Remove(retry.JobId);
 
         Assert.Equal(0, index.PromoteDue(T0.AddSeconds(10)));
-        Assert.Empty(index.Take(10, T0.AddSeconds(10)));
+        Assert.Empty(index.Take(QueueNames.DefaultOnly, 10, T0.AddSeconds(10)));
         Assert.Null(index.NextDue());
     }
 
@@ -125,7 +125,7 @@ public sealed class PendingIndexTests
         {
             var now = T0.AddMinutes(i);
             index.Add(Entry(0, now), now);
-            Assert.NotEqual(old.JobId, index.Take(1, now)[0].JobId);
+            Assert.NotEqual(old.JobId, index.Take(QueueNames.DefaultOnly, 1, now)[0].JobId);
         }
     }
 
@@ -143,7 +143,7 @@ public sealed class PendingIndexTests
         {
             var now = T0.AddSeconds(second);
             index.Add(Entry(0, now), now);
-            if (index.Take(1, now)[0].JobId == old.JobId)
+            if (index.Take(QueueNames.DefaultOnly, 1, now)[0].JobId == old.JobId)
             {
                 servedAt = now;
             }
@@ -170,7 +170,55 @@ public sealed class PendingIndexTests
             restored.Add(e, T0);
         }
 
-        Assert.Equal([a.JobId, b.JobId], restored.Take(10, T0).Select(e => e.JobId));
+        Assert.Equal([a.JobId, b.JobId], restored.Take(QueueNames.DefaultOnly, 10, T0).Select(e => e.JobId));
         Assert.Equal(1, restored.DelayedCount);
+    }
+
+    [Fact]
+    public void Take_TakesOnlyFromTheNamedQueues_InPriorityThenFifoOrderAcrossThem()
+    {
+        var index = CreateIndex();
+        var a1 = Entry(5) with { Queue = "a" };
+        var b1 = Entry(2, T0.AddMilliseconds(1)) with { Queue = "b" };
+        var c1 = Entry(0) with { Queue = "c" };
+        var a2 = Entry(2, T0.AddMilliseconds(2)) with { Queue = "a" };
+        foreach (var entry in new[] { a1, b1, c1, a2 })
+        {
+            index.Add(entry, T0);
+        }
+
+        Assert.Equal([b1.JobId, a2.JobId, a1.JobId], index.Take(["a", "b"], 10, T0).Select(e => e.JobId));
+        Assert.Empty(index.Take(QueueNames.DefaultOnly, 10, T0));
+        Assert.Equal([c1.JobId], index.Take(["c"], 10, T0).Select(e => e.JobId));
+    }
+
+    [Fact]
+    public void Queues_CountsReadyAndDelayedPerQueue_AndForgetsAnEmptyQueue()
+    {
+        var index = CreateIndex();
+        var ready = Entry(1) with { Queue = "q" };
+        var waiting = Entry(1, notBefore: T0.AddSeconds(5)) with { Queue = "q" };
+        index.Add(ready, T0);
+        index.Add(waiting, T0);
+        Assert.Equal([("q", 1L, 1L)], index.Queues());
+
+        index.Take(["q"], 10, T0);
+        Assert.Equal([("q", 0L, 1L)], index.Queues());
+        index.Remove(waiting.JobId);
+        Assert.Empty(index.Queues());
+
+        // A queue used again after it was forgotten works as new.
+        var again = Entry(3) with { Queue = "q" };
+        index.Add(again, T0);
+        Assert.Equal([again.JobId], index.Take(["q"], 10, T0).Select(e => e.JobId));
+    }
+
+    [Fact]
+    public void EntryStoredWithoutAQueue_BelongsToTheDefaultQueue()
+    {
+        var index = CreateIndex();
+        var old = Entry(1) with { Queue = null! };
+        index.Add(old, T0);
+        Assert.Equal(QueueNames.Default, Assert.Single(index.Take(QueueNames.DefaultOnly, 10, T0)).Queue);
     }
 }

@@ -45,7 +45,7 @@ public sealed class ShardJournalTests : IDisposable
         var (ledger, journal) = await Activate();
         var entries = Enumerable.Range(0, 5).Select(i => Entry(second: i)).ToList();
         ledger.Enqueue(entries, cause: null, T0);
-        var (_, leases) = ledger.Lease(W1, 1, T0);
+        var (_, leases) = ledger.Lease(W1, QueueNames.DefaultOnly, 1, T0);
         ledger.Remove(entries[3].JobId, firstCancel: true);
         await journal.CommitAsync();
 

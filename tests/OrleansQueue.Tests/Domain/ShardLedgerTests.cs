@@ -40,7 +40,7 @@ public sealed class ShardLedgerTests : IDisposable
         var ledger = Create();
         ledger.Touch(W1, T0);
         ledger.Enqueue([Entry(deadline: deadline)], cause: null, T0);
-        var (_, leases) = ledger.Lease(W1, 10, T0);
+        var (_, leases) = ledger.Lease(W1, QueueNames.DefaultOnly, 10, T0);
         return (ledger, Assert.Single(leases));
     }
 
@@ -51,7 +51,7 @@ public sealed class ShardLedgerTests : IDisposable
         var entry = Entry(attempt: 3);
         ledger.Enqueue([entry], cause: null, T0);
 
-        var (entries, leases) = ledger.Lease(W1, 10, T0);
+        var (entries, leases) = ledger.Lease(W1, QueueNames.DefaultOnly, 10, T0);
 
         Assert.Equal([entry], entries);
         Assert.Equal((entry.JobId, 3, T0 + entry.Deadline), (leases[0].JobId, leases[0].Attempt, leases[0].ExpiresAt));

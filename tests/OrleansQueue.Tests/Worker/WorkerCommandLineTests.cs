@@ -31,6 +31,14 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
+    public void Queue_MayBeRepeated_AndDefaultsToNone()
+    {
+        Assert.Equal(["emails", "reports"], Bind("--queue", "emails", "--queue=reports").Queues);
+        Assert.Empty(Bind().Queues);
+        Assert.NotNull(WorkerCommandLine.Create().Parse(["--queue"]).Error);
+    }
+
+    [Fact]
     public void Parse_MapsTheClusterSwitches()
     {
         var options = Bind("--redis", "127.0.0.1:6379", "--response-timeout=4", "--gateway", "127.0.0.1:30000,127.0.0.1:30001");

@@ -18,6 +18,14 @@ public sealed class WorkerOptionsValidatorTests
         Assert.Empty(Validate(_ => { }));
     }
 
+    [Fact]
+    public void Validate_RefusesAMalformedQueueName_AndAcceptsGoodOnes()
+    {
+        Assert.Empty(Validate(o => o.Queues = ["emails", "a/b.c"]));
+        var error = Assert.Single(Validate(o => o.Queues = ["ok", "-bad"]));
+        Assert.StartsWith("Worker:Queues (--queue): Queue name '-bad' is not valid", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0, "Worker:Concurrency (--concurrency) is 0: it must be from 1 to 1024.")]
     [InlineData(1025, "Worker:Concurrency (--concurrency) is 1025: it must be from 1 to 1024.")]

@@ -1,0 +1,37 @@
+using OrleansQueue.Hosting;
+
+namespace OrleansQueue.Jobs;
+
+/// <summary>The job number counter (see <see cref="IJobNumberGrain"/>): the next number to hand out, stored before
+/// each range is returned.</summary>
+public sealed class JobNumberGrain(
+    [PersistentState("job-numbers", QueueStorage.Name)] IPersistentState<JobNumberState> state) : Grain, IJobNumberGrain
+{
+    public async Task<ulong> Reserve(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, IJobNumberGrain.MaxRange);
+        var first = Math.Max(state.State.Next, 1UL);
+        state.State.Next = first + (ulong)count;
+        // Written before the range is handed out: a failed write hands out nothing, and the next call tries again
+        // from the stored value, so no number is ever given twice.
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Next = first;
+            throw;
+        }
+
+        return first;
+    }
+}
+
+[GenerateSerializer, Alias("oq.JobNumberState")]
+public sealed class JobNumberState
+{
+    /// <summary>The first number not handed out yet; 0 before the first range (numbers start at 1).</summary>
+    [Id(0)] public ulong Next { get; set; }
+}

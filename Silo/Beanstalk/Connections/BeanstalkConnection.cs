@@ -1,0 +1,139 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using OrleansQueue.Silo.Beanstalk.Protocol;
+
+namespace OrleansQueue.Silo.Beanstalk.Connections;
+
+/// <summary>
+/// One client connection. A reader cuts the bytes into commands (<see cref="FrameReader"/>) while the commands read
+/// so far are carried out one after the other and answered in order; replies to pipelined commands go out together.
+/// The two meet in a small bounded channel: a client that sends without reading its replies fills its socket, then the
+/// channel, then stops being read, so it holds a bounded amount of memory and slows nobody else. When the client
+/// closes, a command waiting for a job gives up, the commands already read are answered, and the connection's
+/// reservations go back to the queue (<see cref="IBeanstalkJobs.ConnectionClosedAsync"/>).
+/// </summary>
+internal sealed partial class BeanstalkConnection(
+    Socket socket,
+    BeanstalkSession session,
+    CommandParser parser,
+    IBeanstalkJobs jobs,
+    TimeSpan stalledTimeout,
+    TimeProvider time,
+    BeanstalkInstruments instruments,
+    ILogger logger)
+{
+    /// <summary>Commands read ahead of the one being carried out.</summary>
+    private const int ReadAhead = 64;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var requests = Channel.CreateBounded<ParsedLine>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        LogOpened(session.ConnectionId, socket.RemoteEndPoint);
+
+        var reading = ReadAsync(new FrameReader(input, parser, stalledTimeout, time), requests.Writer, gone);
+        try
+        {
+            await ExecuteAsync(requests.Reader, output, gone.Token);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+        {
+            // The client went away while its replies were written, or the silo is stopping.
+        }
+        finally
+        {
+            await gone.CancelAsync();
+            await reading;
+            await input.CompleteAsync();
+            await output.CompleteAsync();
+            await jobs.ConnectionClosedAsync(session);
+            LogClosed(session.ConnectionId);
+        }
+    }
+
+    /// <summary>Reads commands until the client closes, stalls or the connection ends; then cancels
+    /// <paramref name="gone"/> so a waiting command gives up.</summary>
+    private async Task ReadAsync(FrameReader reader, ChannelWriter<ParsedLine> requests, CancellationTokenSource gone)
+    {
+        try
+        {
+            while (await reader.ReadAsync(gone.Token) is { } request)
+            {
+                await requests.WriteAsync(request, gone.Token);
+            }
+        }
+        catch (StalledCommandException ex)
+        {
+            LogStalled(session.ConnectionId, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Reset by the client, or the connection is ending.
+        }
+        catch (Exception ex)
+        {
+            // A fault of this reader ends this connection only; the commands read so far are still answered.
+            LogReadFailed(ex, session.ConnectionId);
+        }
+        finally
+        {
+            requests.TryComplete();
+            await gone.CancelAsync();
+        }
+    }
+
+    private async Task ExecuteAsync(ChannelReader<ParsedLine> requests, PipeWriter output, CancellationToken clientGone)
+    {
+        await foreach (var request in requests.ReadAllAsync(CancellationToken.None))
+        {
+            var reply = await AnswerAsync(request, clientGone);
+            if (reply is BeanstalkReply.Close)
+            {
+                break;
+            }
+
+            ReplyWriter.Write(output, reply);
+            // Replies to pipelined commands go out in one write: flush only when no command is waiting.
+            if (!requests.TryPeek(out _))
+            {
+                await output.FlushAsync(CancellationToken.None);
+            }
+        }
+
+        await output.FlushAsync(CancellationToken.None);
+    }
+
+    private async ValueTask<BeanstalkReply> AnswerAsync(ParsedLine request, CancellationToken clientGone)
+    {
+        switch (request)
+        {
+            case ParsedLine.Command { Value: var command }:
+                instruments.Command(command.Name);
+                if (session.TryHandle(command, out var reply))
+                {
+                    return reply;
+                }
+
+                try
+                {
+                    return await jobs.ExecuteAsync(command, session, clientGone);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !clientGone.IsCancellationRequested)
+                {
+                    LogCommandFailed(ex, session.ConnectionId, command.Name);
+                    return BeanstalkReply.InternalError;
+                }
+
+            case ParsedLine.Refused refused:
+                instruments.Command("invalid");
+                return refused.Reply;
+            default:
+                instruments.Command("invalid");
+                return BeanstalkReply.BadFormat;
+        }
+    }
+}

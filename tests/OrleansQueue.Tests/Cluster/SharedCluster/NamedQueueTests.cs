@@ -1,0 +1,116 @@
+using System.Text;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Cluster.SharedCluster;
+
+/// <summary>Named queues on the shared cluster: a job lives in the queue it was submitted to, and a lease takes only
+/// from the queues it names. Each test uses queues of its own, so the tests sharing the cluster do not meet.</summary>
+[Collection(SharedQueueCluster.Name)]
+public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
+{
+    private readonly QueueTestCluster q = fixture.Queue;
+
+    private static string UniqueQueue(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    private Task<JobView> SubmitToAsync(string queue, int priority = 5) =>
+        q.Queue.SubmitAsync(new JobSubmission("TEST", Encoding.UTF8.GetBytes("{}"), priority, Queue: queue));
+
+    [Fact]
+    public async Task Lease_TakesOnlyFromTheQueuesItNames()
+    {
+        var emails = UniqueQueue("emails");
+        var reports = UniqueQueue("reports");
+        var email = await SubmitToAsync(emails);
+        Assert.Equal(emails, email.Queue);
+
+        Assert.Empty(await q.LeaseAsync("w-named-1", max: 10, queues: [reports]));
+        var leased = Assert.Single(await q.LeaseAsync("w-named-1", max: 10, queues: [reports, emails]));
+
+        Assert.Equal((email.Id, emails), (leased.JobId, leased.Queue));
+        Assert.Equal(emails, (await q.StatusAsync(email.Id)).Queue);
+    }
+
+    [Fact]
+    public async Task Lease_AcrossQueues_IsStrictPriorityThenFifo()
+    {
+        var a = UniqueQueue("a");
+        var b = UniqueQueue("b");
+        var low = await SubmitToAsync(a, priority: 7);
+        var urgent = await SubmitToAsync(b, priority: 1);
+        var lowToo = await SubmitToAsync(b, priority: 7);
+
+        var order = (await q.LeaseAsync("w-named-2", max: 10, queues: [a, b])).Select(j => j.JobId);
+
+        Assert.Equal([urgent.Id, low.Id, lowToo.Id], order);
+    }
+
+    [Fact]
+    public async Task ParkedLease_OnAnotherQueue_DoesNotSwallowTheWakeOfAJobInMine()
+    {
+        var mine = UniqueQueue("mine");
+        var other = UniqueQueue("other");
+        // Parked first: a wake given to the oldest waiter alone would go to it, and it would find nothing.
+        var parkedOther = q.LeaseAsync("w-named-other", max: 1, wait: TimeSpan.FromSeconds(8), queues: [other]);
+        var parkedMine = q.LeaseAsync("w-named-mine", max: 1, wait: TimeSpan.FromSeconds(8), queues: [mine]);
+        await Task.Delay(300);
+
+        var job = await SubmitToAsync(mine);
+
+        var leased = await parkedMine.WaitAsync(TimeSpan.FromSeconds(4));
+        Assert.Equal(job.Id, Assert.Single(leased).JobId);
+        Assert.Empty(await parkedOther.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Metrics_CountPendingJobsPerQueue()
+    {
+        var queue = UniqueQueue("counted");
+        await SubmitToAsync(queue);
+        await SubmitToAsync(queue);
+        await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromMinutes(5)));
+
+        var figures = Assert.Single((await q.Queue.GetMetricsAsync()).Queues, f => f.Name == queue);
+
+        Assert.Equal((2L, 1L), (figures.Ready, figures.Delayed));
+    }
+
+    [Fact]
+    public async Task DelayedSubmit_IsNotLeasedBeforeItIsDue_ThenIs()
+    {
+        var queue = UniqueQueue("delayed");
+        var job = await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromSeconds(1)));
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.True(job.NotBefore > job.SubmittedAt);
+
+        Assert.Empty(await q.LeaseAsync("w-delayed", max: 1, queues: [queue]));
+        var leased = await q.LeaseAsync("w-delayed", max: 1, wait: TimeSpan.FromSeconds(10), queues: [queue]);
+
+        Assert.Equal(job.Id, Assert.Single(leased).JobId);
+        Assert.True(DateTimeOffset.UtcNow >= job.NotBefore);
+    }
+
+    [Fact]
+    public async Task NegativeDelay_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() =>
+            q.Queue.SubmitAsync(new JobSubmission("TEST", [], Delay: TimeSpan.FromSeconds(-1))));
+        Assert.Contains("Delay", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-starts-with-hyphen")]
+    [InlineData("has space")]
+    [InlineData("")]
+    public async Task Submit_ToAMalformedQueueName_IsRefused_NothingStored(string queue)
+    {
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => SubmitToAsync(queue));
+        Assert.Contains("Queue name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lease_NamingAMalformedQueue_IsRefused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => q.LeaseAsync("w-named-3", queues: ["bad name"]));
+    }
+}
