@@ -17,7 +17,7 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         builder.Services.AddSingleton<ConnectionLoss>();
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLoss>());
         builder.UseOrleansClient(client =>
-            client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId));
+            client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId, tls: settings.Tls));
         var host = builder.Build();
 
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -30,6 +30,12 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         {
             // Disposing a client that never connected can itself wait on the gateway; do not let it delay the error.
             _ = Task.Run(host.Dispose, CancellationToken.None);
+            // A gateway that answered but refused this client (cluster id, TLS) says so with its own exit code.
+            if (await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync() is { } refusal)
+            {
+                throw new CliException(refusal.ExitCode, refusal.Message, ex);
+            }
+
             throw new CliException(ExitCodes.SiloUnreachable, settings.Unreachable, ex);
         }
 

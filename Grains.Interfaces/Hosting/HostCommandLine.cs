@@ -19,6 +19,7 @@ public sealed class HostCommandLine
 
     private readonly RootCommand _root;
     private readonly List<(Option<string> Option, string Key, Func<string, string> Convert)> _switches = [];
+    private readonly List<(Option<bool> Option, string Key)> _flags = [];
 
     /// <param name="description">What the executable is, the first line of its help.</param>
     /// <param name="passThrough">How the help describes the <c>--Section:Key=value</c> pass-through.</param>
@@ -49,6 +50,15 @@ public sealed class HostCommandLine
             double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && Math.Abs(seconds) <= 1e9
                 ? TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture)
                 : throw new FormatException($"option '{name}' needs a number of seconds, got '{value}'"));
+
+    /// <summary>A switch without a value that sets its key to <c>true</c>.</summary>
+    public HostCommandLine Flag(string name, string key, string description)
+    {
+        var option = new Option<bool>(name) { Description = description };
+        _root.Options.Add(option);
+        _flags.Add((option, key));
+        return this;
+    }
 
     /// <summary>Parses <paramref name="args"/> into configuration settings, or says why the process should end now.</summary>
     public HostArguments Parse(IReadOnlyList<string> args)
@@ -84,6 +94,14 @@ public sealed class HostCommandLine
                 {
                     return Failed(ex.Message);
                 }
+            }
+        }
+
+        foreach (var (option, key) in _flags)
+        {
+            if (parse.GetValue(option))
+            {
+                settings[key] = "true";
             }
         }
 
