@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 # What the tests need beyond the SDK, one "command package" pair a line: the package is installed when the command is
 # missing. The browser tests (tests/OrleansQueue.BrowserTests) drive Debian's chromium.
 # The Redis-mode process tests (tests/OrleansQueue.EndToEndTests, Redis*) start their own redis-server on free ports.
+# The TLS cluster tests make their certificates with scripts/dev-certs.sh, which runs openssl.
 needs=(
   "chromium chromium"
   "redis-server redis-server"
+  "openssl openssl"
 )
 
 missing=()
