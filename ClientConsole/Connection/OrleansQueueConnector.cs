@@ -28,15 +28,13 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A gateway that answered but refused this client (cluster id, TLS) says so with its own exit code.
+            var refusal = await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync();
             // Disposing a client that never connected can itself wait on the gateway; do not let it delay the error.
             _ = Task.Run(host.Dispose, CancellationToken.None);
-            // A gateway that answered but refused this client (cluster id, TLS) says so with its own exit code.
-            if (await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync() is { } refusal)
-            {
-                throw new CliException(refusal.ExitCode, refusal.Message, ex);
-            }
-
-            throw new CliException(ExitCodes.SiloUnreachable, settings.Unreachable, ex);
+            throw refusal is null
+                ? new CliException(ExitCodes.SiloUnreachable, settings.Unreachable, ex)
+                : new CliException(refusal.ExitCode, refusal.Message, ex);
         }
 
         return new OrleansQueueConnection(

@@ -14,7 +14,8 @@ namespace OrleansQueue.Client;
 /// each of these as a gateway it could not connect to, which reads like a silo that is down:
 /// <list type="bullet">
 /// <item>another cluster id: the gateway's answer names its cluster, which Orleans throws on the connection it then
-/// closes; <see cref="Watch"/> keeps that;</item>
+/// closes; <see cref="Watch"/> keeps that (the silo lingers on such a connection so that its answer arrives:
+/// <c>GatewayRefusalLinger</c>);</item>
 /// <item>TLS on one side only, a silo certificate this client does not trust, or a client certificate the silo
 /// refused: Orleans' TLS layer only logs these, so <see cref="ExplainAsync"/> makes one TLS handshake of its own with
 /// the first gateway and reads the outcome.</item>
@@ -22,6 +23,9 @@ namespace OrleansQueue.Client;
 /// </summary>
 public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCredentials? tls)
 {
+    /// <summary>The application protocol Orleans' TLS connections name (ALPN).</summary>
+    private static readonly SslApplicationProtocol OrleansProtocol = new("Orleans1");
+
     /// <summary>How long the diagnostic handshake may take, and how long after it a silo that refuses the client's
     /// certificate (TLS 1.3 says so after the handshake) is waited for.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
@@ -38,7 +42,7 @@ public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCred
         {
             var theirs = match.Groups["theirs"].Value;
             var ours = match.Groups["ours"].Value;
-            _wrongCluster = $"{endpoints.Description} belongs to cluster '{theirs}', not '{ours}': give --cluster-id {theirs}";
+            _wrongCluster = WrongCluster(theirs, ours);
         }
 
         return false;
@@ -54,6 +58,9 @@ public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCred
 
         return endpoints.Gateways.Count > 0 ? await ProbeAsync(endpoints.Gateways[0]) : null;
     }
+
+    private string WrongCluster(string theirs, string ours) =>
+        $"{endpoints.Description} belongs to cluster '{theirs}', not '{ours}': give --cluster-id {theirs}";
 
     private async Task<ConnectRefusal?> ProbeAsync(IPEndPoint gateway)
     {
@@ -88,7 +95,7 @@ public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCred
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = "",
-                ApplicationProtocols = [new SslApplicationProtocol("Orleans1")],
+                ApplicationProtocols = [OrleansProtocol],
                 ClientCertificates = tls?.Certificate is { } own ? [own] : null,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, timeout.Token);

@@ -60,19 +60,22 @@ public static class OrleansQueueClientBuilderExtensions
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? DefaultResponseTimeout);
 
         // Outermost, before TLS: sees how each gateway connection ended (Orleans keeps a cluster id mismatch to itself).
-        var diagnosis = new ConnectDiagnosis(endpoints, tls);
-        client.Services.AddSingleton(diagnosis);
-        client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(connection => connection.Use(next => async context =>
+        client.Services.AddSingleton(new ConnectDiagnosis(endpoints, tls));
+        client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(connection =>
         {
-            try
+            var diagnosis = connection.ApplicationServices.GetRequiredService<ConnectDiagnosis>();
+            connection.Use(next => async context =>
             {
-                await next(context);
-            }
-            catch (Exception ex) when (diagnosis.Watch(ex))
-            {
-                throw;
-            }
-        })));
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex) when (diagnosis.Watch(ex))
+                {
+                    throw;
+                }
+            });
+        }));
         if (tls is not null)
         {
             client.UseQueueTls(tls);

@@ -78,6 +78,8 @@ public static class QueueSiloHosting
             {
                 silo.UseQueueTls(tls);
             }
+
+            silo.LingerOnClusterIdRefusal();
         });
 
         return builder;
