@@ -1,5 +1,6 @@
 using OrleansQueue.Hosting;
 using OrleansQueue.Silo.Beanstalk.Hosting;
+using OrleansQueue.Security;
 using OrleansQueue.Silo.Dashboard;
 using OrleansQueue.Silo.Hosting;
 
@@ -14,6 +15,12 @@ if (commandLine.Report(arguments, Console.Out, Console.Error) is { } exitCode)
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddInMemoryCollection(arguments.Settings);
+if (string.IsNullOrEmpty(builder.Configuration[$"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.ApiKey)}"])
+    && Environment.GetEnvironmentVariable(SiloHostOptions.ApiKeyVariable) is { Length: > 0 } apiKey)
+{
+    builder.Configuration.AddInMemoryCollection([new($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.ApiKey)}", apiKey)]);
+}
+
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
@@ -28,11 +35,17 @@ if (!InvalidConfiguration.TryBind<SiloHostOptions>(builder.Configuration, SiloHo
     return ExitCodes.Usage;
 }
 
-builder.UseQueueSilo(siloOptions);
-builder.AddQueueDashboard(siloOptions);
+// Orleans takes the certificate while the host is built: a file that cannot be used is one line and exit 2 here.
+if (!TlsHosting.TryLoad(builder.Configuration, server: true, Console.Error, out var tls))
+{
+    return ExitCodes.Usage;
+}
+
+builder.UseQueueSilo(siloOptions, tls);
+builder.AddQueueDashboard(siloOptions, tls);
 builder.AddBeanstalkGateway();
 
 // Make SIGINT a graceful stop even when a script started the silo in the background.
 InheritedSignals.RestoreInterrupt();
 await using var app = builder.Build();
-return await SiloStart.RunAsync(app, siloOptions, quietStart);
+return await SiloStart.RunAsync(app, siloOptions, tls, quietStart);

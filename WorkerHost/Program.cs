@@ -1,6 +1,7 @@
 using System.Net;
 using OrleansQueue.Client;
 using OrleansQueue.Hosting;
+using OrleansQueue.Security;
 using OrleansQueue.Worker.Hosting;
 using OrleansQueue.Worker.Running;
 
@@ -26,14 +27,20 @@ if (!InvalidConfiguration.TryBind<WorkerOptions>(builder.Configuration, WorkerOp
     return ExitCodes.Usage;
 }
 
+if (!TlsHosting.TryLoad(builder.Configuration, server: false, Console.Error, out var tls))
+{
+    return ExitCodes.Usage;
+}
+
 // An unusable gateway or Redis never connects: the validator refuses it first.
 var cluster = ClusterEndpoints.TryParse(options.Gateway, options.Redis, out var parsed, out _)
     ? parsed
     : ClusterEndpoints.OfGateways(new IPEndPoint(IPAddress.Loopback, 1));
 
 // The client first: hosted services stop in reverse order, so it is still connected while the worker hands back.
-builder.UseOrleansClient(client => client.UseOrleansQueueCluster(cluster, options.ConnectTimeout, options.ClusterId, options.ServiceId, options.ResponseTimeout));
+builder.UseOrleansClient(client => client.UseOrleansQueueCluster(cluster, options.ConnectTimeout, options.ClusterId, options.ServiceId, options.ResponseTimeout, tls));
 builder.Services.AddOrleansQueueWorker();
+builder.Services.AddTlsSettingsValidation();
 
 using var host = builder.Build();
 InheritedSignals.RestoreInterrupt();
@@ -48,6 +55,13 @@ catch (Exception ex) when (InvalidConfiguration.Describe(ex) is { } message)
 }
 catch (Exception ex) when (ex is OrleansException || TransientErrors.IsTransient(ex))
 {
+    // A gateway that answered but refused this worker (cluster id, TLS) says so with its own exit code.
+    if (await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync() is { } refusal)
+    {
+        await Console.Error.WriteLineAsync($"error: {refusal.Message}");
+        return refusal.ExitCode;
+    }
+
     await Console.Error.WriteLineAsync($"error: cannot reach {cluster.Description} ({ex.GetType().Name}: {ex.Message})");
     return ExitCodes.SiloUnreachable;
 }

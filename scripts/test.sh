@@ -9,10 +9,12 @@ cd "$(dirname "$0")/.."
 # missing. The browser tests (tests/OrleansQueue.BrowserTests) drive Debian's chromium.
 # The Redis-mode process tests (tests/OrleansQueue.EndToEndTests, Redis*) start their own redis-server on free ports.
 # The beanstalk protocol tests (tests/OrleansQueue.EndToEndTests/Beanstalk) run against a real beanstalkd as well.
+# The TLS cluster tests make their certificates with scripts/dev-certs.sh, which runs openssl.
 needs=(
   "chromium chromium"
   "redis-server redis-server"
   "beanstalkd beanstalkd"
+  "openssl openssl"
 )
 
 missing=()

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Client;
+using OrleansQueue.Security;
 
 namespace OrleansQueue.Cli.CommandLine;
 
@@ -16,8 +17,11 @@ internal sealed class GlobalOptions
     /// "silo down" error appears within 10 s.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
+    private readonly Func<string, string?> _environment;
+
     public GlobalOptions(Func<string, string?> environment)
     {
+        _environment = environment;
         var fromEnvironment = environment(GatewayVariable);
         Gateway = new Option<string>("--gateway")
         {
@@ -51,6 +55,10 @@ internal sealed class GlobalOptions
             $"Seconds to keep trying to reach the silo before giving up. Default: {DefaultConnectTimeout.TotalSeconds}.",
             t => t > TimeSpan.Zero ? null : "--connect-timeout must be greater than zero");
         ConnectTimeout.Recursive = true;
+        TlsCertificate = Text("--tls-cert", "FILE.pfx", "TLS to the silo, presenting this certificate and key (PKCS#12) when the silo asks for one (--mutual-tls).");
+        TlsPassword = Text("--tls-cert-password", "PASSWORD", $"Password of --tls-cert (default: ${TlsSettings.PasswordVariable}).");
+        TlsAuthority = Text("--tls-ca", "FILE.pem", "TLS to the silo, trusting the certificate this CA issued (default: the machine's trusted roots).");
+        TlsPin = Text("--tls-pin", "SHA256[,...]", "TLS to the silo, trusting exactly this certificate (its SHA-256 fingerprint).");
     }
 
     public Option<string> Gateway { get; }
@@ -62,7 +70,15 @@ internal sealed class GlobalOptions
 
     public Option<TimeSpan?> ConnectTimeout { get; }
 
-    public IEnumerable<Option> All => [Gateway, Redis, ClusterId, ConnectTimeout];
+    public Option<string?> TlsCertificate { get; }
+
+    public Option<string?> TlsPassword { get; }
+
+    public Option<string?> TlsAuthority { get; }
+
+    public Option<string?> TlsPin { get; }
+
+    public IEnumerable<Option> All => [Gateway, Redis, ClusterId, ConnectTimeout, TlsCertificate, TlsPassword, TlsAuthority, TlsPin];
 
     /// <summary>The options the user wrote on this command line (not defaulted).</summary>
     public IEnumerable<Option> Given(ParseResult parse) => All.Where(o => parse.GetResult(o) is { Implicit: false });
@@ -79,10 +95,26 @@ internal sealed class GlobalOptions
             throw CliException.Usage($"{source}: {error}");
         }
 
+        var tls = new TlsSettings
+        {
+            Certificate = parse.GetValue(TlsCertificate),
+            CertificatePassword = parse.GetValue(TlsPassword),
+            CertificateAuthority = parse.GetValue(TlsAuthority),
+            Pin = parse.GetValue(TlsPin),
+        };
+        if (!TlsCredentials.TryLoad(tls, server: false, _environment, out var credentials, out var tlsError))
+        {
+            throw CliException.Usage(tlsError);
+        }
+
         return new ConnectionSettings(
             string.IsNullOrWhiteSpace(redis) ? gateway : redis,
             cluster,
             parse.GetValue(ClusterId) ?? DefaultClusterId,
-            parse.GetValue(ConnectTimeout) ?? DefaultConnectTimeout);
+            parse.GetValue(ConnectTimeout) ?? DefaultConnectTimeout,
+            credentials);
     }
+
+    private static Option<string?> Text(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName, Recursive = true };
 }

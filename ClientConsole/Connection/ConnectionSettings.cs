@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansQueue.Client;
+using OrleansQueue.Security;
 
 namespace OrleansQueue.Cli.Connection;
 
@@ -9,7 +10,8 @@ namespace OrleansQueue.Cli.Connection;
 /// <param name="Cluster">The resolved gateways, or the Redis membership table that lists them.</param>
 /// <param name="ClusterId">The cluster to join.</param>
 /// <param name="ConnectTimeout">How long to keep trying before reporting the silo unreachable.</param>
-internal sealed record ConnectionSettings(string Gateway, ClusterEndpoints Cluster, string ClusterId, TimeSpan ConnectTimeout)
+/// <param name="Tls">TLS to the gateway (<c>--tls-…</c>), or null.</param>
+internal sealed record ConnectionSettings(string Gateway, ClusterEndpoints Cluster, string ClusterId, TimeSpan ConnectTimeout, TlsCredentials? Tls = null)
 {
     public string Unreachable =>
         $"cannot reach {Cluster.Description} within {ConnectTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; is it running?";

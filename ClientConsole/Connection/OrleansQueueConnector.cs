@@ -17,7 +17,7 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         builder.Services.AddSingleton<ConnectionLoss>();
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLoss>());
         builder.UseOrleansClient(client =>
-            client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId));
+            client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId, tls: settings.Tls));
         var host = builder.Build();
 
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -28,9 +28,13 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A gateway that answered but refused this client (cluster id, TLS) says so with its own exit code.
+            var refusal = await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync();
             // Disposing a client that never connected can itself wait on the gateway; do not let it delay the error.
             _ = Task.Run(host.Dispose, CancellationToken.None);
-            throw new CliException(ExitCodes.SiloUnreachable, settings.Unreachable, ex);
+            throw refusal is null
+                ? new CliException(ExitCodes.SiloUnreachable, settings.Unreachable, ex)
+                : new CliException(refusal.ExitCode, refusal.Message, ex);
         }
 
         return new OrleansQueueConnection(

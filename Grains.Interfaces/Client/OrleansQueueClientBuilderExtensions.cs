@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using OrleansQueue.Security;
 
 namespace OrleansQueue.Client;
 
@@ -26,6 +28,8 @@ public static class OrleansQueueClientBuilderExtensions
     /// <paramref name="connectTimeout"/> has passed, then the start fails with the last error, so a client facing a
     /// cluster that is down reports it instead of hanging. Once connected, a call through a silo that died fails after
     /// <paramref name="responseTimeout"/> (default <see cref="DefaultResponseTimeout"/>) and the next goes through another.
+    /// With <paramref name="tls"/>, every connection is TLS. When the start fails, the host's <see cref="ConnectDiagnosis"/>
+    /// says whether a gateway refused the client (another cluster id, TLS) rather than being down.
     /// </summary>
     public static IClientBuilder UseOrleansQueueCluster(
         this IClientBuilder client,
@@ -33,7 +37,8 @@ public static class OrleansQueueClientBuilderExtensions
         TimeSpan connectTimeout,
         string clusterId = "orleans-queue",
         string serviceId = "orleans-queue",
-        TimeSpan? responseTimeout = null)
+        TimeSpan? responseTimeout = null,
+        TlsCredentials? tls = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -53,6 +58,28 @@ public static class OrleansQueueClientBuilderExtensions
             o.ServiceId = serviceId;
         });
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? DefaultResponseTimeout);
+
+        // Outermost, before TLS: sees how each gateway connection ended (Orleans keeps a cluster id mismatch to itself).
+        client.Services.AddSingleton(new ConnectDiagnosis(endpoints, tls));
+        client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(connection =>
+        {
+            var diagnosis = connection.ApplicationServices.GetRequiredService<ConnectDiagnosis>();
+            connection.Use(next => async context =>
+            {
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex) when (diagnosis.Watch(ex))
+                {
+                    throw;
+                }
+            });
+        }));
+        if (tls is not null)
+        {
+            client.UseQueueTls(tls);
+        }
 
         // The clock starts at the first failed attempt, so a host built long before it connects still gets the whole timeout.
         DateTimeOffset? giveUpAt = null;

@@ -23,13 +23,20 @@ namespace OrleansQueue.Hosting;
 /// job to its end and it ended FAILED or CANCELLED (its error is on stderr).</description></item>
 /// <item><term>6</term><description><see cref="WaitTimedOut"/>: <c>--wait-timeout</c> passed before the job finished;
 /// the job goes on.</description></item>
+/// <item><term>7</term><description><see cref="WrongCluster"/>: the gateway answered, but belongs to another cluster
+/// id (the message names it).</description></item>
+/// <item><term>8</term><description><see cref="TlsMismatch"/>: one side speaks TLS and the other does not.</description></item>
+/// <item><term>9</term><description><see cref="UntrustedCertificate"/>: the silo's certificate is not one this client
+/// trusts (<c>--tls-ca</c>, <c>--tls-pin</c>).</description></item>
+/// <item><term>10</term><description><see cref="CertificateRefused"/>: the silo asks for a client certificate (mutual
+/// TLS) and this client gave none, or one it does not trust.</description></item>
 /// <item><term>130</term><description><see cref="Interrupted"/>: Ctrl-C stopped following a job (128 + SIGINT, as a
 /// shell reports it); the job goes on. Ctrl-C ends <c>watch</c> with 0: stopping is how a watch ends.</description></item>
 /// </list>
 /// In interactive mode the session's exit code is 0 when every command succeeded, otherwise the code of the
 /// last command that failed.
 /// <para>The worker host's: 0 stopped, 1 (<see cref="Refused"/>) its work failed, 2 bad arguments or configuration,
-/// 4 the silo could not be reached within its connect timeout. The silo's: 0 stopped (or printed its help), 2 bad
+/// 4 the silo could not be reached within its connect timeout, 7 to 10 as the console's. The silo's: 0 stopped (or printed its help), 2 bad
 /// arguments or configuration, 3 (<see cref="CannotListen"/>) a port is taken or cannot be bound.</para>
 /// </summary>
 public static class ExitCodes
@@ -46,5 +53,9 @@ public static class ExitCodes
     public const int SiloUnreachable = 4;
     public const int JobFailed = 5;
     public const int WaitTimedOut = 6;
+    public const int WrongCluster = 7;
+    public const int TlsMismatch = 8;
+    public const int UntrustedCertificate = 9;
+    public const int CertificateRefused = 10;
     public const int Interrupted = 130;
 }

@@ -20,6 +20,7 @@ public sealed class HostCommandLine
     private readonly RootCommand _root;
     private readonly List<(Option<string> Option, string Key, Func<string, string> Convert)> _switches = [];
     private readonly List<(Option<string[]> Option, string Key)> _lists = [];
+    private readonly List<(Option<bool> Option, string Key)> _flags = [];
 
     /// <param name="description">What the executable is, the first line of its help.</param>
     /// <param name="passThrough">How the help describes the <c>--Section:Key=value</c> pass-through.</param>
@@ -58,6 +59,15 @@ public sealed class HostCommandLine
         var option = new Option<string[]>(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.OneOrMore };
         _root.Options.Add(option);
         _lists.Add((option, key));
+        return this;
+    }
+
+    /// <summary>A switch without a value that sets its key to <c>true</c>.</summary>
+    public HostCommandLine Flag(string name, string key, string description)
+    {
+        var option = new Option<bool>(name) { Description = description };
+        _root.Options.Add(option);
+        _flags.Add((option, key));
         return this;
     }
 
@@ -111,6 +121,14 @@ public sealed class HostCommandLine
                 {
                     settings[$"{key}:{i.ToString(CultureInfo.InvariantCulture)}"] = values[i];
                 }
+            }
+        }
+
+        foreach (var (option, key) in _flags)
+        {
+            if (parse.GetValue(option))
+            {
+                settings[key] = "true";
             }
         }
 

@@ -7,6 +7,7 @@ using OrleansQueue.Hosting;
 using OrleansQueue.Silo.Diagnostics;
 using OrleansQueue.Silo.Hosting;
 using OrleansQueue.Diagnostics;
+using OrleansQueue.Security;
 using DashboardOptions = OrleansQueue.Silo.Dashboard.DashboardOptions;
 
 namespace OrleansQueue.Silo.Dashboard;
@@ -19,7 +20,8 @@ namespace OrleansQueue.Silo.Dashboard;
 /// </summary>
 public static class DashboardHosting
 {
-    public static WebApplicationBuilder AddQueueDashboard(this WebApplicationBuilder builder, SiloHostOptions silo)
+    /// <summary>The web side's services; with <paramref name="tls"/> it speaks HTTPS with the silo's certificate.</summary>
+    public static WebApplicationBuilder AddQueueDashboard(this WebApplicationBuilder builder, SiloHostOptions silo, TlsCredentials? tls = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(silo);
@@ -38,10 +40,19 @@ public static class DashboardHosting
             return builder;
         }
 
-        // Loopback only, whatever ASPNETCORE_URLS or --urls say: the API cancels and requeues jobs without authentication.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, silo.DashboardPort));
+        // --dashboard-bind only (loopback by default, beyond it only with an API key: SiloHostOptions), whatever
+        // ASPNETCORE_URLS or --urls say: the API cancels and requeues jobs.
+        var https = tls?.Certificate;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(silo.DashboardAddress, silo.DashboardPort, listen =>
+        {
+            if (https is not null)
+            {
+                listen.UseHttps(https);
+            }
+        }));
         services.TryAddSingleton<DashboardPage>();
-        services.TryAddSingleton(sp => new DashboardHosts(silo.DashboardPort, sp.GetRequiredService<IOptions<DashboardOptions>>()));
+        services.TryAddSingleton(sp => new DashboardHosts(silo, https is not null, sp.GetRequiredService<IOptions<DashboardOptions>>()));
+        services.TryAddSingleton<ApiKeyCheck>();
         services.TryAddSingleton<DashboardRequestGuard>();
         services.TryAddSingleton<SiloAddressFilter>();
         // Orleans' live log stream is off unless Dashboard:OrleansTrace asks for it.

@@ -16,9 +16,11 @@ namespace OrleansQueue.Silo.Dashboard;
 /// after a CORS preflight, which the dashboard never grants: a JSON content type or an <c>X-Requested-With</c> header.
 /// And when it carries an <c>Origin</c>, that origin must be the dashboard's own. Otherwise 403.</item>
 /// </list>
+/// With an API key set (<see cref="ApiKeyCheck"/>), every request needs it (401 otherwise), and the host rule is left
+/// to the key: a page that reaches the dashboard through another name cannot know it.
 /// Scripts are unaffected beyond that header: <c>curl -X POST -H 'X-Requested-With: curl' .../cancel</c>.
 /// </summary>
-internal sealed class DashboardRequestGuard(DashboardHosts hosts) : IMiddleware
+internal sealed class DashboardRequestGuard(DashboardHosts hosts, ApiKeyCheck apiKey) : IMiddleware
 {
     public const string RequestedWithHeader = "X-Requested-With";
 
@@ -33,6 +35,11 @@ internal sealed class DashboardRequestGuard(DashboardHosts hosts) : IMiddleware
             return RefuseAsync(context, StatusCodes.Status421MisdirectedRequest,
                 $"this dashboard does not serve the host '{DisplayText.Echo(host)}': open it as {hosts.Preferred} " +
                 "(other names can be allowed with Dashboard:AllowedHosts).");
+        }
+
+        if (apiKey.Refuse(context) is { } unauthorized)
+        {
+            return RefuseAsync(context, StatusCodes.Status401Unauthorized, unauthorized);
         }
 
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansQueue.Client;
 using OrleansQueue.Hosting;
+using OrleansQueue.Security;
 
 namespace OrleansQueue.Silo.Hosting;
 
@@ -13,9 +14,9 @@ public static class QueueSiloHosting
     /// A localhost silo with in-memory grain storage and in-memory reminders, running the queue's grains (or, with
     /// <c>--storage redis</c>, a silo of a Redis cluster: <see cref="RedisClusterHosting"/>). With the
     /// dashboard on, also Orleans' own dashboard services (its page is mapped with the rest of the web side, see
-    /// <see cref="Dashboard.DashboardHosting"/>).
+    /// <see cref="Dashboard.DashboardHosting"/>). With <paramref name="tls"/>, every Orleans connection is TLS.
     /// </summary>
-    public static IHostApplicationBuilder UseQueueSilo(this IHostApplicationBuilder builder, SiloHostOptions options)
+    public static IHostApplicationBuilder UseQueueSilo(this IHostApplicationBuilder builder, SiloHostOptions options, TlsCredentials? tls = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -27,6 +28,7 @@ public static class QueueSiloHosting
             .ValidateOnStart();
         builder.Services.AddKnownKeysValidation<SiloHostOptions>(SiloHostOptions.SectionName);
         builder.Services.AddKnownKeysValidation<QueueOptions>(QueueOptions.SectionName);
+        builder.Services.AddTlsSettingsValidation();
         // First, so that a taken port stops the silo before Orleans starts (see PortCheck).
         builder.Services.AddHostedService<PortCheck>();
 
@@ -71,6 +73,13 @@ public static class QueueSiloHosting
             {
                 silo.AddDashboard();
             }
+
+            if (tls is not null)
+            {
+                silo.UseQueueTls(tls);
+            }
+
+            silo.LingerOnClusterIdRefusal();
         });
 
         return builder;

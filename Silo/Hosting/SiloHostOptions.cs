@@ -32,8 +32,7 @@ public sealed class SiloHostOptions : IValidatableObject
     public int? PrimarySiloPort { get; set; }
 
     /// <summary>Port of the web dashboard, its JSON API (<c>/api</c>), Orleans' own dashboard (<c>/orleans</c>) and the
-    /// Prometheus scrape endpoint (<c>/metrics</c>). Default 8080. Bound to 127.0.0.1 only: the API can cancel and
-    /// requeue jobs and has no authentication, so it is never exposed beyond the machine. 0 turns the web side off.</summary>
+    /// Prometheus scrape endpoint (<c>/metrics</c>). Default 8080, on <see cref="DashboardBind"/>. 0 turns the web side off.</summary>
     [Range(0, 65535)]
     public int DashboardPort { get; set; } = 8080;
 
@@ -55,7 +54,27 @@ public sealed class SiloHostOptions : IValidatableObject
     /// <summary>The address the silo and gateway ports listen on: <see cref="Advertise"/>, or 127.0.0.1.</summary>
     public IPAddress ListenAddress => Advertise is { } text && IPAddress.TryParse(text, out var address) ? address : IPAddress.Loopback;
 
+    /// <summary>The address the web side listens on (<c>--dashboard-bind</c>). Default <c>127.0.0.1</c>: the API cancels
+    /// and requeues jobs, so it is reachable from other machines (e.g. <c>0.0.0.0</c>, every interface) only with an
+    /// <see cref="ApiKey"/>; the silo refuses to start otherwise.</summary>
+    [Required]
+    public string DashboardBind { get; set; } = "127.0.0.1";
+
+    /// <summary>The key every request to the web side must carry as <c>Authorization: Bearer KEY</c> (<c>--api-key</c>
+    /// or <see cref="ApiKeyVariable"/>), at least <see cref="MinimumApiKeyLength"/> characters. Default none: no key asked,
+    /// which is allowed on loopback only.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Where the silo reads the API key when <c>--api-key</c> is not given, so that it need not be in a process list.</summary>
+    public const string ApiKeyVariable = "ORLEANSQUEUE_API_KEY";
+
+    /// <summary>A key shorter than this is refused: it could be guessed.</summary>
+    public const int MinimumApiKeyLength = 16;
+
     public bool DashboardEnabled => DashboardPort != 0;
+
+    /// <summary><see cref="DashboardBind"/> as an address; loopback when it does not parse (the validator refuses it).</summary>
+    public IPAddress DashboardAddress => IPAddress.TryParse(DashboardBind, out var address) ? address : IPAddress.Loopback;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -67,6 +86,25 @@ public sealed class SiloHostOptions : IValidatableObject
         foreach (var failure in RedisClusterHosting.Validate(this))
         {
             yield return failure;
+        }
+
+        if (!IPAddress.TryParse(DashboardBind, out var bind))
+        {
+            yield return new ValidationResult(
+                $"--dashboard-bind '{DashboardBind}' is not an IP address: give one of this machine's addresses, 0.0.0.0 (every interface) or 127.0.0.1.",
+                [nameof(DashboardBind)]);
+        }
+        else if (DashboardEnabled && !IPAddress.IsLoopback(bind) && string.IsNullOrEmpty(ApiKey))
+        {
+            yield return new ValidationResult(
+                $"the dashboard would listen on {DashboardBind}, beyond this machine, without an API key, and its API cancels and requeues jobs: " +
+                $"give --api-key KEY (or set {ApiKeyVariable}), or leave --dashboard-bind at 127.0.0.1.", [nameof(ApiKey)]);
+        }
+
+        if (ApiKey is { } key && (key.Length < MinimumApiKeyLength || key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            yield return new ValidationResult(
+                $"the API key must be at least {MinimumApiKeyLength} characters without spaces (e.g. openssl rand -hex 24).", [nameof(ApiKey)]);
         }
 
         if (PrimarySiloPort is { } primary && primary != SiloPort && Storage == QueueStorageKind.Local)

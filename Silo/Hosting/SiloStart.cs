@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using OrleansQueue.Hosting;
+using OrleansQueue.Security;
 using OrleansQueue.Silo.Dashboard;
 
 namespace OrleansQueue.Silo.Hosting;
@@ -9,7 +10,7 @@ namespace OrleansQueue.Silo.Hosting;
 /// is ready, and waits for Ctrl-C or SIGTERM.</summary>
 internal static class SiloStart
 {
-    public static async Task<int> RunAsync(WebApplication app, SiloHostOptions silo, QuietStart quietStart)
+    public static async Task<int> RunAsync(WebApplication app, SiloHostOptions silo, TlsCredentials? tls, QuietStart quietStart)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansQueue.Silo");
         try
@@ -36,7 +37,7 @@ internal static class SiloStart
         catch (IOException ex) when (silo.DashboardEnabled && IsDashboardBind(ex, silo))
         {
             await Console.Error.WriteLineAsync(
-                $"error: the silo could not listen on dashboard port {silo.DashboardPort} (127.0.0.1): {ex.Message.TrimEnd('.')}. " +
+                $"error: the silo could not listen on dashboard port {silo.DashboardPort} ({silo.DashboardBind}): {ex.Message.TrimEnd('.')}. " +
                 "Choose another with --dashboard-port N, or turn the web side off with --dashboard-port 0.");
             return ExitCodes.CannotListen;
         }
@@ -58,10 +59,19 @@ internal static class SiloStart
             SiloLog.Ready(logger, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards,
                 silo.Storage == QueueStorageKind.Local ? "this silo's" : "the cluster's");
         }
+        if (tls?.Certificate is { } certificate)
+        {
+            var fingerprint = TlsCredentials.Fingerprint(certificate);
+            SiloLog.Tls(logger, certificate.Subject, fingerprint,
+                tls.MutualTls ? "every client and silo must present a trusted certificate (--mutual-tls)" : "client certificates optional");
+        }
+
         if (silo.DashboardEnabled)
         {
             var orleansDashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.OrleansDashboardPath.TrimEnd('/') + "/";
-            SiloLog.Dashboard(logger, silo.DashboardPort, orleansDashboard);
+            var url = app.Services.GetRequiredService<DashboardHosts>().Preferred;
+            SiloLog.Dashboard(logger, url, orleansDashboard,
+                app.Services.GetRequiredService<ApiKeyCheck>().Required ? "API key required" : "no API key, loopback only");
         }
         else
         {
@@ -75,5 +85,6 @@ internal static class SiloStart
     /// <summary>Kestrel reports a taken port as "Failed to bind to address http://127.0.0.1:N: address already in use."
     /// Orleans' own listeners never speak of http, so the address tells the two apart.</summary>
     private static bool IsDashboardBind(IOException ex, SiloHostOptions silo) =>
-        ex.Message.Contains($"http://127.0.0.1:{silo.DashboardPort}", StringComparison.Ordinal);
+        ex.Message.Contains("Failed to bind to address http", StringComparison.Ordinal)
+        && ex.Message.Contains($":{silo.DashboardPort}", StringComparison.Ordinal);
 }

@@ -1,4 +1,5 @@
 using OrleansQueue.Hosting;
+using OrleansQueue.Security;
 
 namespace OrleansQueue.Worker.Hosting;
 
@@ -9,7 +10,8 @@ internal static class WorkerCommandLine
     public static HostCommandLine Create() =>
         new HostCommandLine(
                 "OrleansQueue worker host: leases jobs from the silo and runs them with their handlers. " +
-                "Exit codes: 0 stopped, 1 failed, 2 bad arguments or configuration, 4 silo unreachable.",
+                "Exit codes: 0 stopped, 1 failed, 2 bad arguments or configuration, 4 silo unreachable, " +
+                "7 another cluster id, 8 TLS on one side only, 9 the silo's certificate is not trusted, 10 the silo refused this worker's certificate.",
                 "Any configuration key can be given as --Section:Key=value, e.g. --Worker:Concurrency=8 (env: Worker__Concurrency=8).")
             .Text("--name", "Worker:Name", "NAME", "Worker name (default {hostname}-{pid}).")
             .WholeNumber("--concurrency", "Worker:Concurrency", "Job slots, 1 to 1024 (default 4).")
@@ -22,5 +24,6 @@ internal static class WorkerCommandLine
             .Seconds("--heartbeat", "Worker:HeartbeatInterval", "Heartbeat interval (default 2).")
             .Seconds("--lease-wait", "Worker:LeaseWait", "Long-poll wait of one lease call, 1 s under the response timeout (default 3).")
             .Seconds("--response-timeout", "Worker:ResponseTimeout", "How long a call waits for its answer before it is sent again (default 5).")
-            .Seconds("--connect-timeout", "Worker:ConnectTimeout", "How long to try reaching the silo at start (default 10).");
+            .Seconds("--connect-timeout", "Worker:ConnectTimeout", "How long to try reaching the silo at start (default 10).")
+            .TlsSwitches(server: false);
 }

@@ -24,11 +24,11 @@ public sealed class JobApiTests(ITestOutputHelper output)
         var badStatus = await silo.Http.GetAsync(new Uri("api/jobs?status=sleeping", UriKind.Relative));
 
         // Assert
-        await AssertErrorAsync(malformed, HttpStatusCode.BadRequest, "not a job id");
-        await AssertErrorAsync(unknown, HttpStatusCode.NotFound, UnknownId);
-        await AssertErrorAsync(cancelUnknown, HttpStatusCode.NotFound, UnknownId);
-        await AssertErrorAsync(requeueMalformed, HttpStatusCode.BadRequest, "not a job id");
-        await AssertErrorAsync(badStatus, HttpStatusCode.BadRequest, "status must be");
+        await ApiAssert.ErrorAsync(malformed, HttpStatusCode.BadRequest, "not a job id");
+        await ApiAssert.ErrorAsync(unknown, HttpStatusCode.NotFound, UnknownId);
+        await ApiAssert.ErrorAsync(cancelUnknown, HttpStatusCode.NotFound, UnknownId);
+        await ApiAssert.ErrorAsync(requeueMalformed, HttpStatusCode.BadRequest, "not a job id");
+        await ApiAssert.ErrorAsync(badStatus, HttpStatusCode.BadRequest, "status must be");
     });
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class JobApiTests(ITestOutputHelper output)
         // Assert
         foreach (var response in new[] { id, command, status, limit })
         {
-            var error = await AssertErrorAsync(response, HttpStatusCode.BadRequest, "zzz…'");
+            var error = await ApiAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "zzz…'");
             Assert.True(error.Length < 300, $"the error is {error.Length} characters long: {error}");
         }
     });
@@ -94,14 +94,4 @@ public sealed class JobApiTests(ITestOutputHelper output)
         Assert.NotNull(metrics.Latency.EndToEnd);
         Assert.Equal(HttpStatusCode.OK, orleans.StatusCode);
     });
-
-    private static async Task<string> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode expected, string messagePart)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, not {(int)expected}: {body}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        var error = JsonDocument.Parse(body).RootElement.GetProperty("error").GetString();
-        Assert.Contains(messagePart, error, StringComparison.Ordinal);
-        return error!;
-    }
 }

@@ -12,6 +12,9 @@ public static class Executables
 
     public static string ClientConsole => Locate("ClientConsole", "OrleansQueue.ClientConsole.dll");
 
+    /// <summary>A file of the repository, e.g. <c>scripts/dev-certs.sh</c>.</summary>
+    public static string RepoFile(string relativePath) => Path.Combine(Metadata("RepoRoot"), relativePath);
+
     private static string Locate(string project, string dll)
     {
         var root = Metadata("RepoRoot");

@@ -1,5 +1,4 @@
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace OrleansQueue.EndToEndTests.Harness;
 
@@ -22,13 +21,5 @@ public sealed class SiloFixture(IMessageSink diagnostics) : IAsyncLifetime
         {
             await _cluster.DisposeAsync();
         }
-    }
-
-    /// <summary>Fixture output goes to the runner's diagnostic messages: a fixture has no test output of its own.</summary>
-    internal sealed class MessageSinkOutput(IMessageSink sink) : ITestOutputHelper
-    {
-        public void WriteLine(string message) => sink.OnMessage(new DiagnosticMessage(message));
-
-        public void WriteLine(string format, params object[] args) => sink.OnMessage(new DiagnosticMessage(format, args));
     }
 }

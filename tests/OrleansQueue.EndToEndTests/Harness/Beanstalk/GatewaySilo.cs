@@ -16,7 +16,7 @@ public sealed class GatewaySilo(IMessageSink diagnostics) : IBeanstalkServer, IA
     public async Task InitializeAsync()
     {
         Port = FreePort.Next();
-        _cluster = await QueueCluster.StartAsync(new SiloFixture.MessageSinkOutput(diagnostics), "--beanstalk-port", $"{Port}");
+        _cluster = await QueueCluster.StartAsync(new MessageSinkOutput(diagnostics), "--beanstalk-port", $"{Port}");
         await _cluster.Silo.WaitForLineAsync($"Beanstalk protocol: 127.0.0.1:{Port}", QueueCluster.StartTimeout);
     }
 
