@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace OrleansQueue.EndToEndTests;
 
 /// <summary>What happens to running jobs when their worker dies or stops.</summary>
+[Collection(TimedTests.Name)]
 public sealed class WorkerFailureTests(ITestOutputHelper output)
 {
     [Fact]
