@@ -128,13 +128,16 @@ public sealed class QueueCluster : IAsyncDisposable
         return Track(ProcessRunner.Start(name, Executables.WorkerHost, args));
     }
 
-    /// <summary>Starts the console client in interactive mode and waits until it answers.</summary>
+    /// <summary>Starts the console client in interactive mode and waits until it answers. Tests look at the queue
+    /// through it, so its connect timeout is generous: with two tests side by side on a busy 2-core machine, the first
+    /// connection of a client took over 5 s (the default) although the silo was ready.</summary>
     public async Task<InteractiveClient> OpenInteractiveClientAsync() =>
-        await InteractiveClient.ConnectAsync(StartInteractiveSession(), StartTimeout);
+        await InteractiveClient.ConnectAsync(StartInteractiveSession("--connect-timeout", "30"), StartTimeout);
 
     /// <summary>Starts the console client in interactive mode, its stdin ready for commands.</summary>
-    public ProcessRunner StartInteractiveSession() =>
-        Track(ProcessRunner.Start("interactive-client", Executables.ClientConsole, ["--gateway", Gateway], redirectInput: true));
+    /// <param name="options">More global options for the client, e.g. <c>--connect-timeout 30</c>.</param>
+    public ProcessRunner StartInteractiveSession(params string[] options) =>
+        Track(ProcessRunner.Start("interactive-client", Executables.ClientConsole, ["--gateway", Gateway, .. options], redirectInput: true));
 
     public Task<CliResult> RunCliAsync(params string[] args) => RunCliAsync(Cli.DefaultTimeout, args);
 
