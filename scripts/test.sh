@@ -39,40 +39,53 @@ for arg in "$@"; do
   previous=$arg
 done
 
-# One build of everything. `dotnet test OrleansQueue.sln` would run the test projects one after another, and the
-# process tests spend most of their time waiting, so the projects run side by side on what this build made.
+# One build of everything, then the tests on what it built. `dotnet test OrleansQueue.sln` ran the test projects one
+# after another. The end-to-end project takes longest and mostly waits on its processes, so it runs in one lane while
+# every other test project runs, one after another, in a second lane: no more than two projects share the machine.
 dotnet build OrleansQueue.sln "${build_args[@]}"
 
-# Every test project of the solution. Each one's output is printed whole when it ends, never interleaved.
 mapfile -t projects < <(dotnet sln OrleansQueue.sln list | grep -E '^tests/.+\.csproj$')
 if [ "${#projects[@]}" -eq 0 ]; then
   echo "test.sh: OrleansQueue.sln lists no test project under tests/" >&2
   exit 1
 fi
+long=tests/OrleansQueue.EndToEndTests/OrleansQueue.EndToEndTests.csproj
+others=()
+for project in "${projects[@]}"; do
+  [ "$project" = "$long" ] || others+=("$project")
+done
+
 logs=$(mktemp -d)
-declare -A project_of=()
-stop_runs() {
-  for pid in "${!project_of[@]}"; do kill "$pid" 2>/dev/null || true; done
-}
-trap 'stop_runs; rm -rf "$logs"' EXIT
+lanes=()
+trap 'for pid in "${lanes[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$logs"' EXIT
 trap 'exit 130' INT TERM
 
-echo "test.sh: running ${#projects[@]} test projects side by side; each one's output follows when it ends" >&2
-for i in "${!projects[@]}"; do
-  dotnet test "${projects[$i]}" --no-build "$@" >"$logs/$i.log" 2>&1 &
-  project_of[$!]=$i
-done
+# Runs the given projects one after another; each one's output is printed whole when it ends, never interleaved.
+run_lane() {
+  local lane_status=0 project log
+  for project in "$@"; do
+    log="$logs/$(basename "$project" .csproj).log"
+    dotnet test "$project" --no-build "${test_args[@]}" >"$log" 2>&1 || {
+      echo "test.sh: $project failed" >>"$log"
+      lane_status=1
+    }
+    cat "$log"
+  done
+  return "$lane_status"
+}
+
+test_args=("$@")
+echo "test.sh: running the test projects in two lanes; each one's output follows when it ends" >&2
+if printf '%s\n' "${projects[@]}" | grep -qxF "$long"; then
+  run_lane "$long" &
+  lanes+=($!)
+fi
+run_lane "${others[@]}" &
+lanes+=($!)
 
 status=0
-while [ "${#project_of[@]}" -gt 0 ]; do
-  finished=""
-  wait -n -p finished "${!project_of[@]}" && code=0 || code=$?
-  i=${project_of[$finished]}
-  unset "project_of[$finished]"
-  cat "$logs/$i.log"
-  if [ "$code" -ne 0 ]; then
-    echo "test.sh: ${projects[$i]} failed (exit $code)" >&2
-    status=1
-  fi
+for pid in "${lanes[@]}"; do
+  wait "$pid" || status=1
 done
+lanes=()
 exit "$status"
