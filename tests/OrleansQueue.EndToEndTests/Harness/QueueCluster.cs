@@ -16,7 +16,7 @@ public sealed class QueueCluster : IAsyncDisposable
     /// <summary>The connect timeout of the clients the tests act and look through, against a silo known to be ready:
     /// with tests side by side on a busy 2-core machine, the first connection took over the default 5 s. Tests of the
     /// connect timeout itself start their client without it.</summary>
-    private static readonly string[] PatientConnect = ["--connect-timeout", "30"];
+    public static readonly IReadOnlyList<string> PatientConnect = ["--connect-timeout", "30"];
 
     private const int RecentCliRuns = 30;
 
@@ -136,12 +136,11 @@ public sealed class QueueCluster : IAsyncDisposable
 
     /// <summary>Starts the console client in interactive mode and waits until it answers.</summary>
     public async Task<InteractiveClient> OpenInteractiveClientAsync() =>
-        await InteractiveClient.ConnectAsync(StartInteractiveSession(PatientConnect), StartTimeout);
+        await InteractiveClient.ConnectAsync(StartInteractiveSession(), StartTimeout);
 
     /// <summary>Starts the console client in interactive mode, its stdin ready for commands.</summary>
-    /// <param name="options">More global options for the client, e.g. <c>--connect-timeout 30</c>.</param>
-    public ProcessRunner StartInteractiveSession(params string[] options) =>
-        Track(ProcessRunner.Start("interactive-client", Executables.ClientConsole, ["--gateway", Gateway, .. options], redirectInput: true));
+    public ProcessRunner StartInteractiveSession() =>
+        Track(ProcessRunner.Start("interactive-client", Executables.ClientConsole, ["--gateway", Gateway, .. PatientConnect], redirectInput: true));
 
     public Task<CliResult> RunCliAsync(params string[] args) => RunCliAsync(Cli.DefaultTimeout, args);
 
