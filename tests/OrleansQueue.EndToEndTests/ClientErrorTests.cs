@@ -6,6 +6,7 @@ using OrleansQueue.EndToEndTests.Harness;
 namespace OrleansQueue.EndToEndTests;
 
 /// <summary>The console client's errors: a precise exit code, one <c>error:</c> line, no stack trace, nothing stored.</summary>
+[Collection(TimedTests.Name)]
 public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<SiloFixture>
 {
     /// <summary>A version-7 job id no one submitted.</summary>

@@ -2,7 +2,7 @@ namespace OrleansQueue.EndToEndTests;
 
 /// <summary>
 /// Test classes whose assertions bound a time on the wall clock (a job moved within 14 s, a client that gave up within
-/// 6 s): they run one at a time, after every other test of this assembly, so nothing of ours competes for the CPU.
+/// 6 s or 10 s): they run one at a time, after every other test of this assembly, so nothing of ours competes for the CPU.
 /// A new class that asserts how long something took belongs here: <c>[Collection(TimedTests.Name)]</c>.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
