@@ -6,12 +6,16 @@ using OrleansQueue.EndToEndTests.Harness;
 namespace OrleansQueue.EndToEndTests;
 
 /// <summary>The console client's errors: a precise exit code, one <c>error:</c> line, no stack trace, nothing stored.</summary>
+[Collection(TimedTests.Name)]
 public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<SiloFixture>
 {
     /// <summary>A version-7 job id no one submitted.</summary>
     private const string UnknownId = "01890a5d-ac96-7a4b-bcce-b302099a8057";
 
     private QueueCluster Cluster => silo.Cluster;
+
+    /// <summary>Reads the silo around the command under test, which itself always runs as its own process.</summary>
+    private InteractiveClient Client => silo.Client;
 
     [Theory]
     [InlineData(3, "status", UnknownId)]
@@ -34,11 +38,11 @@ public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<S
     public Task BadCommand_ExitsWithItsCode_WithOneErrorLine_AndStoresNothing(int expectedExitCode, params string[] args) => Cluster.VerifyAsync(async () =>
     {
         // Arrange
-        var before = await Cluster.GetMetricsAsync();
+        var before = await Client.GetMetricsAsync();
 
         // Act
         var result = await Cluster.RunCliAsync(args);
-        var after = await Cluster.GetMetricsAsync();
+        var after = await Client.GetMetricsAsync();
 
         // Assert
         AssertRefused(result, expectedExitCode);
@@ -51,12 +55,12 @@ public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<S
     public Task Command_OnACompletedJob_IsRefusedWithExitOne_AndTheJobStaysCompleted(string command) => Cluster.VerifyAsync(async () =>
     {
         // Arrange
-        var id = await Cluster.SubmitAsync("REPORT", """{"durationMs":10}""");
-        await Cluster.WaitForJobAsync(id, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(30), "completes");
+        var id = await Client.SubmitAsync("REPORT", """{"durationMs":10}""");
+        await Client.WaitForJobAsync(id, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(30), "completes");
 
         // Act
         var result = await Cluster.RunCliAsync(command, id);
-        var after = await Cluster.GetJobAsync(id);
+        var after = await Client.GetJobAsync(id);
 
         // Assert
         AssertRefused(result, expectedExitCode: 1);
@@ -75,11 +79,11 @@ public sealed partial class ClientErrorTests(SiloFixture silo) : IClassFixture<S
         await File.WriteAllLinesAsync(path, lines);
         try
         {
-            var before = await Cluster.GetMetricsAsync();
+            var before = await Client.GetMetricsAsync();
 
             // Act
             var result = await Cluster.RunCliAsync("submit", "--file", path);
-            var after = await Cluster.GetMetricsAsync();
+            var after = await Client.GetMetricsAsync();
 
             // Assert
             AssertRefused(result, expectedExitCode: 2);

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace OrleansQueue.EndToEndTests;
 
 /// <summary>Every job submitted runs to completion once, whatever happens to the workers.</summary>
+[Collection(ClusterLoadTests.Name)]
 public sealed class DeliveryTests(ITestOutputHelper output)
 {
     /// <summary>Workers that say they are alive every second, so a killed one is noticed soon.</summary>

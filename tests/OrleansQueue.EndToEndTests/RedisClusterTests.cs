@@ -8,6 +8,7 @@ namespace OrleansQueue.EndToEndTests;
 /// Redis mode (<c>--storage redis</c>): a cluster of silos whose jobs live in a real redis-server, and what a silo's
 /// death, a restart of every silo and a restart of Redis do to them.
 /// </summary>
+[Collection(ClusterLoadTests.Name)]
 public sealed class RedisClusterTests(ITestOutputHelper output)
 {
     /// <summary>Per-job lines of the workers, so a test can see when they started jobs.</summary>

@@ -36,7 +36,8 @@ public sealed class SiloConfigurationTests(ITestOutputHelper output)
         await cluster.StartWorkerAsync("worker", concurrency: 4);
 
         // Act: submitted through the second silo, leased through the first.
-        var submit = await Cli.RunAsync(secondGateway, Cli.DefaultTimeout, "submit", "SHARED", "--data", "{}", "--count", "40");
+        var submit = await Cli.RunAsync(["--gateway", secondGateway, .. QueueCluster.PatientConnect], Cli.DefaultTimeout,
+            "submit", "SHARED", "--data", "{}", "--count", "40");
 
         // Assert
         Assert.True(submit.ExitCode == 0, submit.ToString());

@@ -7,6 +7,7 @@ namespace OrleansQueue.EndToEndTests;
 
 /// <summary>What the client and the worker say when the silo they talk to goes away: one clear line, soon, and for the
 /// worker a calm back-off rather than a flood.</summary>
+[Collection(TimedTests.Name)]
 public sealed partial class SiloGoneTests(ITestOutputHelper output)
 {
     private const int ConnectTimeoutSeconds = 3;

@@ -3,7 +3,10 @@ namespace OrleansQueue.EndToEndTests.Harness;
 /// <summary>Runs the console client once: <c>dotnet OrleansQueue.ClientConsole.dll --gateway G args</c> (or <c>--redis R</c>).</summary>
 public static class Cli
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long a run may take before it is killed: longer than the 30 s the clients of a cluster get to connect
+    /// (<see cref="QueueCluster.PatientConnect"/>, <see cref="RedisQueueCluster.Connection"/>), so a slow connection
+    /// on a busy machine ends in the client's own words rather than a kill.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Runs to the end and returns what it did. A run that outlives <paramref name="timeout"/> is killed
     /// and reported as a <see cref="TimeoutException"/> carrying its output.</summary>
