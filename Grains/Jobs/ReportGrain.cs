@@ -6,8 +6,9 @@ namespace OrleansQueue.Jobs;
 
 /// <summary>Batched reports (see <see cref="IReportGrain"/>): each report goes to its job grain, all at once, and
 /// the notices they return go to their shards, one call per shard. It holds no state, so any number of activations
-/// may run side by side.</summary>
+/// may run side by side, each reentrant (no state to guard) so that one waiting on storage takes the next batch.</summary>
 [StatelessWorker]
+[Reentrant]
 public sealed partial class ReportGrain(ILogger<ReportGrain> logger) : Grain, IReportGrain
 {
     public async Task<ImmutableArray<ReportReply?>> Report(ImmutableArray<AttemptReport> reports)

@@ -11,9 +11,13 @@ namespace OrleansQueue.Jobs;
 /// Batch submit (see <see cref="ISubmitGrain"/>). Every job is stored by its own job grain, all at once; then each
 /// shard gets one <c>Enqueue</c> with its stored jobs in the order given. If a shard's enqueue fails, that shard's jobs
 /// are discarded and reported as failed, so a job is either stored and queued or not kept at all. A single submit is a
-/// batch of one. It holds no state, so any number of activations may run side by side.
+/// batch of one. It holds no state, so any number of activations may run side by side, and each is reentrant: an
+/// activation waiting on storage (a Redis round trip per job, then one per shard's journal) takes the next call
+/// meanwhile. Without it a silo handled as many submits at once as it has cores (measured in Redis mode: 1,000
+/// submits in flight went no faster than one at a time).
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<SubmitGrain> logger) : Grain, ISubmitGrain
 {
     private readonly QueueOptions _options = options.Value;

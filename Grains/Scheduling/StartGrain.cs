@@ -5,8 +5,10 @@ using OrleansQueue.Jobs;
 namespace OrleansQueue.Scheduling;
 
 /// <summary>Starts a lease's attempts (see <see cref="IStartGrain"/>). It holds no state, so any number of
-/// activations may run side by side, on the silo of the shard that calls it.</summary>
+/// activations may run side by side, on the silo of the shard that calls it, each reentrant (no state to guard) so that
+/// one waiting on storage takes the next lease's starts.</summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class StartGrain : Grain, IStartGrain
 {
     public async Task<ImmutableArray<StartResult>> StartAttempts(string worker, ImmutableArray<AttemptRef> attempts, DateTimeOffset startedAt) =>
