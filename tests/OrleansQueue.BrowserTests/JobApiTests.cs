@@ -20,7 +20,9 @@ public sealed class JobApiTests(ITestOutputHelper output)
         var malformed = await silo.Http.GetAsync(new Uri("api/jobs/not-a-job-id", UriKind.Relative));
         var unknown = await silo.Http.GetAsync(new Uri($"api/jobs/{UnknownId}", UriKind.Relative));
         var cancelUnknown = await silo.PostAsync($"api/jobs/{UnknownId}/cancel");
-        var requeueMalformed = await silo.PostAsync("api/jobs/42/requeue");
+        var requeueMalformed = await silo.PostAsync("api/jobs/4x2/requeue");
+        // A whole number is a job number (issue 13): one that names no job is unknown, not malformed.
+        var requeueUnknownNumber = await silo.PostAsync("api/jobs/42/requeue");
         var badStatus = await silo.Http.GetAsync(new Uri("api/jobs?status=sleeping", UriKind.Relative));
 
         // Assert
@@ -28,6 +30,7 @@ public sealed class JobApiTests(ITestOutputHelper output)
         await ApiAssert.ErrorAsync(unknown, HttpStatusCode.NotFound, UnknownId);
         await ApiAssert.ErrorAsync(cancelUnknown, HttpStatusCode.NotFound, UnknownId);
         await ApiAssert.ErrorAsync(requeueMalformed, HttpStatusCode.BadRequest, "not a job id");
+        await ApiAssert.ErrorAsync(requeueUnknownNumber, HttpStatusCode.NotFound, "no job has id 42");
         await ApiAssert.ErrorAsync(badStatus, HttpStatusCode.BadRequest, "status must be");
     });
 
