@@ -98,8 +98,9 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         await using var client = await cluster.OpenInteractiveClientAsync();
         Assert.Equal(200, (await client.GetMetricsAsync()).Pending);
         await cluster.StartWorkerAsync("worker-a", 8);
+        // Each is accepted once (a lease whose reply the worker never got is handed back first: at-least-once).
         var jobs = await client.WaitForJobsAsync(ids, j => j.Status == Outcomes.Completed, TimeSpan.FromSeconds(60), "completed");
-        Assert.All(jobs, j => Assert.Equal([Outcomes.Completed], j.Outcomes));
+        Assert.All(jobs, j => Assert.Single(j.AttemptHistory, a => a.Outcome == Outcomes.Completed));
     }, "--Recovery:Delay=00:10:00", "--Queue:Shards=2");
 
     [Fact]
