@@ -147,19 +147,26 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
     /// <summary>How many times a rejected command is sent before the rejection reaches the caller.</summary>
     public const int RejectedCallTries = 4;
 
-    /// <summary>Up to <paramref name="limit"/> jobs now in <paramref name="status"/>, from every shard. Pending and
-    /// processing jobs come in queue order; finished ones newest first, from each shard's recent memory.</summary>
-    public async Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit)
+    /// <summary>Up to <paramref name="limit"/> jobs now in <paramref name="status"/>, from every shard; with
+    /// <paramref name="queue"/>, only that named queue's (an unknown queue has none). Pending and processing jobs come in
+    /// queue order; finished ones newest first, from each shard's recent memory.</summary>
+    /// <exception cref="ArgumentException"><paramref name="queue"/> is not a valid queue name.</exception>
+    public async Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (queue is not null && !QueueNames.IsValid(queue))
+        {
+            throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
+        }
+
         var shards = await GetShardCountAsync();
         var ids = await Task.WhenAll(Enumerable.Range(0, shards)
-            .Select(s => grains.GetGrain<IScheduleGrain>(s).ListJobs(status, limit)));
+            .Select(s => grains.GetGrain<IScheduleGrain>(s).ListJobs(status, limit, queue)));
         var views = await Task.WhenAll(ids.SelectMany(x => x).Distinct().Select(GetStatusAsync));
 
         // The shards' lists are candidates: a job may have moved on since, so keep only those still in the status.
         return views.OfType<JobView>()
-            .Where(v => v.Status == status)
+            .Where(v => v.Status == status && (queue is null || v.Queue == queue))
             .OrderBy(v => status.IsTerminal() ? -(v.FinishedAt ?? v.SubmittedAt).UtcTicks : v.SubmittedAt.UtcTicks)
             .Take(limit)
             .ToList();

@@ -49,10 +49,12 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     Task<QueueMetrics> GetMetrics();
 
     /// <summary>Ids of jobs this shard knows in <paramref name="status"/>: pending in lease order, processing,
-    /// or the most recent finished ones (newest first). The ids are candidates: a finished job may have been
-    /// requeued since, so callers confirm each with the job grain.</summary>
+    /// or the most recent finished ones (newest first); with <paramref name="queue"/>, only that named queue's. The ids
+    /// are candidates: a finished job may have been requeued since (or finished where the shard did not know its
+    /// queue), so callers confirm each with the job grain.</summary>
+    /// <exception cref="ArgumentException"><paramref name="queue"/> is not a valid queue name.</exception>
     [ReadOnly, Alias("ListJobs")]
-    Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit);
+    Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit, string? queue = null);
 
     /// <summary>The cluster's limits (shard count, lease batch and wait, payload size); any shard answers. Workers and
     /// clients ask for them instead of copying the silo's defaults.</summary>

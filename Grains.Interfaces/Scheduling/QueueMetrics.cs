@@ -42,8 +42,8 @@ public sealed record QueueMetrics
     /// <summary>The span of the latency window.</summary>
     [Id(21)] public TimeSpan LatencyWindow { get; init; }
 
-    /// <summary>Per named queue holding pending jobs, by name: how many are leasable and how many wait (a delay or a
-    /// retry's backoff). A queue with no pending job is not listed.</summary>
+    /// <summary>Per named queue holding jobs, by name: how many are leasable, how many wait (a delay or a retry's
+    /// backoff) and how many are leased. A queue with no pending or processing job is not listed.</summary>
     [Id(22)] public ImmutableArray<QueueFigures> Queues { get; init; } = [];
 
     public long Pending => PendingByPriority.Sum() + Delayed;
@@ -97,7 +97,7 @@ public sealed record QueueMetrics
             Delayed = shards.Sum(s => s.Delayed),
             Queues = [.. shards.SelectMany(s => s.Queues.IsDefault ? [] : s.Queues.AsEnumerable())
                 .GroupBy(q => q.Name, StringComparer.Ordinal)
-                .Select(g => new QueueFigures(g.Key, g.Sum(q => q.Ready), g.Sum(q => q.Delayed)))
+                .Select(g => new QueueFigures(g.Key, g.Sum(q => q.Ready), g.Sum(q => q.Delayed), g.Sum(q => q.Processing)))
                 .OrderBy(q => q.Name, StringComparer.Ordinal)],
             Processing = shards.Sum(s => s.Processing),
             Completed = shards.Sum(s => s.Completed),
@@ -145,9 +145,34 @@ public sealed record WorkerInfo
         Slots <= 0 || UtilizationWindow <= TimeSpan.Zero ? 0 : Math.Clamp(BusySlotSeconds / (Slots * UtilizationWindow.TotalSeconds), 0, 1);
 }
 
-/// <summary>One named queue's pending jobs: leasable (<paramref name="Ready"/>) and waiting (<paramref name="Delayed"/>).</summary>
+/// <summary>One named queue's jobs: pending, leasable (<paramref name="Ready"/>) or waiting (<paramref name="Delayed"/>),
+/// and leased to a worker (<paramref name="Processing"/>).</summary>
 [GenerateSerializer, Immutable, Alias("oq.QueueFigures")]
 public sealed record QueueFigures(
     [property: Id(0)] string Name,
     [property: Id(1)] long Ready,
-    [property: Id(2)] long Delayed);
+    [property: Id(2)] long Delayed,
+    [property: Id(3)] long Processing = 0)
+{
+    /// <summary>Ready and delayed.</summary>
+    public long Pending => Ready + Delayed;
+
+    /// <summary>The figures of a queue holding no job.</summary>
+    public static QueueFigures None(string name) => new(name, 0, 0);
+
+    /// <summary>One shard's figures, by name: its pending jobs per queue and the queue of each lease.</summary>
+    public static ImmutableArray<QueueFigures> Of(IEnumerable<(string Queue, long Ready, long Delayed)> pending, IEnumerable<string> leased)
+    {
+        var processing = leased.CountBy(q => q, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var figures = pending.Select(p => new QueueFigures(p.Queue, p.Ready, p.Delayed, processing.Remove(p.Queue, out var n) ? n : 0)).ToList();
+        figures.AddRange(processing.Select(p => new QueueFigures(p.Key, 0, 0, p.Value)));
+        return [.. figures.OrderBy(q => q.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The figures of <paramref name="name"/> in <paramref name="metrics"/>; none when it holds no job.</summary>
+    public static QueueFigures In(QueueMetrics metrics, string name)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return metrics.Queues.FirstOrDefault(q => q.Name == name) ?? None(name);
+    }
+}

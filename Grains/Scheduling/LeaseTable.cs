@@ -1,13 +1,19 @@
 namespace OrleansQueue.Scheduling;
 
-/// <summary>A job out on lease: who holds it, which attempt (the fencing token the shard issued), and until when.</summary>
+/// <summary>A job out on lease: who holds it, which attempt (the fencing token the shard issued), until when, and the
+/// named queue it was leased from (null in a lease stored before queues were named: read it as <see cref="QueueNames.Default"/>).</summary>
 [GenerateSerializer, Alias("oq.LeaseRecord")]
 public sealed record LeaseRecord(
     [property: Id(0)] Guid JobId,
     [property: Id(1)] WorkerId Worker,
     [property: Id(2)] int Attempt,
     [property: Id(3)] DateTimeOffset LeasedAt,
-    [property: Id(4)] DateTimeOffset ExpiresAt);
+    [property: Id(4)] DateTimeOffset ExpiresAt,
+    [property: Id(5)] string? Queue = QueueNames.Default)
+{
+    /// <summary>The named queue the job lives in.</summary>
+    public string QueueName => Queue ?? QueueNames.Default;
+}
 
 /// <summary>The leases in flight of one shard, indexed by job, by worker and by expiry.</summary>
 /// <param name="changes">Marked with every job leased or released, for the shard's journal.</param>

@@ -198,8 +198,15 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task<QueueLimits> GetLimits() =>
         Task.FromResult(new QueueLimits(_options.Shards, _options.MaxLeaseBatch, _options.MaxLeaseWait, _options.MaxPayloadBytes));
 
-    public Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit) =>
-        Task.FromResult(_ledger.List(status).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
+    public Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit, string? queue = null)
+    {
+        if (queue is not null && !QueueNames.IsValid(queue))
+        {
+            throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
+        }
+
+        return Task.FromResult(_ledger.List(status, queue).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
+    }
 
     /// <summary>Leases up to <paramref name="max"/> jobs and has <see cref="IStartGrain"/> start their attempts: one
     /// call for the whole lease, the only way an attempt starts.</summary>

@@ -11,9 +11,10 @@ public sealed class ScheduleState
     [Id(3)] public List<RecentJob> Recent { get; set; } = [];
 }
 
-/// <summary>A job that finished recently, for <c>list --status</c>.</summary>
+/// <summary>A job that finished recently, for <c>list --status</c>, with its named queue when the shard knew it (null:
+/// finished before queues were named, or ended while the shard held neither its entry nor its lease).</summary>
 [GenerateSerializer, Alias("oq.RecentJob")]
-public sealed record RecentJob([property: Id(0)] Guid JobId, [property: Id(1)] Jobs.JobStatus Status);
+public sealed record RecentJob([property: Id(0)] Guid JobId, [property: Id(1)] Jobs.JobStatus Status, [property: Id(2)] string? Queue = null);
 
 /// <summary>Lifetime counts of a shard.</summary>
 [GenerateSerializer, Alias("oq.ScheduleCounters")]

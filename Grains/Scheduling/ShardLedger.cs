@@ -119,8 +119,9 @@ public sealed class ShardLedger
     /// <summary>Drops a cancelled job from the index.</summary>
     public void Remove(Guid jobId, bool firstCancel)
     {
+        var queue = _pending.Get(jobId)?.Queue;
         _pending.Remove(jobId);
-        _stats.OnCancelled(jobId, firstCancel);
+        _stats.OnCancelled(jobId, firstCancel, queue);
     }
 
     /// <summary>Settles attempts that ended elsewhere (a report, a cancel); how many jobs went back into the index.</summary>
@@ -133,7 +134,7 @@ public sealed class ShardLedger
     public (List<QueueEntry> Entries, List<LeaseRecord> Leases) Lease(WorkerId worker, IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
         var entries = _pending.Take(queues, max, now);
-        var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline)).ToList();
+        var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline, e.Queue)).ToList();
         leases.ForEach(_leases.Add);
         return (entries, leases);
     }
@@ -217,7 +218,7 @@ public sealed class ShardLedger
         {
             PendingByPriority = ImmutableArray.Create(byPriority),
             Delayed = _pending.DelayedCount,
-            Queues = [.. _pending.Queues().Select(q => new QueueFigures(q.Queue, q.Ready, q.Delayed)).OrderBy(q => q.Name, StringComparer.Ordinal)],
+            Queues = QueueFigures.Of(_pending.Queues(), _leases.All.Select(l => l.QueueName)),
             Processing = _leases.Count,
             OldestPendingSince = _pending.OldestReadySince(),
             Workers = _workers.Describe(_leases.CountFor, now).ToImmutableArray(),
@@ -225,19 +226,20 @@ public sealed class ShardLedger
     }
 
     /// <summary>Jobs in <paramref name="status"/>: pending in lease order, processing oldest lease first, finished ones
-    /// newest first.</summary>
-    public IEnumerable<Guid> List(JobStatus status) => status switch
+    /// newest first; with <paramref name="queue"/>, only that named queue's (finished ones whose queue the shard did not
+    /// know are kept as candidates).</summary>
+    public IEnumerable<Guid> List(JobStatus status, string? queue = null) => status switch
     {
-        JobStatus.Pending => _pending.Snapshot().Select(e => e.JobId),
-        JobStatus.Processing => _leases.All.OrderBy(l => l.LeasedAt).Select(l => l.JobId),
-        _ => _stats.Newest(status),
+        JobStatus.Pending => _pending.Snapshot().Where(e => queue is null || e.Queue == queue).Select(e => e.JobId),
+        JobStatus.Processing => _leases.All.Where(l => queue is null || l.QueueName == queue).OrderBy(l => l.LeasedAt).Select(l => l.JobId),
+        _ => _stats.Newest(status, queue),
     };
 
     /// <summary>The one place an ended attempt is settled, whoever ended it (a report, a cancel, a take-back): counts it,
     /// credits its worker, and queues the job again when the notice says so. True when the job went back into the index.</summary>
     private bool Settle(AttemptEnd notice, LeaseRecord? lease, DateTimeOffset now)
     {
-        _stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now);
+        _stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now, lease?.QueueName ?? notice.Requeue?.Queue);
         if (lease is not null)
         {
             _workers.CountEnded(lease.Worker, notice);

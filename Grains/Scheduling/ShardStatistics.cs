@@ -27,7 +27,7 @@ public sealed class ShardStatistics(QueueInstruments instruments, int recentPerS
         _counters = counters.Clone();
         foreach (var job in recent)
         {
-            _recent.Add(job.JobId, job.Status);
+            _recent.Add(job.JobId, job.Status, job.Queue);
         }
 
         _recent.TakeUnsaved();
@@ -42,7 +42,9 @@ public sealed class ShardStatistics(QueueInstruments instruments, int recentPerS
     /// <summary>The recently finished jobs, oldest first, to save.</summary>
     public IEnumerable<RecentJob> Recent => _recent.Snapshot();
 
-    public IEnumerable<Guid> Newest(JobStatus status) => _recent.Newest(status);
+    /// <summary>The recently finished jobs in <paramref name="status"/>, newest first; with <paramref name="queue"/>, those of
+    /// that queue and those whose queue is not known.</summary>
+    public IEnumerable<Guid> Newest(JobStatus status, string? queue = null) => _recent.Newest(status, queue);
 
     /// <summary>Jobs that entered the index: submissions, or with a cause jobs sent back.</summary>
     public void OnEnqueued(int count, RequeueCause? cause)
@@ -77,8 +79,9 @@ public sealed class ShardStatistics(QueueInstruments instruments, int recentPerS
         instruments.Leased(waits.Count);
     }
 
-    /// <summary>Counts how an attempt ended. <paramref name="run"/> is its run time when the shard knew its lease.</summary>
-    public void OnAttemptEnded(AttemptEnd notice, TimeSpan? run, DateTimeOffset now)
+    /// <summary>Counts how an attempt ended. <paramref name="run"/> is its run time when the shard knew its lease;
+    /// <paramref name="queue"/> the job's named queue when it knew it.</summary>
+    public void OnAttemptEnded(AttemptEnd notice, TimeSpan? run, DateTimeOffset now, string? queue = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
         var jobId = notice.Attempt.JobId;
@@ -91,40 +94,40 @@ public sealed class ShardStatistics(QueueInstruments instruments, int recentPerS
         switch (notice.Outcome)
         {
             case AttemptOutcome.Completed:
-                OnCompleted(jobId, notice.EndedAt - notice.SubmittedAt, now);
+                OnCompleted(jobId, notice.EndedAt - notice.SubmittedAt, now, queue);
                 break;
             case AttemptOutcome.Cancelled:
-                OnCancelled(jobId, notice.FirstCancel);
+                OnCancelled(jobId, notice.FirstCancel, queue);
                 break;
             case var _ when notice.RequeueCause is { } cause:
                 OnRequeued(cause);
                 break;
             case AttemptOutcome.Failed or AttemptOutcome.DeadlineExceeded or AttemptOutcome.WorkerLost:
-                OnFailed(jobId);
+                OnFailed(jobId, queue);
                 break;
         }
     }
 
-    public void OnCompleted(Guid jobId, TimeSpan endToEnd, DateTimeOffset now)
+    public void OnCompleted(Guid jobId, TimeSpan endToEnd, DateTimeOffset now, string? queue = null)
     {
         _counters.Completed++;
         instruments.Completed();
         _completions.Add(now);
         _endToEndTimes.Record(endToEnd, now);
-        _recent.Add(jobId, JobStatus.Completed);
+        _recent.Add(jobId, JobStatus.Completed, queue);
     }
 
     /// <summary>A job failed for good.</summary>
-    public void OnFailed(Guid jobId)
+    public void OnFailed(Guid jobId, string? queue = null)
     {
         _counters.Failed++;
         instruments.Failed();
-        _recent.Add(jobId, JobStatus.Failed);
+        _recent.Add(jobId, JobStatus.Failed, queue);
     }
 
     /// <summary>A job was cancelled. It counts only on its first cancel: a job counts once as cancelled however often it
     /// is requeued and cancelled again (issue 11 #8); the recent list shows it either way.</summary>
-    public void OnCancelled(Guid jobId, bool firstCancel)
+    public void OnCancelled(Guid jobId, bool firstCancel, string? queue = null)
     {
         if (firstCancel)
         {
@@ -132,7 +135,7 @@ public sealed class ShardStatistics(QueueInstruments instruments, int recentPerS
             instruments.Cancelled();
         }
 
-        _recent.Add(jobId, JobStatus.Cancelled);
+        _recent.Add(jobId, JobStatus.Cancelled, queue);
     }
 
     /// <summary>The one place a job's return to the queue is counted, by cause. A retry after a failed attempt is

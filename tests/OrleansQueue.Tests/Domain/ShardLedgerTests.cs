@@ -61,6 +61,60 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void Metrics_GiveEachNamedQueuesReadyDelayedAndLeasedJobs()
+    {
+        var ledger = Create();
+        ledger.Enqueue(
+        [
+            Entry() with { Queue = "emails" }, Entry() with { Queue = "emails" }, Entry() with { Queue = "reports" },
+            Entry(notBefore: T0.AddMinutes(1)) with { Queue = "reports" }, Entry() with { Queue = "leased-only" },
+        ], cause: null, T0);
+
+        ledger.Lease(W1, ["emails"], max: 1, T0);
+        ledger.Lease(W1, ["leased-only"], max: 1, T0);
+
+        Assert.Equal(
+            [new QueueFigures("emails", 1, 0, 1), new QueueFigures("leased-only", 0, 0, 1), new QueueFigures("reports", 1, 1, 0)],
+            ledger.Metrics(T0).Queues.AsEnumerable());
+    }
+
+    [Fact]
+    public void List_WithAQueue_ListsThatQueuesPendingLeasedAndFinishedJobs_Only()
+    {
+        var ledger = Create();
+        var emails = Enumerable.Range(0, 3).Select(_ => Entry() with { Queue = "emails" }).ToList();
+        var report = Entry() with { Queue = "reports" };
+        ledger.Enqueue([.. emails, report], cause: null, T0);
+        var (_, leases) = ledger.Lease(W1, ["emails", "reports"], max: 2, T0);
+        var done = leases[0];
+        ledger.AttemptsEnded([Ended(done, AttemptOutcome.Completed)], T0.AddSeconds(3));
+
+        Assert.Equal([emails[2].JobId], ledger.List(JobStatus.Pending, "emails"));
+        Assert.Equal([report.JobId], ledger.List(JobStatus.Pending, "reports"));
+        Assert.Equal([emails[1].JobId], ledger.List(JobStatus.Processing, "emails"));
+        Assert.Empty(ledger.List(JobStatus.Processing, "reports"));
+        Assert.Equal([done.JobId], ledger.List(JobStatus.Completed, "emails"));
+        Assert.Empty(ledger.List(JobStatus.Completed, "reports"));
+        Assert.Empty(ledger.List(JobStatus.Pending, "nobody-uses-this"));
+        Assert.Equal(2, ledger.List(JobStatus.Pending).Count());
+    }
+
+    [Fact]
+    public void List_WithAQueue_KeepsACancelledPendingJobOfThatQueue_AcrossARestore()
+    {
+        var ledger = Create();
+        var entry = Entry() with { Queue = "emails" };
+        ledger.Enqueue([entry], cause: null, T0);
+        ledger.Remove(entry.JobId, firstCancel: true);
+
+        var restored = Create();
+        restored.Restore(ledger.Capture(), T0);
+
+        Assert.Equal([entry.JobId], restored.List(JobStatus.Cancelled, "emails"));
+        Assert.Empty(restored.List(JobStatus.Cancelled, "reports"));
+    }
+
+    [Fact]
     public void Enqueue_RefusesAJobThatIsLeasedHere_SoAJobIsInOnePlaceOnly()
     {
         var (ledger, lease) = Leased();

@@ -76,6 +76,51 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_CountLeasedJobsPerQueue()
+    {
+        var queue = UniqueQueue("busy");
+        await SubmitToAsync(queue);
+        await SubmitToAsync(queue);
+
+        await q.LeaseAsync("w-named-busy", max: 1, queues: [queue]);
+
+        var figures = Assert.Single((await q.Queue.GetMetricsAsync()).Queues, f => f.Name == queue);
+        Assert.Equal((1L, 0L, 1L), (figures.Ready, figures.Delayed, figures.Processing));
+    }
+
+    [Fact]
+    public async Task List_WithAQueue_GivesThatQueuesJobs_InEachStatus_AndAnUnknownQueueNone()
+    {
+        var mine = UniqueQueue("listed");
+        var other = UniqueQueue("other");
+        var done = await SubmitToAsync(mine);
+        var running = await SubmitToAsync(mine);
+        var waiting = await SubmitToAsync(mine);
+        var elsewhere = await SubmitToAsync(other);
+        var leased = await q.LeaseAsync("w-named-list", max: 2, queues: [mine]);
+        Assert.Equal([done.Id, running.Id], leased.Select(l => l.JobId));
+        await q.CompleteAsync(done.Id, leased[0].Attempt);
+
+        var completed = await QueueTestCluster.WaitForAsync(
+            () => q.Queue.ListAsync(JobStatus.Completed, 1000, mine), c => c.Count > 0, TimeSpan.FromSeconds(10), "the completed job in its queue's list");
+
+        Assert.Equal([done.Id], completed.Select(j => j.Id));
+        Assert.Equal([running.Id], (await q.Queue.ListAsync(JobStatus.Processing, 1000, mine)).Select(j => j.Id));
+        Assert.Equal([waiting.Id], (await q.Queue.ListAsync(JobStatus.Pending, 1000, mine)).Select(j => j.Id));
+        Assert.Equal([elsewhere.Id], (await q.Queue.ListAsync(JobStatus.Pending, 1000, other)).Select(j => j.Id));
+        Assert.Empty(await q.Queue.ListAsync(JobStatus.Pending, 1000, UniqueQueue("unknown")));
+        Assert.Contains(await q.Queue.ListAsync(JobStatus.Pending, 100_000), j => j.Id == elsewhere.Id);
+    }
+
+    [Fact]
+    public async Task List_NamingAMalformedQueue_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => q.Queue.ListAsync(JobStatus.Pending, 10, "bad name"));
+        Assert.Contains("Queue name 'bad name' is not valid", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => q.Schedule.ListJobs(JobStatus.Pending, 10, "-bad"));
+    }
+
+    [Fact]
     public async Task DelayedSubmit_IsNotLeasedBeforeItIsDue_ThenIs()
     {
         var queue = UniqueQueue("delayed");
