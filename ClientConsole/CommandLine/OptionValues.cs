@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
 using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.CommandLine;
@@ -72,6 +73,24 @@ internal static class OptionValues
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
+
+    /// <summary><c>--queue NAME</c>: a named queue (<see cref="QueueNames"/>); a malformed name is a usage error.</summary>
+    public static Option<string> Queue(string description) => new("--queue")
+    {
+        Description = description,
+        HelpName = "NAME",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (QueueNames.IsValid(text))
+            {
+                return text;
+            }
+
+            result.AddError(QueueNames.Malformed(text));
+            return null;
+        },
+    };
 
     /// <summary><c>--wait-timeout SECONDS</c>, valid only with <paramref name="follow"/> (checked by <see cref="RequireWith"/>).</summary>
     public static Option<TimeSpan?> WaitTimeout(Option<bool> follow) => Seconds(

@@ -6,8 +6,8 @@ using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Commands;
 
-/// <summary><c>list --status STATUS [--limit N] [--json]</c>: jobs now in a status. Pending and processing jobs
-/// come in queue order, finished ones newest first.</summary>
+/// <summary><c>list --status STATUS [--queue NAME] [--limit N] [--json]</c>: jobs now in a status, of every named queue
+/// or of one. Pending and processing jobs come in queue order, finished ones newest first.</summary>
 internal static class ListCommand
 {
     public const int DefaultLimit = 20;
@@ -37,13 +37,14 @@ internal static class ListCommand
         };
         var limit = OptionValues.WholeNumber("--limit", $"Most jobs to show, 1 to {MaxLimit}. Default: {DefaultLimit}.",
             n => n is >= 1 and <= MaxLimit ? null : $"--limit {n} is out of range: it must be from 1 to {MaxLimit}");
+        var queueName = OptionValues.Queue("Only the jobs of this named queue (an unknown queue has none). Default: every queue.");
         var json = OptionValues.Json();
 
-        var command = new Command("list", "List jobs in a status, one line each.") { status, limit, json };
+        var command = new Command("list", "List jobs in a status, one line each.") { status, queueName, limit, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var queue = await context.QueueAsync(parse, cancellationToken);
-            var jobs = await queue.ListAsync(parse.GetRequiredValue(status), parse.GetValue(limit) ?? DefaultLimit);
+            var jobs = await queue.ListAsync(parse.GetRequiredValue(status), parse.GetValue(limit) ?? DefaultLimit, parse.GetValue(queueName));
             if (parse.GetValue(json))
             {
                 await context.Output.WriteLineAsync(JsonOutput.Jobs(jobs));

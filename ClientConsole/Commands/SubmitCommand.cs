@@ -46,11 +46,8 @@ internal static class SubmitCommand
         var deadline = OptionValues.Seconds("--deadline", "Most seconds one attempt may run. Default: the silo's (300).", JobValueChecks.Deadline);
         var backoff = OptionValues.Seconds("--backoff", "Base of the exponential backoff before a retry, in seconds; 0 retries at once. Default: the silo's (1).",
             JobValueChecks.Backoff);
-        var queueName = new Option<string>("--queue")
-        {
-            Description = "The named queue the job goes to (a beanstalkd tube); workers lease from the queues they name. Default: default.",
-            HelpName = "NAME",
-        };
+        var queueName = OptionValues.Queue(
+            "The named queue the job goes to (a beanstalkd tube); workers lease from the queues they name. Default: default.");
         var delay = OptionValues.Seconds("--delay", "Seconds before the job can be leased (it is pending until then). Default: 0.",
             d => d >= TimeSpan.Zero && d <= JobSubmission.MaxDelay ? null : $"--delay must be from 0 to {JobSubmission.MaxDelay.TotalSeconds:0} seconds");
         var json = OptionValues.Json();
@@ -103,11 +100,6 @@ internal static class SubmitCommand
             if (!many && result.GetValue(type) is { } givenType && JobValueChecks.Type(givenType) is { } typeProblem)
             {
                 result.AddError(typeProblem);
-            }
-
-            if (result.GetValue(queueName) is { } name && !QueueNames.IsValid(name))
-            {
-                result.AddError(QueueNames.Malformed(name));
             }
 
             if (result.GetValue(wait) && (result.GetResult(count) is not null || many))

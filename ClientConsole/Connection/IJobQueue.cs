@@ -24,7 +24,8 @@ internal interface IJobQueue : IAsyncDisposable
 
     Task<ReportReply> RequeueAsync(Guid id);
 
-    Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit);
+    /// <summary>Jobs now in <paramref name="status"/>; with <paramref name="queue"/>, of that named queue only.</summary>
+    Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null);
 
     Task<QueueMetrics> GetMetricsAsync();
 }

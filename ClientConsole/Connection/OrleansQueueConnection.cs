@@ -29,7 +29,8 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     public Task<ReportReply> RequeueAsync(Guid id) => GuardAsync(() => client.RequeueAsync(id));
 
-    public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit) => GuardAsync(() => client.ListAsync(status, limit));
+    public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null) =>
+        GuardAsync(() => client.ListAsync(status, limit, queue));
 
     public Task<QueueMetrics> GetMetricsAsync() => GuardAsync(client.GetMetricsAsync);
 

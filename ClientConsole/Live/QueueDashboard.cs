@@ -9,7 +9,8 @@ namespace OrleansQueue.Cli.Live;
 
 /// <summary>
 /// <c>watch</c> on a terminal: a header, pending jobs by priority as bars beside the job counts, throughput beside the
-/// latency percentiles, and the workers table. Built anew from each metrics read.
+/// latency percentiles, the named queues and the workers table; for one named queue, its figures alone. Built anew
+/// from each metrics read.
 /// </summary>
 internal static class QueueDashboard
 {
@@ -17,10 +18,12 @@ internal static class QueueDashboard
     /// <param name="source">Where they come from, e.g. the gateway.</param>
     /// <param name="metrics">The latest metrics read; null before the first succeeded.</param>
     /// <param name="error">Why the latest read failed; null when it succeeded.</param>
-    public static IRenderable Build(DateTimeOffset at, string source, TimeSpan interval, QueueMetrics? metrics, string? error)
+    /// <param name="queue">The named queue watched alone; null: the whole queue.</param>
+    public static IRenderable Build(DateTimeOffset at, string source, TimeSpan interval, QueueMetrics? metrics, string? error, string? queue = null)
     {
+        var watched = queue is null ? "" : $" · queue [bold]{Markup.Escape(queue)}[/]";
         var header = new Markup(
-            $"[bold]OrleansQueue[/] at {Markup.Escape(source)}  [grey]{Timestamps.Format(at)} · every {Timestamps.Seconds(interval)} s · Ctrl-C to stop[/]");
+            $"[bold]OrleansQueue[/] at {Markup.Escape(source)}{watched}  [grey]{Timestamps.Format(at)} · every {Timestamps.Seconds(interval)} s · Ctrl-C to stop[/]");
         var parts = new List<IRenderable> { header };
         if (error is not null)
         {
@@ -32,8 +35,15 @@ internal static class QueueDashboard
             return new Rows(parts);
         }
 
+        if (queue is not null)
+        {
+            parts.Add(Queues([QueueFigures.In(metrics, queue)], 1));
+            return new Rows(parts);
+        }
+
         parts.Add(SideBySide(Depth(metrics), Counts(metrics)));
         parts.Add(SideBySide(Throughput(metrics), Latency(metrics)));
+        parts.Add(Queues(metrics.Queues, MaxQueueRows));
         parts.Add(Workers(metrics));
         return new Rows(parts);
     }
@@ -120,6 +130,35 @@ internal static class QueueDashboard
                 Timestamps.Latency(stage.P95),
                 Timestamps.Latency(stage.P99),
                 MetricsText.Count(stage.Count));
+        }
+
+        return table;
+    }
+
+    /// <summary>The most named queues the dashboard lists (by name); the rest are counted.</summary>
+    public const int MaxQueueRows = 10;
+
+    private static Table Queues(IReadOnlyCollection<QueueFigures> queues, int most)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title($"[bold]queues[/] ({queues.Count} holding jobs)");
+        table.AddColumn("queue");
+        table.AddColumn(new TableColumn("pending").RightAligned());
+        table.AddColumn(new TableColumn("ready").RightAligned());
+        table.AddColumn(new TableColumn("delayed").RightAligned());
+        table.AddColumn(new TableColumn("processing").RightAligned());
+        foreach (var queue in queues.Take(most))
+        {
+            table.AddRow(
+                Markup.Escape(queue.Name),
+                MetricsText.Count(queue.Pending),
+                MetricsText.Count(queue.Ready),
+                MetricsText.Count(queue.Delayed),
+                MetricsText.Count(queue.Processing));
+        }
+
+        if (queues.Count > most)
+        {
+            table.AddRow($"[grey]… {queues.Count - most} more (metrics lists them all)[/]");
         }
 
         return table;

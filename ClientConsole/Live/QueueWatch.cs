@@ -8,14 +8,16 @@ using OrleansQueue.Text;
 namespace OrleansQueue.Cli.Live;
 
 /// <summary>
-/// <c>watch</c>: reads the metrics every interval until Ctrl-C, and shows them as a dashboard redrawn in place on a
-/// terminal (<see cref="QueueDashboard"/>), or as one timestamped line per interval otherwise (<see cref="WatchText"/>).
+/// <c>watch</c>: reads the metrics every interval until Ctrl-C, and shows them (or, with a queue name, that named queue's
+/// figures) as a dashboard redrawn in place on a terminal (<see cref="QueueDashboard"/>), or as one timestamped line per
+/// interval otherwise (<see cref="WatchText"/>).
 /// A failed read does not end it: the error is shown and the next interval tries again, as a monitor should.
 /// </summary>
 internal static class QueueWatch
 {
     /// <returns><see cref="ExitCodes.Success"/>: Ctrl-C (or <paramref name="cancellationToken"/>) is how a watch ends.</returns>
-    public static async Task<int> RunAsync(CliContext context, IJobQueue queue, TimeSpan interval, CancellationToken cancellationToken)
+    /// <param name="queueName">The named queue to watch alone; null: the whole queue.</param>
+    public static async Task<int> RunAsync(CliContext context, IJobQueue queue, TimeSpan interval, string? queueName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var ctrlC = CtrlC.Catch(cancellationToken);
@@ -25,11 +27,11 @@ internal static class QueueWatch
             {
                 var source = context.Connection?.Gateway ?? "the silo";
                 var last = (QueueMetrics?)null;
-                await terminal.Live(QueueDashboard.Build(context.Time.GetUtcNow(), source, interval, null, null))
+                await terminal.Live(QueueDashboard.Build(context.Time.GetUtcNow(), source, interval, null, null, queueName))
                     .StartAsync(async live => await EveryIntervalAsync(context, queue, interval, (at, metrics, error) =>
                     {
                         last = metrics ?? last;
-                        live.UpdateTarget(QueueDashboard.Build(at, source, interval, last, error));
+                        live.UpdateTarget(QueueDashboard.Build(at, source, interval, last, error, queueName));
                         live.Refresh();
                     }, ctrlC.Token).ConfigureAwait(false)).ConfigureAwait(false);
             }
@@ -39,7 +41,7 @@ internal static class QueueWatch
                 {
                     if (metrics is not null)
                     {
-                        context.Output.WriteLine(WatchText.Line(at, metrics));
+                        context.Output.WriteLine(queueName is null ? WatchText.Line(at, metrics) : WatchText.QueueLine(at, QueueFigures.In(metrics, queueName)));
                         context.Output.Flush();
                     }
                     else

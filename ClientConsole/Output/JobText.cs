@@ -15,6 +15,7 @@ internal static class JobText
     {
         Line(writer, "id", JobId.Format(job.Id));
         Line(writer, "type", job.Type);
+        Line(writer, "queue", job.Queue);
         Line(writer, "status", job.Status.ToWireName());
         Line(writer, "progress", job.Progress is { } progress ? ProgressText(progress) : None);
         Line(writer, "priority", job.Priority.ToString(CultureInfo.InvariantCulture));

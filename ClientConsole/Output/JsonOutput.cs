@@ -33,6 +33,9 @@ internal static class JsonOutput
     /// <summary><c>metrics --json</c> (<see cref="MetricsDocument"/>).</summary>
     public static string Metrics(QueueMetrics metrics) => Write(MetricsDocument.From(metrics), QueueJsonContext.Default.MetricsDocument);
 
+    /// <summary><c>metrics --queue NAME --json</c> (<see cref="QueueDocument"/>).</summary>
+    public static string Queue(QueueFigures figures) => Write(QueueDocument.From(figures), QueueJsonContext.Default.QueueDocument);
+
     /// <summary>One job of a batch submit (<see cref="SubmitOutcomeDocument"/>), as an element of a <see cref="JsonArrayStream"/>.</summary>
     public static void WriteSubmitOutcome(Utf8JsonWriter writer, int job, int? line, SubmitOutcome outcome) =>
         JsonSerializer.Serialize(writer, SubmitOutcomeDocument.From(job, line, outcome), QueueJsonContext.Default.SubmitOutcomeDocument);

@@ -4,7 +4,8 @@ using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Cli.Output;
 
-/// <summary><c>metrics</c> as text: the counters, throughput, latency percentiles, then a table of the workers.</summary>
+/// <summary><c>metrics</c> as text: the counters, throughput, latency percentiles, then a table of the named queues and
+/// one of the workers; <c>metrics --queue NAME</c>: that queue's figures (<see cref="WriteQueue"/>).</summary>
 internal static class MetricsText
 {
     private const int LabelWidth = 16;
@@ -39,6 +40,19 @@ internal static class MetricsText
         }
 
         latency.WriteTo(writer, "  ");
+        Line(writer, "queues", $"{metrics.Queues.Length} holding jobs");
+        if (metrics.Queues.Length > 0)
+        {
+            var queues = new TextTable(1, 2, 3, 4);
+            queues.Add("QUEUE", "PENDING", "READY", "DELAYED", "PROCESSING");
+            foreach (var queue in metrics.Queues)
+            {
+                queues.Add(queue.Name, Count(queue.Pending), Count(queue.Ready), Count(queue.Delayed), Count(queue.Processing));
+            }
+
+            queues.WriteTo(writer, "  ");
+        }
+
         Line(writer, "workers", $"{metrics.LiveWorkers} alive of {metrics.Workers.Length} known");
         if (metrics.Workers.Length == 0)
         {
@@ -60,6 +74,17 @@ internal static class MetricsText
         }
 
         table.WriteTo(writer, "  ");
+    }
+
+    /// <summary>One named queue's jobs: pending (ready and delayed) and processing.</summary>
+    public static void WriteQueue(TextWriter writer, QueueFigures queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        Line(writer, "queue", queue.Name);
+        Line(writer, "pending", Count(queue.Pending));
+        Line(writer, "  ready", Count(queue.Ready));
+        Line(writer, "  delayed", $"{queue.Delayed} (a delay or a retry's backoff)");
+        Line(writer, "processing", Count(queue.Processing));
     }
 
     /// <summary>Jobs completed per second over the last 10 s, 1 min and 5 min, e.g.

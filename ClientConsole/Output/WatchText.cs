@@ -31,6 +31,15 @@ internal static class WatchText
             $"utilization {Timestamps.Percent(Utilization(alive))}";
     }
 
+    /// <summary><c>watch --queue NAME</c>'s line, e.g. <c>2026-03-01T12:10:00.000Z  queue emails  pending 3 (ready 2
+    /// delayed 1)  processing 1</c>.</summary>
+    public static string QueueLine(DateTimeOffset at, QueueFigures queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return $"{Timestamps.Format(at)}  queue {queue.Name}  pending {queue.Pending} (ready {queue.Ready} delayed {queue.Delayed})  " +
+            $"processing {queue.Processing}";
+    }
+
     /// <summary>The workers' utilization weighted by their slots: the share of all their slot-time that was busy.</summary>
     public static double Utilization(IReadOnlyCollection<WorkerInfo> workers)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Contracts;
 
@@ -29,6 +30,8 @@ public record JobSummaryDocument
     /// <summary>The handler's latest report; null before any.</summary>
     [JsonPropertyOrder(16)] public ProgressDocument? Progress { get; init; }
     [JsonPropertyOrder(18)] public string? Error { get; init; }
+    /// <summary>The named queue the job lives in.</summary>
+    [JsonPropertyOrder(19)] public string Queue { get; init; } = QueueNames.Default;
 
     public static JobSummaryDocument From(JobView job)
     {
@@ -49,6 +52,7 @@ public record JobSummaryDocument
             Worker = job.Worker,
             Progress = ProgressDocument.From(job.Progress),
             Error = job.Error,
+            Queue = job.Queue,
         };
     }
 }

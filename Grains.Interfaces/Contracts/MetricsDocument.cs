@@ -7,8 +7,8 @@ namespace OrleansQueue.Contracts;
 /// The whole queue, every shard added up: <c>metrics --json</c> and <c>GET /api/metrics</c>. <c>pending</c> includes
 /// <c>delayed</c> (retries waiting out their backoff); <c>pendingByPriority</c> (<c>"0"</c>..<c>"10"</c>) counts the jobs
 /// ready to lease; <c>oldestPendingAgeSeconds</c> is measured on the silo's clock, null when nothing is pending;
-/// <c>workers</c> is how many are alive and <c>workerList</c> lists them all. Counts of finished jobs are running totals
-/// since the shards were created.
+/// <c>workers</c> is how many are alive and <c>workerList</c> lists them all; <c>queues</c> gives each named queue holding
+/// jobs (<see cref="QueueDocument"/>), by name. Counts of finished jobs are running totals since the shards were created.
 /// </summary>
 public sealed record MetricsDocument
 {
@@ -29,6 +29,7 @@ public sealed record MetricsDocument
     public required LatencyDocument Latency { get; init; }
     public required int Workers { get; init; }
     public required IReadOnlyList<WorkerDocument> WorkerList { get; init; }
+    public required IReadOnlyList<QueueDocument> Queues { get; init; }
 
     public static MetricsDocument From(QueueMetrics metrics)
     {
@@ -61,6 +62,7 @@ public sealed record MetricsDocument
             Latency = LatencyDocument.From(metrics),
             Workers = metrics.LiveWorkers,
             WorkerList = metrics.Workers.Select(WorkerDocument.From).ToList(),
+            Queues = metrics.Queues.Select(QueueDocument.From).ToList(),
         };
     }
 
@@ -74,6 +76,18 @@ public sealed record MetricsDocument
 
     /// <summary>The time from <paramref name="since"/> to <paramref name="at"/>, never negative.</summary>
     public static TimeSpan Age(DateTimeOffset at, DateTimeOffset since) => at > since ? at - since : TimeSpan.Zero;
+}
+
+/// <summary>One named queue's jobs now: <c>pending</c> is <c>ready</c> (leasable) plus <c>delayed</c> (a delay or a retry's
+/// backoff); <c>processing</c> are leased to a worker. In <see cref="MetricsDocument.Queues"/>, and alone as
+/// <c>metrics --queue NAME --json</c> (all zero for a queue holding no job).</summary>
+public sealed record QueueDocument(string Name, long Pending, long Ready, long Delayed, long Processing)
+{
+    public static QueueDocument From(QueueFigures figures)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        return new(figures.Name, figures.Pending, figures.Ready, figures.Delayed, figures.Processing);
+    }
 }
 
 /// <summary>Jobs sent back to pending, by cause (running totals).</summary>

@@ -13,5 +13,6 @@ namespace OrleansQueue.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<JobDocument>))]
 [JsonSerializable(typeof(IReadOnlyList<JobSummaryDocument>))]
 [JsonSerializable(typeof(MetricsDocument))]
+[JsonSerializable(typeof(QueueDocument))]
 [JsonSerializable(typeof(SubmitOutcomeDocument))]
 public sealed partial class QueueJsonContext : JsonSerializerContext;

@@ -15,6 +15,8 @@ public static class CliJson
 
     public static MetricsDocument Metrics(string json) => Parse(json, QueueJsonContext.Default.MetricsDocument);
 
+    public static QueueDocument Queue(string json) => Parse(json, QueueJsonContext.Default.QueueDocument);
+
     private static T Parse<T>(string json, JsonTypeInfo<T> type)
     {
         try

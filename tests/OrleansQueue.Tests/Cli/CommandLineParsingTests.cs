@@ -156,6 +156,26 @@ public sealed class CommandLineParsingTests
     }
 
     [Fact]
+    public async Task List_WithQueue_ListsThatQueuesJobsOnly_WithoutIt_EveryQueues()
+    {
+        var connector = new FakeQueueConnector();
+        var email = Samples.PendingJob() with { Id = Guid.CreateVersion7(), Queue = "emails" };
+        var other = Samples.PendingJob() with { Id = Guid.CreateVersion7() };
+        connector.Queue.Jobs[email.Id] = email;
+        connector.Queue.Jobs[other.Id] = other;
+
+        var one = await CliRun.StartAsync(connector, ["list", "--status", "pending", "--queue", "emails", "--json"]);
+        var unknown = await CliRun.StartAsync(connector, ["list", "--status", "pending", "--queue", "nobody-uses-this"]);
+        var every = await CliRun.StartAsync(connector, ["list", "--status", "pending"]);
+
+        Assert.Equal((0, 0, 0), (one.ExitCode, unknown.ExitCode, every.ExitCode));
+        Assert.Equal(["emails", "nobody-uses-this", null], connector.Queue.ListedQueues);
+        Assert.Equal(OrleansQueue.Cli.Output.JsonOutput.Jobs([email]) + Environment.NewLine, one.Stdout);
+        Assert.Equal("", unknown.Stdout);
+        Assert.Equal(2, every.StdoutLines.Count);
+    }
+
+    [Fact]
     public async Task GlobalOptions_DefaultToTheLocalGateway_TheClusterOrleansQueue_AndFiveSeconds()
     {
         var connector = new FakeQueueConnector();

@@ -33,6 +33,48 @@ public sealed class MetricsJsonTests
     }
 
     [Fact]
+    public void Queues_GiveEachNamedQueuesFigures_ByName()
+    {
+        using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));
+
+        var queues = json.RootElement.GetProperty("queues").EnumerateArray()
+            .Select(q => (q.GetProperty("name").GetString(), q.GetProperty("pending").GetInt64(), q.GetProperty("ready").GetInt64(),
+                q.GetProperty("delayed").GetInt64(), q.GetProperty("processing").GetInt64()));
+        Assert.Equal([("default", 6L, 4L, 2L, 3L), ("emails", 2L, 2L, 0L, 1L)], queues);
+    }
+
+    [Fact]
+    public async Task MetricsOfOneQueue_AsJson_IsThatQueuesDocument_AndAnUnknownQueueIsAllZero()
+    {
+        var connector = new FakeQueueConnector();
+
+        var emails = await CliRun.StartAsync(connector, ["metrics", "--queue", "emails", "--json"]);
+        var unknown = await CliRun.StartAsync(connector, ["metrics", "--queue=nobody-uses-this", "--json"]);
+
+        Assert.Equal((0, 0), (emails.ExitCode, unknown.ExitCode));
+        using var one = JsonDocument.Parse(emails.Stdout);
+        Assert.Equal(
+            """{"name":"emails","pending":2,"ready":2,"delayed":0,"processing":1}""",
+            JsonSerializer.Serialize(one.RootElement));
+        using var none = JsonDocument.Parse(unknown.Stdout);
+        Assert.Equal(
+            """{"name":"nobody-uses-this","pending":0,"ready":0,"delayed":0,"processing":0}""",
+            JsonSerializer.Serialize(none.RootElement));
+    }
+
+    [Fact]
+    public async Task MetricsOfOneQueue_AsText_ShowsItsFigures()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["metrics", "--queue", "default"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(["queue:            default", "pending:          6", "ready:          4", "delayed:        2 (a delay or a retry's backoff)", "processing:       3"],
+            run.StdoutLines);
+    }
+
+    [Fact]
     public void PendingByPriority_HasAKeyForEachLevel_0To10()
     {
         using var json = JsonDocument.Parse(JsonOutput.Metrics(Samples.Metrics()));

@@ -13,6 +13,7 @@ public sealed class TextOutputTests
 
         Assert.Contains("id:           01968f3e-1c2a-7b3d-9e4f-a1b2c3d4e5f6", lines);
         Assert.Contains("type:         TRANSCODE_VIDEO", lines);
+        Assert.Contains("queue:        default", lines);
         Assert.Contains("status:       COMPLETED", lines);
         Assert.Contains("priority:     2", lines);
         Assert.Contains("retries:      2 left of 3", lines);
@@ -57,6 +58,28 @@ public sealed class TextOutputTests
         Assert.Contains("requeued:         2 deadline, 1 worker lost, 5 handed back, 6 manual", lines);
         Assert.Contains("oldest pending:   12.5 s ago", lines);
         Assert.Contains("workers:          1 alive of 2 known", lines);
+    }
+
+    [Fact]
+    public void MetricsText_ShowsATableOfTheNamedQueues()
+    {
+        var lines = Write(w => MetricsText.Write(w, Samples.Metrics()));
+
+        var at = lines.IndexOf("queues:           2 holding jobs");
+        Assert.True(at >= 0, string.Join('\n', lines));
+        Assert.Equal(
+            ["  QUEUE    PENDING  READY  DELAYED  PROCESSING", "  default        6      4        2           3", "  emails         2      2        0           1"],
+            lines.Skip(at + 1).Take(3));
+    }
+
+    [Fact]
+    public void MetricsText_OfOneQueue_ShowsItsFigures()
+    {
+        var lines = Write(w => MetricsText.WriteQueue(w, new OrleansQueue.Scheduling.QueueFigures("emails", 2, 1, 3)));
+
+        Assert.Equal(
+            ["queue:            emails", "pending:          3", "  ready:          2", "  delayed:        1 (a delay or a retry's backoff)", "processing:       3"],
+            lines);
     }
 
     [Fact]

@@ -35,6 +35,10 @@ public sealed class UsageErrorTests
     [InlineData("--gateway: '127.0.0.1:70000' is not a gateway address", "--gateway=127.0.0.1:70000", "metrics")]
     [InlineData("--count must be at least 1", "bench", "submit", "--count", "-5")]
     [InlineData("Cannot parse argument 'abc' for option '--interval-ms'", "bench", "latency", "--interval-ms", "abc")]
+    [InlineData("Queue name '-emails' is not valid", "list", "--status", "pending", "--queue", "-emails")]
+    [InlineData("Queue name 'has space' is not valid", "metrics", "--queue", "has space")]
+    [InlineData("Queue name 'a*b' is not valid", "metrics", "--queue=a*b", "--json")]
+    [InlineData("Queue name '' is not valid", "watch", "--queue", "")]
     public async Task BadCommandLine_ExitsTwo_WithOneErrorLine_WithoutConnecting(string expectedMessage, params string[] args)
     {
         var connector = new FakeQueueConnector();

@@ -16,15 +16,8 @@ public sealed class WatchTests
     public async Task Watch_PrintsOneTimestampedLinePerInterval_UntilInterrupted_AndExitsZero()
     {
         var connector = new FakeQueueConnector();
-        var time = new FakeTimeProvider(Samples.T0);
-        using var ctrlC = new CancellationTokenSource();
 
-        var run = CliRun.StartAsync(connector, ["watch", "--interval", "2"], time: time, cancellationToken: ctrlC.Token);
-        await connector.Queue.Reads.WaitAsync(Patience);
-        time.Advance(TimeSpan.FromSeconds(2));
-        await connector.Queue.Reads.WaitAsync(Patience);
-        await ctrlC.CancelAsync();
-        var result = await run.WaitAsync(Patience);
+        var result = await WatchTwoReadsAsync(connector, TimeSpan.FromSeconds(2), "watch", "--interval", "2");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(2, result.StdoutLines.Count);
@@ -38,21 +31,42 @@ public sealed class WatchTests
     {
         var connector = new FakeQueueConnector();
         connector.Queue.MetricsReplies.Enqueue(() => throw new SiloUnavailableException("the silo went away"));
-        var time = new FakeTimeProvider(Samples.T0);
-        using var ctrlC = new CancellationTokenSource();
 
-        var run = CliRun.StartAsync(connector, ["watch"], time: time, cancellationToken: ctrlC.Token);
-        await connector.Queue.Reads.WaitAsync(Patience);
-        time.Advance(TimeSpan.FromSeconds(1));
-        await connector.Queue.Reads.WaitAsync(Patience);
-        await ctrlC.CancelAsync();
-        var result = await run.WaitAsync(Patience);
+        var result = await WatchTwoReadsAsync(connector, TimeSpan.FromSeconds(1), "watch");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
             "2026-03-01T12:00:00.000Z  error: lost the connection to the silo at 127.0.0.1:30000: the silo went away",
             Assert.Single(result.StderrLines));
         Assert.StartsWith("2026-03-01T12:00:01.000Z  pending 8", Assert.Single(result.StdoutLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchAQueue_PrintsThatQueuesFigures_EachInterval()
+    {
+        var connector = new FakeQueueConnector();
+        connector.Queue.MetricsReplies.Enqueue(() => Samples.Metrics() with { Queues = [] });
+
+        var result = await WatchTwoReadsAsync(connector, TimeSpan.FromSeconds(1), "watch", "--queue", "emails");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(
+            [
+                "2026-03-01T12:00:00.000Z  queue emails  pending 0 (ready 0 delayed 0)  processing 0",
+                "2026-03-01T12:00:01.000Z  queue emails  pending 2 (ready 2 delayed 0)  processing 1",
+            ],
+            result.StdoutLines);
+    }
+
+    [Fact]
+    public void Dashboard_OfOneQueue_ShowsThatQueueAlone()
+    {
+        var text = Render(QueueDashboard.Build(Samples.T0, "gw", TimeSpan.FromSeconds(1), Samples.Metrics(), null, "emails"));
+
+        Assert.Contains("OrleansQueue at gw · queue emails", text, StringComparison.Ordinal);
+        Assert.Matches(@"emails\s+2\s+2\s+0\s+1", text);
+        Assert.DoesNotContain("default", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("worker-a", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,6 +114,9 @@ public sealed class WatchTests
         Assert.Matches(@"end to end\s+-\s+-\s+-\s+0", text);
         Assert.Matches(@"worker-a\s+alive\s+3/4\s+60%\s+60\s+2", text);
         Assert.Matches(@"worker-b\s+lost\s+1/2\s+25%\s+40\s+1", text);
+        Assert.Matches(@"queues \(2 holding jobs\)", text);
+        Assert.Matches(@"default\s+6\s+4\s+2\s+3", text);
+        Assert.Matches(@"emails\s+2\s+2\s+0\s+1", text);
     }
 
     [Fact]
@@ -109,6 +126,20 @@ public sealed class WatchTests
 
         Assert.Contains("lost the connection (showing the last metrics read)", text, StringComparison.Ordinal);
         Assert.Contains("worker-a", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <paramref name="args"/> on a fake clock through two metrics reads, <paramref name="interval"/> apart,
+    /// then stops it as Ctrl-C does.</summary>
+    private static async Task<CliRun> WatchTwoReadsAsync(FakeQueueConnector connector, TimeSpan interval, params string[] args)
+    {
+        var time = new FakeTimeProvider(Samples.T0);
+        using var ctrlC = new CancellationTokenSource();
+        var run = CliRun.StartAsync(connector, args, time: time, cancellationToken: ctrlC.Token);
+        await connector.Queue.Reads.WaitAsync(Patience);
+        time.Advance(interval);
+        await connector.Queue.Reads.WaitAsync(Patience);
+        await ctrlC.CancelAsync();
+        return await run.WaitAsync(Patience);
     }
 
     private static string Render(Spectre.Console.Rendering.IRenderable renderable)

@@ -13,21 +13,21 @@ public sealed class JsonContractTests
     [
         "id", "type", "status", "priority", "retries", "retriesLeft", "deadlineSeconds", "retryBackoffSeconds",
         "payloadBytes", "submittedAt", "startedAt", "finishedAt", "notBefore", "attempts", "worker", "attemptHistory",
-        "progress", "result", "error",
+        "progress", "result", "error", "queue",
     ];
 
     /// <summary>An element of <c>GET /api/jobs</c>.</summary>
     private static readonly string[] SummaryKeys =
     [
         "id", "type", "status", "priority", "retries", "retriesLeft", "submittedAt", "startedAt", "finishedAt",
-        "notBefore", "attempts", "worker", "progress", "error",
+        "notBefore", "attempts", "worker", "progress", "error", "queue",
     ];
 
     private static readonly string[] MetricsKeys =
     [
         "at", "pending", "pendingByPriority", "delayed", "processing", "completed", "failed", "cancelled", "retried",
         "requeued", "submitted", "oldestPendingSince", "oldestPendingAgeSeconds", "throughput", "latency", "workers",
-        "workerList",
+        "workerList", "queues",
     ];
 
     private static readonly string[] WorkerKeys =
@@ -64,6 +64,8 @@ public sealed class JsonContractTests
         Assert.Equal(60, json.RootElement.GetProperty("workerList")[0].GetProperty("utilizationWindowSeconds").GetDouble());
         Assert.Equal(["windowSeconds", "wait", "run", "endToEnd"], Keys(json.RootElement.GetProperty("latency")));
         Assert.Equal(["p50Ms", "p95Ms", "p99Ms", "count"], Keys(json.RootElement.GetProperty("latency").GetProperty("wait")));
+        Assert.All(json.RootElement.GetProperty("queues").EnumerateArray(),
+            q => Assert.Equal(["name", "pending", "ready", "delayed", "processing"], Keys(q)));
     }
 
     [Fact]

@@ -14,6 +14,9 @@ internal sealed class FakeJobQueue : IJobQueue
 
     public List<(JobStatus Status, int Limit)> Lists { get; } = [];
 
+    /// <summary>The queue each <see cref="ListAsync"/> call named (null: every queue).</summary>
+    public List<string?> ListedQueues { get; } = [];
+
     public QueueMetrics Metrics { get; set; } = Samples.Metrics();
 
     /// <summary>How a worker moves jobs on: each status read applies the next change to the job it reads (and keeps the
@@ -128,11 +131,12 @@ internal sealed class FakeJobQueue : IJobQueue
         $"job {id} is pending again",
         job => $"job {id} is {job.Status.ToWireName()}; only FAILED or CANCELLED jobs can be requeued");
 
-    public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit)
+    public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null)
     {
         ThrowIfFailing();
         Lists.Add((status, limit));
-        IReadOnlyList<JobView> jobs = Jobs.Values.Where(j => j.Status == status).Take(limit).ToList();
+        ListedQueues.Add(queue);
+        IReadOnlyList<JobView> jobs = Jobs.Values.Where(j => j.Status == status && (queue is null || j.Queue == queue)).Take(limit).ToList();
         return Task.FromResult(jobs);
     }
 

@@ -98,7 +98,8 @@ internal static class Samples
         return new LatencyHistogram([.. buckets]);
     }
 
-    /// <summary>6 ready (1 at priority 0, 3 at 2, 2 at 5) and 2 delayed; one live worker (60% busy) and one lost (25%).
+    /// <summary>6 ready (1 at priority 0, 3 at 2, 2 at 5) and 2 delayed, 4 processing: in queue default 4 ready, 2
+    /// delayed and 3 processing, in emails 2 ready and 1 processing; one live worker (60% busy) and one lost (25%).
     /// Queue waits: 90 of 20 ms, 8 of 200 ms, 2 of 2 s (p50 ≈ 20 ms, p95 ≈ 200 ms, p99 ≈ 2 s, within the histogram's
     /// 10%); runs: 100 of 1 s; no completion in the window (end to end has no sample).</summary>
     public static QueueMetrics Metrics() => new()
@@ -136,6 +137,7 @@ internal static class Samples
         LatencyWindow = TimeSpan.FromMinutes(5),
         WaitTimes = Histogram((TimeSpan.FromMilliseconds(20), 90), (TimeSpan.FromMilliseconds(200), 8), (TimeSpan.FromSeconds(2), 2)),
         RunTimes = Histogram((TimeSpan.FromSeconds(1), 100)),
+        Queues = [new QueueFigures("default", 4, 2, 3), new QueueFigures("emails", 2, 0, 1)],
     };
 
     public static QueueMetrics EmptyMetrics() => QueueMetrics.Empty(T0) with { Workers = ImmutableArray<WorkerInfo>.Empty };
