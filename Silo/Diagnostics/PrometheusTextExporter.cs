@@ -8,7 +8,9 @@ namespace OrleansQueue.Silo.Diagnostics;
 /// Listens to the named <see cref="Meter"/>s and renders what they measured in Prometheus' text format (0.0.4).
 /// Instrument names map directly: <c>orleansqueue.jobs.completed</c> (a counter) becomes
 /// <c>orleansqueue_jobs_completed_total</c>, a histogram in seconds gains <c>_seconds</c> and fixed buckets,
-/// gauges and up-down counters keep their name. Memory is one value per instrument and tag set.
+/// gauges and up-down counters keep their name. Memory is one value per instrument and tag set. An observable
+/// instrument shows what its last observation reported: a tag set it no longer reports (a named queue that emptied)
+/// is dropped, not kept at its last value.
 /// </summary>
 public sealed class PrometheusTextExporter : IDisposable
 {
@@ -27,6 +29,7 @@ public sealed class PrometheusTextExporter : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly Lock _gate = new();
+    private readonly Lock _collecting = new();
     private readonly Dictionary<Instrument, Series> _series = [];
     private readonly HashSet<string> _meters;
 
@@ -62,17 +65,31 @@ public sealed class PrometheusTextExporter : IDisposable
     /// <summary>Reads the observable instruments, then renders every series.</summary>
     public string Collect()
     {
-        _listener.RecordObservableInstruments();
-        var text = new StringBuilder();
-        lock (_gate)
+        // One collection at a time, so that one's clearing cannot empty what another observed. The observation runs
+        // outside _gate: the instruments' callbacks are other code, and measurements on other threads must not wait on it.
+        lock (_collecting)
         {
-            foreach (var series in _series.Values.OrderBy(s => s.Instrument.Name, StringComparer.Ordinal))
+            lock (_gate)
             {
-                Render(series, text);
+                // The observation reports each observable series anew, so the ones it no longer reports go.
+                foreach (var series in _series.Values.Where(s => s.Instrument.IsObservable))
+                {
+                    series.Values.Clear();
+                }
             }
-        }
 
-        return text.ToString();
+            _listener.RecordObservableInstruments();
+            var text = new StringBuilder();
+            lock (_gate)
+            {
+                foreach (var series in _series.Values.OrderBy(s => s.Instrument.Name, StringComparer.Ordinal))
+                {
+                    Render(series, text);
+                }
+            }
+
+            return text.ToString();
+        }
     }
 
     public void Dispose() => _listener.Dispose();

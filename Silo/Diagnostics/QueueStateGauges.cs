@@ -10,6 +10,8 @@ namespace OrleansQueue.Silo.Diagnostics;
 /// (<see cref="QueueInstruments"/>). They show the queue depth even on a silo that has done nothing yet, which
 /// counters cannot. Values are for the whole queue (every shard), read from <see cref="QueueStateSnapshot"/>: every
 /// silo of a cluster reports the same numbers, so aggregate them across silos with <c>max</c>, not <c>sum</c>.
+/// The <c>orleansqueue.queue.*</c> gauges carry a <c>queue</c> tag, one series per named queue holding jobs; a queue
+/// that holds none has no series.
 /// </summary>
 public sealed class QueueStateGauges
 {
@@ -33,6 +35,12 @@ public sealed class QueueStateGauges
             "Retries waiting out their backoff.");
         meter.CreateObservableGauge("orleansqueue.jobs.processing", () => Read(m => m.Processing), "{job}",
             "Jobs leased to a worker and running.");
+        meter.CreateObservableGauge("orleansqueue.queue.ready_jobs", () => PerQueue(q => q.Ready), "{job}",
+            "Jobs ready to lease, by named queue.");
+        meter.CreateObservableGauge("orleansqueue.queue.delayed_jobs", () => PerQueue(q => q.Delayed), "{job}",
+            "Jobs waiting out a delay or a retry's backoff, by named queue.");
+        meter.CreateObservableGauge("orleansqueue.queue.processing_jobs", () => PerQueue(q => q.Processing), "{job}",
+            "Jobs leased to a worker and running, by named queue.");
         meter.CreateObservableGauge("orleansqueue.jobs.oldest_pending_age", OldestPendingAge, "s",
             "How long the oldest pending job has waited; 0 when nothing is pending.");
         meter.CreateObservableGauge("orleansqueue.workers.alive", () => Read(m => (long)m.LiveWorkers), "{worker}",
@@ -49,6 +57,11 @@ public sealed class QueueStateGauges
     private IEnumerable<Measurement<long>> ReadyByPriority() =>
         _snapshot.Latest is { } metrics
             ? metrics.PendingByPriority.Select((count, priority) => new Measurement<long>(count, PriorityTags[priority]))
+            : [];
+
+    private IEnumerable<Measurement<long>> PerQueue(Func<QueueFigures, long> value) =>
+        _snapshot.Latest is { } metrics
+            ? metrics.Queues.Select(q => new Measurement<long>(value(q), new KeyValuePair<string, object?>("queue", q.Name)))
             : [];
 
     private IEnumerable<Measurement<double>> OldestPendingAge()

@@ -5,14 +5,15 @@ using Xunit.Abstractions;
 
 namespace OrleansQueue.BrowserTests;
 
-/// <summary><c>/metrics</c>: the <c>OrleansQueue</c> meter in Prometheus' text format, queue depth included.</summary>
+/// <summary><c>/metrics</c>: the <c>OrleansQueue</c> meter in Prometheus' text format, queue depth included, each named
+/// queue's too.</summary>
 public sealed partial class PrometheusEndpointTests(ITestOutputHelper output)
 {
     [Fact]
-    public Task MetricsEndpoint_PublishesTheQueueMeter_WithThePendingGaugeAtTheQueueDepth() => DashboardSilo.RunAsync(output, async silo =>
+    public Task MetricsEndpoint_PublishesTheQueueMeter_WithThePendingGaugeAtTheQueueDepth_AndEachNamedQueues() => DashboardSilo.RunAsync(output, async silo =>
     {
         // Arrange: no worker, so the jobs stay pending.
-        await silo.Cluster.SubmitAsync("REPORT", "{}", "--priority", "2");
+        await silo.Cluster.SubmitAsync("REPORT", "{}", "--priority", "2", "--queue", "reports");
         await silo.Cluster.SubmitAsync("REPORT", "{}", "--priority", "7");
         await silo.Cluster.SubmitAsync("REPORT", "{}", "--priority", "7");
 
@@ -27,6 +28,10 @@ public sealed partial class PrometheusEndpointTests(ITestOutputHelper output)
         Assert.Equal(1, Value(scrape, "jobs_ready", "{priority=\"2\"}"));
         Assert.Equal(2, Value(scrape, "jobs_ready", "{priority=\"7\"}"));
         Assert.Equal(0, Value(scrape, "jobs_processing"));
+        Assert.Equal(1, Value(scrape, "queue_ready_jobs", "{queue=\"reports\"}"));
+        Assert.Equal(2, Value(scrape, "queue_ready_jobs", "{queue=\"default\"}"));
+        Assert.Equal(0, Value(scrape, "queue_delayed_jobs", "{queue=\"reports\"}"));
+        Assert.Equal(0, Value(scrape, "queue_processing_jobs", "{queue=\"default\"}"));
         Assert.Equal(0, Value(scrape, "workers_alive"));
         Assert.Equal(3, Value(scrape, "jobs_submitted"));
         Assert.True(Value(scrape, "jobs_oldest_pending_age") > 0, "the oldest pending job has waited some time");

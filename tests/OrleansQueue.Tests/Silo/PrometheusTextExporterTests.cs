@@ -1,4 +1,7 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansQueue.Diagnostics;
+using OrleansQueue.Scheduling;
 using OrleansQueue.Silo.Diagnostics;
 
 namespace OrleansQueue.Tests.Silo;
@@ -42,6 +45,60 @@ public sealed class PrometheusTextExporterTests
         Assert.Contains("orleansqueue_job_wait_duration_seconds_bucket{le=\"+Inf\"} 3\n", text, StringComparison.Ordinal);
         Assert.Contains("orleansqueue_job_wait_duration_seconds_count 3\n", text, StringComparison.Ordinal);
         Assert.Contains("orleansqueue_job_wait_duration_seconds_sum 5000.203\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_DropsATagSetAnObservableInstrumentNoLongerReports_AndKeepsACountersTagSets()
+    {
+        var meterName = $"Test.{Guid.NewGuid():N}";
+        using var meter = new Meter(meterName);
+        using var exporter = new PrometheusTextExporter([meterName]);
+        var queues = new Dictionary<string, long> { ["a"] = 2, ["b"] = 5 };
+        meter.CreateObservableGauge("orleansqueue.queue.ready_jobs",
+            () => queues.Select(q => new Measurement<long>(q.Value, new KeyValuePair<string, object?>("queue", q.Key))).ToList());
+        var requeued = meter.CreateCounter<long>("orleansqueue.jobs.requeued");
+        requeued.Add(1, new KeyValuePair<string, object?>("cause", "deadline"));
+
+        var before = exporter.Collect();
+        queues.Remove("b");
+        queues["a"] = 3;
+        var after = exporter.Collect();
+
+        Assert.Contains("orleansqueue_queue_ready_jobs{queue=\"b\"} 5\n", before, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_queue_ready_jobs{queue=\"a\"} 3\n", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("queue=\"b\"", after, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_jobs_requeued_total{cause=\"deadline\"} 1\n", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QueueStateGauges_PublishEachNamedQueuesFigures_WithAQueueLabel_UntilTheQueueHoldsNoJob()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var exporter = new PrometheusTextExporter([QueueInstruments.MeterName]);
+        var snapshot = new QueueStateSnapshot();
+        _ = new QueueStateGauges(services.GetRequiredService<IMeterFactory>(), snapshot);
+        var emails = $"emails-{Guid.NewGuid():N}";
+        var reports = $"reports/{Guid.NewGuid():N}";
+        snapshot.Update(QueueMetrics.Empty(DateTimeOffset.UtcNow) with
+        {
+            Queues = [new QueueFigures(emails, 3, 1, 2), new QueueFigures(reports, 0, 0, 4)],
+        });
+
+        var text = exporter.Collect();
+        snapshot.Update(QueueMetrics.Empty(DateTimeOffset.UtcNow) with { Queues = [new QueueFigures(reports, 1, 0, 0)] });
+        var later = exporter.Collect();
+
+        Assert.All(
+            [
+                "# TYPE orleansqueue_queue_ready_jobs gauge\n",
+                $"orleansqueue_queue_ready_jobs{{queue=\"{emails}\"}} 3\n",
+                $"orleansqueue_queue_delayed_jobs{{queue=\"{emails}\"}} 1\n",
+                $"orleansqueue_queue_processing_jobs{{queue=\"{emails}\"}} 2\n",
+                $"orleansqueue_queue_processing_jobs{{queue=\"{reports}\"}} 4\n",
+            ],
+            series => Assert.Contains(series, text, StringComparison.Ordinal));
+        Assert.DoesNotContain(emails, later, StringComparison.Ordinal);
+        Assert.Contains($"orleansqueue_queue_ready_jobs{{queue=\"{reports}\"}} 1\n", later, StringComparison.Ordinal);
     }
 
     [Fact]
