@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OrleansQueue.Client;
 using OrleansQueue.Contracts;
+using Microsoft.AspNetCore.Mvc;
 using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
 using OrleansQueue.Silo.Dashboard.Api;
 using OrleansQueue.Text;
 
@@ -14,9 +16,9 @@ namespace OrleansQueue.Silo.Dashboard;
 /// Statuses are wire names (<c>PENDING</c>); every error is <c>{"error": "..."}</c>.
 /// <list type="bullet">
 /// <item><c>GET /api/metrics</c>: <see cref="MetricsDocument"/>.</item>
-/// <item><c>GET /api/jobs?status=pending|processing|completed|failed|cancelled&amp;limit=N</c>: jobs in that status in the
-/// order of <c>list</c>; without a status, recent jobs of every status, newest submission first. Each is a
-/// <see cref="JobSummaryDocument"/>.</item>
+/// <item><c>GET /api/jobs?status=pending|processing|completed|failed|cancelled&amp;queue=NAME&amp;limit=N</c>: jobs in that
+/// status in the order of <c>list</c>; without a status, recent jobs of every status, newest submission first; with a
+/// queue, that named queue's only (400 for a malformed name). Each is a <see cref="JobSummaryDocument"/>.</item>
 /// <item><c>GET /api/jobs/{id}</c>: <see cref="JobDocument"/>; 400 for a malformed id, 404 for an unknown one.</item>
 /// <item><c>POST /api/jobs/{id}/cancel</c> and <c>/requeue</c>: 200 with <see cref="CommandResponse"/>, 409 (same
 /// body) when the job's state refuses it, 404 for an unknown job.</item>
@@ -42,9 +44,14 @@ public static class DashboardEndpoints
         TypedResults.Json(MetricsDocument.From(await queue.GetMetricsAsync()), QueueJsonContext.Default.MetricsDocument);
 
     internal static async Task<Results<JsonHttpResult<IReadOnlyList<JobSummaryDocument>>, BadRequest<ErrorResponse>>> ListJobsAsync(
-        string? status, string? limit, JobQueueClient queue, IOptions<DashboardOptions> options)
+        string? status, string? limit, [FromQuery(Name = "queue")] string? queueName, JobQueueClient queue, IOptions<DashboardOptions> options)
     {
         var settings = options.Value;
+        if (queueName is not null && !QueueNames.IsValid(queueName))
+        {
+            return TypedResults.BadRequest(new ErrorResponse(QueueNames.Malformed(queueName)));
+        }
+
         var count = settings.DefaultJobLimit;
         if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > settings.MaxJobLimit))
         {
@@ -53,7 +60,7 @@ public static class DashboardEndpoints
 
         if (string.IsNullOrWhiteSpace(status))
         {
-            return Summaries(await ListRecentAsync(queue, count));
+            return Summaries(await ListRecentAsync(queue, count, queueName));
         }
 
         if (!JobStatusNames.TryParse(status.Trim(), out var parsed))
@@ -61,7 +68,7 @@ public static class DashboardEndpoints
             return TypedResults.BadRequest(new ErrorResponse($"status must be pending, processing, completed, failed or cancelled (it is '{DisplayText.Echo(status)}')."));
         }
 
-        return Summaries(await queue.ListAsync(parsed, count));
+        return Summaries(await queue.ListAsync(parsed, count, queueName));
     }
 
     internal static async Task<Results<JsonHttpResult<JobDocument>, BadRequest<ErrorResponse>, NotFound<ErrorResponse>>> GetJobAsync(
@@ -97,9 +104,9 @@ public static class DashboardEndpoints
     /// <summary>The most recently submitted jobs of every status. Each status contributes the first
     /// <paramref name="limit"/> jobs of its own list, and pending ones come in queue order: with more pending jobs than
     /// the limit, the newest pending ones are left out here (<c>?status=pending</c> lists them).</summary>
-    private static async Task<IEnumerable<JobView>> ListRecentAsync(JobQueueClient queue, int limit)
+    private static async Task<IEnumerable<JobView>> ListRecentAsync(JobQueueClient queue, int limit, string? queueName)
     {
-        var lists = await Task.WhenAll(Enum.GetValues<JobStatus>().Select(s => queue.ListAsync(s, limit)));
+        var lists = await Task.WhenAll(Enum.GetValues<JobStatus>().Select(s => queue.ListAsync(s, limit, queueName)));
         return lists.SelectMany(l => l)
             .DistinctBy(j => j.Id)
             .OrderByDescending(j => j.SubmittedAt)

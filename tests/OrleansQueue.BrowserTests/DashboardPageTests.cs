@@ -71,6 +71,53 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task Queues_AreListedWithTheirFigures_AndAClickShowsOneQueuesJobs()
+    {
+        Chromium.Executable();
+        await DashboardSilo.RunAsync(output, async silo =>
+        {
+            // Arrange: no worker, so every job stays pending.
+            var emails = new[]
+            {
+                await silo.Cluster.SubmitAsync("SEND_EMAIL", "{}", "--queue", "emails"),
+                await silo.Cluster.SubmitAsync("SEND_EMAIL", "{}", "--queue", "emails", "--delay", "600"),
+            };
+            await silo.Cluster.SubmitAsync("BUILD_REPORT", "{}", "--queue", "reports");
+            await using var browser = await BrowserSession.StartAsync();
+            await ScreenshotOnFailureAsync(browser, nameof(Queues_AreListedWithTheirFigures_AndAClickShowsOneQueuesJobs), async () =>
+            {
+                var page = await DashboardPage.OpenAsync(browser, silo.BaseUri);
+                await Expect(page.QueueFigure("emails", "pending")).ToHaveTextAsync("2");
+                await Expect(page.QueueFigure("emails", "ready")).ToHaveTextAsync("1");
+                await Expect(page.QueueFigure("emails", "delayed")).ToHaveTextAsync("1");
+                await Expect(page.QueueFigure("emails", "processing")).ToHaveTextAsync("0");
+                await Expect(page.QueueFigure("reports", "ready")).ToHaveTextAsync("1");
+                await Expect(page.JobRows).ToHaveCountAsync(3);
+                await Expect(page.QueueFilter).ToBeHiddenAsync();
+
+                // Act
+                await page.QueueRow("emails").ClickAsync();
+
+                // Assert: only the emails jobs, each saying so; the filter shows and clears.
+                await Expect(page.QueueFilter).ToHaveTextAsync("queue emails ✕");
+                await Expect(page.JobRows).ToHaveCountAsync(2);
+                await Expect(page.JobRowQueues).ToHaveTextAsync(["emails", "emails"]);
+                foreach (var id in emails)
+                {
+                    await Expect(page.JobRow(id)).ToBeVisibleAsync();
+                }
+
+                await page.JobRow(emails[0]).ClickAsync();
+                await Expect(page.DetailQueue).ToHaveTextAsync("emails");
+                output.WriteLine($"screenshot: {await browser.ScreenshotAsync("dashboard-queue-emails")}");
+                await page.QueueFilter.ClickAsync();
+                await Expect(page.JobRows).ToHaveCountAsync(3);
+                await Expect(page.QueueFilter).ToBeHiddenAsync();
+            });
+        });
+    }
+
     /// <summary>A failed check leaves a picture of the page next to the test's output, and says where.</summary>
     private async Task ScreenshotOnFailureAsync(BrowserSession browser, string name, Func<Task> checks)
     {

@@ -35,6 +35,38 @@ public sealed class JobApiTests(ITestOutputHelper output)
     });
 
     [Fact]
+    public Task NamedQueues_HaveTheirFiguresInTheMetrics_AndTheJobsListFiltersByQueue() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Arrange: no worker, so the jobs stay pending.
+        var emails = new[]
+        {
+            await silo.Cluster.SubmitAsync("SEND_EMAIL", "{}", "--queue", "emails"),
+            await silo.Cluster.SubmitAsync("SEND_EMAIL", "{}", "--queue", "emails", "--delay", "600"),
+        };
+        var plain = await silo.Cluster.SubmitAsync("PLAIN", "{}");
+
+        // Act
+        var metrics = await silo.Http.GetFromJsonAsync(new Uri("api/metrics", UriKind.Relative), QueueJsonContext.Default.MetricsDocument);
+        var emailJobs = await ListAsync(silo, "api/jobs?queue=emails");
+        var pendingEmails = await ListAsync(silo, "api/jobs?status=pending&queue=emails");
+        var unknownQueue = await ListAsync(silo, "api/jobs?status=pending&queue=nobody-uses-this");
+        var badQueue = await silo.Http.GetAsync(new Uri("api/jobs?queue=has%20space", UriKind.Relative));
+
+        // Assert
+        Assert.Equal([new QueueDocument("default", 1, 1, 0, 0), new QueueDocument("emails", 2, 1, 1, 0)], metrics!.Queues);
+        Assert.Equal(emails.Order(), emailJobs.Select(j => j.Id).Order());
+        Assert.All(emailJobs, j => Assert.Equal("emails", j.Queue));
+        Assert.Equal(emails.Order(), pendingEmails.Select(j => j.Id).Order());
+        Assert.DoesNotContain(plain, pendingEmails.Select(j => j.Id));
+        Assert.Empty(unknownQueue);
+        await ApiAssert.ErrorAsync(badQueue, HttpStatusCode.BadRequest, "Queue name 'has space' is not valid");
+    });
+
+    private static async Task<IReadOnlyList<JobSummaryDocument>> ListAsync(DashboardSilo silo, string path) =>
+        await silo.Http.GetFromJsonAsync(new Uri(path, UriKind.Relative), QueueJsonContext.Default.IReadOnlyListJobSummaryDocument)
+            ?? throw new InvalidOperationException($"GET {path} answered null");
+
+    [Fact]
     public Task ErrorBodies_EchoALongIdOrStatus_CutShort() => DashboardSilo.RunAsync(output, async silo =>
     {
         // Arrange: near Kestrel's 8 KB limit for a request line.

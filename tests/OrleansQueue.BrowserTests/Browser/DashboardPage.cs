@@ -33,6 +33,19 @@ public sealed class DashboardPage(IPage page)
 
     public ILocator Filter(string status) => ByTestId($"filter-{status}");
 
+    /// <summary>A named queue's row in the queues table; a click shows only its jobs.</summary>
+    public ILocator QueueRow(string queue) => ByTestId($"queue-row-{queue}");
+
+    /// <summary>A named queue's figure: <c>pending</c>, <c>ready</c>, <c>delayed</c> or <c>processing</c>.</summary>
+    public ILocator QueueFigure(string queue, string what) => ByTestId($"queue-{what}-{queue}");
+
+    /// <summary>The queue the jobs list is limited to; a click shows every queue's again.</summary>
+    public ILocator QueueFilter => ByTestId("queue-filter");
+
+    public ILocator JobRowQueues => Page.Locator("#jobs-table [data-testid='row-queue']");
+
+    public ILocator DetailQueue => ByTestId("job-queue");
+
     public ILocator DetailId => ByTestId("job-id");
 
     public ILocator DetailStatus => ByTestId("job-status");
