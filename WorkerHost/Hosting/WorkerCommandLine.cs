@@ -15,6 +15,7 @@ internal static class WorkerCommandLine
                 "Any configuration key can be given as --Section:Key=value, e.g. --Worker:Concurrency=8 (env: Worker__Concurrency=8).")
             .Text("--name", "Worker:Name", "NAME", "Worker name (default {hostname}-{pid}).")
             .WholeNumber("--concurrency", "Worker:Concurrency", "Job slots, 1 to 1024 (default 4).")
+            .WholeNumber("--prefetch", "Worker:Prefetch", "Leased jobs held beyond the slots, waiting for one, 0 to 1024 (default 4 x --concurrency, at least 16); held only while jobs finish quickly.")
             .Repeated("--queue", "Worker:Queues", "NAME", "A named queue to lease from; repeat for several (default: the 'default' queue).")
             .Text("--gateway", "Worker:Gateway", "HOST:PORT[,...]", "Silo gateway(s) (default 127.0.0.1:30000).")
             .Text("--redis", "Worker:Redis", "HOST:PORT", "Find the silos in the cluster's Redis (silos run with --storage redis).")

@@ -50,6 +50,11 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
             errors.Add($"Worker:Concurrency (--concurrency) is {options.Concurrency}: it must be from 1 to {MaxConcurrency}.");
         }
 
+        if (options.Prefetch is < 0 or > MaxConcurrency)
+        {
+            errors.Add($"Worker:Prefetch (--prefetch) is {options.Prefetch}: it must be from 0 to {MaxConcurrency}.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Redis))
         {
             if (!RedisConnection.TryParse(options.Redis, out _, out var redisError))

@@ -14,8 +14,10 @@ internal sealed class RunningAttempt : IDisposable
     private int _reportClaimed;
     private volatile bool _disposed;
     private Action? _releaseSlot;
+    private Action? _releaseHandlerSlot;
+    private int _started;
 
-    /// <param name="releaseSlot">Frees the attempt's worker slot; called once, by <see cref="HandlerDone"/>.</param>
+    /// <param name="releaseSlot">Frees the attempt's place among the jobs the worker holds; called once, by <see cref="HandlerDone"/>.</param>
     public RunningAttempt(LeasedJob job, int shard, TimeProvider time, Action? releaseSlot = null)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -78,9 +80,25 @@ internal sealed class RunningAttempt : IDisposable
     /// this keeps a late handler and the graceful stop from both reporting.</summary>
     public bool TryClaimReport() => Interlocked.Exchange(ref _reportClaimed, 1) == 0;
 
-    /// <summary>The handler has returned (or will not run): its slot is free for the next job, while the report may
-    /// still be on its way. The attempt stays running (and in heartbeats) until the report is sent. Idempotent.</summary>
-    public void HandlerDone() => Interlocked.Exchange(ref _releaseSlot, null)?.Invoke();
+    /// <summary>Whether the attempt's handler got a slot: until then it is held, waiting in lease order
+    /// (<see cref="Hosting.WorkerOptions.Prefetch"/>).</summary>
+    public bool Started => Volatile.Read(ref _started) != 0;
+
+    /// <summary>The handler got a slot; <paramref name="releaseHandlerSlot"/> frees it, called once, by <see cref="HandlerDone"/>.</summary>
+    public void Begin(Action releaseHandlerSlot)
+    {
+        Volatile.Write(ref _releaseHandlerSlot, releaseHandlerSlot);
+        Volatile.Write(ref _started, 1);
+    }
+
+    /// <summary>The handler has returned (or will not run): its slot and its place among the jobs the worker holds are
+    /// free for the next job, while the report may still be on its way. The attempt stays running (and in heartbeats)
+    /// until the report is sent. Idempotent.</summary>
+    public void HandlerDone()
+    {
+        Interlocked.Exchange(ref _releaseHandlerSlot, null)?.Invoke();
+        Interlocked.Exchange(ref _releaseSlot, null)?.Invoke();
+    }
 
     public void Dispose()
     {

@@ -9,10 +9,12 @@ namespace OrleansQueue.Worker.Running;
 /// The worker's life: learn the shards, lease from each while slots are free, run what is leased, beat to every
 /// shard, and on the host's stop hand back what cannot finish in the grace.
 /// <para>
-/// Slots: a slot is reserved before a lease call and held until the handler of the attempt it carried returns, so
-/// the number of handlers running plus jobs being asked for never exceeds <see cref="WorkerOptions.Concurrency"/>.
-/// The report is sent after the slot is free (batched by <see cref="JobReporter"/>), so a slot's next lease does not
-/// wait for the last report's round trip.
+/// Slots: a place is reserved before a lease call and held until the handler of the attempt it carried returns, so
+/// the number of jobs held (running, waiting for a slot, or being asked for) never exceeds
+/// <see cref="WorkerOptions.Concurrency"/> plus <see cref="WorkerOptions.Prefetch"/>; at most
+/// <see cref="WorkerOptions.Concurrency"/> handlers run, and held jobs take the slots in lease order. A lease thus
+/// carries several jobs where it would carry the one slot just freed. The report is sent after the slot is free
+/// (batched by <see cref="JobReporter"/>), so a slot's next lease does not wait for the last report's round trip.
 /// </para>
 /// <para>
 /// Identity: the worker is known to the schedule by <see cref="WorkerId"/>, its name (a label, shown in attempts and
@@ -51,7 +53,13 @@ internal sealed partial class WorkerService(
     private readonly string[]? _queues = options.Value.Queues.Count == 0 ? null : [.. options.Value.Queues.Distinct(StringComparer.Ordinal)];
     private readonly WorkerId _id = WorkerId.New(options.Value.Name);
     private readonly RunningAttempts _running = new();
-    private readonly SlotPool _slots = new(options.Value.Concurrency);
+    private readonly SlotPool _slots = new(options.Value.Concurrency + options.Value.HeldBeyondSlots);
+
+    /// <summary>The handler slots; a held job waits here, in lease order (<see cref="SemaphoreSlim"/> serves its
+    /// asynchronous waiters first come, first served).</summary>
+    private readonly SemaphoreSlim _handlerSlots = new(options.Value.Concurrency, options.Value.Concurrency);
+
+    private readonly Turnover _turnover = new(time);
     private readonly OutageLog _outage = new(time);
     private CancellationToken _stopping;
     private int _finishedWhileStopping;
@@ -94,6 +102,7 @@ internal sealed partial class WorkerService(
     public override void Dispose()
     {
         _slots.Dispose();
+        _handlerSlots.Dispose();
         base.Dispose();
     }
 
@@ -133,7 +142,7 @@ internal sealed partial class WorkerService(
 
         // A loop asks for at most its share of the slots, so that a long poll parked on an empty shard cannot hold
         // every slot while another shard has jobs. With more shards than slots the loops take turns (see below).
-        var share = Math.Clamp(_options.Concurrency / shardCount, 1, maxLeaseBatch);
+        var share = Math.Clamp(_slots.Capacity / shardCount, 1, maxLeaseBatch);
         var handBacks = new List<Task>();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -146,6 +155,35 @@ internal sealed partial class WorkerService(
             catch (OperationCanceledException)
             {
                 break;
+            }
+
+            // Beyond the free slots, hold only as many jobs as the handlers finish in a short while (Turnover): when the
+            // slots are taken by long jobs, give the places back and wait for a handler to finish instead.
+            var held = _slots.Capacity - _slots.Free;
+            var allowed = _options.Concurrency + Math.Min(_options.HeldBeyondSlots, _turnover.Recent);
+            if (held > allowed)
+            {
+                var excess = Math.Min(reserved, held - allowed);
+                _slots.Release(excess);
+                reserved -= excess;
+                if (reserved == 0)
+                {
+                    try
+                    {
+                        // Registered before the second look, so a job that ends in between still wakes this loop.
+                        var next = _turnover.NextAsync(stoppingToken);
+                        if (_slots.Capacity - _slots.Free > allowed)
+                        {
+                            await next.ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
             }
 
             // While other loops wait for a slot, park briefly so that the slots go round the shards. (Cancelling a parked
@@ -234,14 +272,31 @@ internal sealed partial class WorkerService(
             return;
         }
 
-        // Set before the lease loop goes on; the drain reads it only after every lease loop has ended.
-        attempt.Completion = Task.Run(() => RunAsync(attempt));
+        // The place in the line for a handler slot is taken here, in lease order; the wait ends early when the attempt
+        // is stopped (its deadline, the schedule, or the worker's stop). Set before the lease loop goes on; the drain
+        // reads it only after every lease loop has ended.
+        var slot = _handlerSlots.WaitAsync(Timeout.Infinite, attempt.Token);
+        attempt.Completion = Task.Run(() => RunAsync(attempt, slot));
     }
 
-    private async Task<RunOutcome> RunAsync(RunningAttempt attempt)
+    private async Task<RunOutcome> RunAsync(RunningAttempt attempt, Task slot)
     {
         try
         {
+            try
+            {
+                await slot.ConfigureAwait(false);
+                attempt.Begin(() =>
+                {
+                    _handlerSlots.Release();
+                    _turnover.Finished(counted: true);
+                });
+            }
+            catch (OperationCanceledException)
+            {
+                return await GiveBackHeldAsync(attempt).ConfigureAwait(false);
+            }
+
             var outcome = await runner.RunAsync(attempt).ConfigureAwait(false);
             if (outcome == RunOutcome.HandedBack)
             {
@@ -268,7 +323,24 @@ internal sealed partial class WorkerService(
             _running.Remove(attempt);
             attempt.HandlerDone();
             attempt.Dispose();
+            _turnover.Finished(counted: false); // A place is free: a lease loop waiting for one looks again.
         }
+    }
+
+    /// <summary>A held job stopped before its handler got a slot: it was never started, so it goes back without using a
+    /// retry, unless the schedule itself stopped it.</summary>
+    private async Task<RunOutcome> GiveBackHeldAsync(RunningAttempt attempt)
+    {
+        if (attempt.StopReason == StopReason.RemoteStop || !attempt.TryClaimReport())
+        {
+            return RunOutcome.Abandoned;
+        }
+
+        var reason = attempt.StopReason == StopReason.Deadline
+            ? "its deadline ran out while it waited for a slot; not started"
+            : "the worker stopped before a slot was free; not started";
+        await HandBackUnstartedAsync(attempt.Job, reason).ConfigureAwait(false);
+        return RunOutcome.HandedBack;
     }
 
     private async Task HandBackUnstartedAsync(LeasedJob job, string reason)
@@ -358,6 +430,11 @@ internal sealed partial class WorkerService(
     private async Task DrainAsync()
     {
         var running = _running.Snapshot();
+        foreach (var held in running.Where(a => !a.Started))
+        {
+            held.Stop(StopReason.Grace); // Never started: handed back now rather than run in the grace.
+        }
+
         LogStopping(_options.Name, running.Count, _options.Grace.TotalSeconds);
         if (running.Count == 0 || await WaitAllAsync(running, _options.Grace).ConfigureAwait(false))
         {

@@ -36,6 +36,22 @@ public sealed class WorkerOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData(-1, "Worker:Prefetch (--prefetch) is -1: it must be from 0 to 1024.")]
+    [InlineData(1025, "Worker:Prefetch (--prefetch) is 1025: it must be from 0 to 1024.")]
+    public void Validate_RefusesAPrefetchOutOfRange(int prefetch, string expected)
+    {
+        Assert.Equal([expected], Validate(o => o.Prefetch = prefetch));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1024)]
+    public void Validate_AcceptsThePrefetchBounds(int prefetch)
+    {
+        Assert.Empty(Validate(o => o.Prefetch = prefetch));
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(1024)]
     public void Validate_AcceptsTheConcurrencyBounds(int concurrency)

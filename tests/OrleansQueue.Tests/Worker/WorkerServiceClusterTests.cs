@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
 using OrleansQueue.Tests.Cluster;
 using OrleansQueue.Tests.Worker.Fakes;
+using OrleansQueue.Worker.Running;
 
 namespace OrleansQueue.Tests.Worker;
 
@@ -11,10 +13,11 @@ public sealed class WorkerServiceClusterTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static WorkerTestServices CreateWorker(QueueTestCluster queue, string grace = "00:00:01") =>
+    private static WorkerTestServices CreateWorker(QueueTestCluster queue, string grace = "00:00:01", int concurrency = 2, int? prefetch = null) =>
         WorkerTestServices.Create(queue.Client, settings: new Dictionary<string, string?>
         {
-            ["Worker:Concurrency"] = "2",
+            ["Worker:Concurrency"] = $"{concurrency}",
+            ["Worker:Prefetch"] = prefetch?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Worker:LeaseWait"] = "00:00:02",
             ["Worker:HeartbeatInterval"] = "00:00:00.200",
             ["Worker:Grace"] = grace,
@@ -71,6 +74,122 @@ public sealed class WorkerServiceClusterTests
             e => Assert.Equal((longJob.Id, 1, "test-worker"), (e.Scope["JobId"], e.Scope["Attempt"], e.Scope["Worker"])));
         var metrics = await queue.Queue.GetMetricsAsync();
         Assert.DoesNotContain(metrics.Workers, w => w.Name == "test-worker");
+    }
+
+    /// <summary>A clock that stands still unless the test moves it: the worker counts its handlers' finishes in windows of
+    /// this clock (<see cref="Turnover"/>), so the finishes a test makes first keep counting until it moves the clock.</summary>
+    private static WorkerTestServices CreateWorkerOnFrozenClock(QueueTestCluster queue, FakeTimeProvider clock, int prefetch) =>
+        WorkerTestServices.Create(queue.Client, clock, new Dictionary<string, string?>
+        {
+            ["Worker:Concurrency"] = "1",
+            ["Worker:Prefetch"] = prefetch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Worker:LeaseWait"] = "00:00:02",
+        });
+
+    [Fact]
+    public async Task Prefetch_AfterQuickJobs_HoldsJobsBeyondTheSlots_AndOnStopHandsBackThoseNeverStarted_KeepingTheirRetries()
+    {
+        await using var queue = await QueueTestCluster.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var worker = CreateWorkerOnFrozenClock(queue, clock, prefetch: 2);
+        var gate = Guid.NewGuid().ToString();
+        var quick = new[] { await queue.SubmitAsync(priority: 0, type: "ECHO"), await queue.SubmitAsync(priority: 0, type: "ECHO") };
+        var running = await queue.SubmitAsync(gate, priority: 1, type: "GATE");
+        var held = new[] { await queue.SubmitAsync(priority: 2, type: "ECHO"), await queue.SubmitAsync(priority: 2, type: "ECHO") };
+        var beyond = await queue.SubmitAsync(priority: 3, type: "ECHO");
+
+        await worker.Worker.StartAsync(CancellationToken.None);
+        await Task.WhenAll(quick.Select(j => WaitUntilFinishedAsync(queue, j.Id)));
+        await worker.Logs.WaitForAsync($"Job {running.Id} attempt 1 started", Patience);
+        foreach (var job in held)
+        {
+            await QueueTestCluster.WaitForAsync(() => queue.StatusAsync(job.Id), v => v.Status == JobStatus.Processing, Patience, $"job {job.Id} to be leased");
+        }
+
+        // Two quick finishes allow two held jobs beside the one slot: the fourth stays queued, the held ones do not run.
+        Assert.Equal(JobStatus.Pending, (await queue.StatusAsync(beyond.Id)).Status);
+        Assert.All(held, job => Assert.Empty(worker.Logs.Matching($"Job {job.Id} attempt 1 started")));
+
+        var stopping = worker.Worker.StopAsync(CancellationToken.None);
+        foreach (var job in held)
+        {
+            await worker.Logs.WaitForAsync($"Job {job.Id} attempt 1 handed back: the worker stopped before a slot was free; not started", Patience);
+        }
+
+        GateHandler.Open(gate); // The running job finishes in the grace.
+        await stopping;
+
+        foreach (var job in held)
+        {
+            var back = await queue.StatusAsync(job.Id);
+            Assert.Equal(JobStatus.Pending, back.Status);
+            Assert.Equal(AttemptOutcome.HandedBack, Assert.Single(back.Attempts).Outcome);
+            Assert.Equal(back.Retries, back.RetriesLeft);
+            Assert.Empty(worker.Logs.Matching($"Job {job.Id} attempt 1 started"));
+        }
+
+        Assert.Equal(JobStatus.Completed, (await queue.StatusAsync(running.Id)).Status);
+        Assert.Empty((await queue.StatusAsync(beyond.Id)).Attempts);
+        Assert.Single(worker.Logs.Matching("Worker test-worker stopped: 1 finished during grace, 2 handed back"));
+    }
+
+    [Fact]
+    public async Task Prefetch_AHeldJobWhoseDeadlineRunsOut_IsHandedBackUnstarted_AndNotHeldAgainWhileTheSlotIsTaken()
+    {
+        await using var queue = await QueueTestCluster.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var worker = CreateWorkerOnFrozenClock(queue, clock, prefetch: 1);
+        var gate = Guid.NewGuid().ToString();
+        var quick = await queue.SubmitAsync(priority: 0, type: "ECHO");
+        var running = await queue.SubmitAsync(gate, priority: 1, type: "GATE", deadline: TimeSpan.FromMinutes(5));
+        var held = await queue.SubmitAsync(priority: 2, type: "ECHO", deadline: TimeSpan.FromSeconds(2));
+        await worker.Worker.StartAsync(CancellationToken.None);
+        await WaitUntilFinishedAsync(queue, quick.Id);
+        await worker.Logs.WaitForAsync($"Job {running.Id} attempt 1 started", Patience);
+        await QueueTestCluster.WaitForAsync(() => queue.StatusAsync(held.Id), v => v.Status == JobStatus.Processing, Patience, "the job to be held");
+
+        clock.Advance(TimeSpan.FromSeconds(3)); // Its deadline runs out while it waits; the quick finish is out of the window.
+
+        await worker.Logs.WaitForAsync($"Job {held.Id} attempt 1 handed back: its deadline ran out while it waited for a slot; not started", Patience);
+        var pending = await queue.StatusAsync(held.Id);
+        var opened = DateTimeOffset.UtcNow;
+        GateHandler.Open(gate);
+        await WaitUntilFinishedAsync(queue, running.Id);
+        var done = await WaitUntilFinishedAsync(queue, held.Id);
+        await worker.Worker.StopAsync(CancellationToken.None);
+
+        // Handed back once, keeping its retries; not held again while the slot was taken by the gated job.
+        Assert.Equal(
+            [AttemptOutcome.HandedBack, AttemptOutcome.Completed],
+            done.Attempts.Select(a => a.Outcome));
+        Assert.Equal(done.Retries, done.RetriesLeft);
+        Assert.Equal(JobStatus.Pending, pending.Status);
+        Assert.True(done.Attempts[1].StartedAt >= opened, $"attempt 2 was leased at {done.Attempts[1].StartedAt:O}, before the slot was free at {opened:O}");
+    }
+
+    [Fact]
+    public async Task Prefetch_HeldJobsTakeTheSlotInLeaseOrder()
+    {
+        await using var queue = await QueueTestCluster.StartAsync();
+        await using var worker = CreateWorker(queue, concurrency: 1, prefetch: 5);
+        var jobs = new List<JobView>();
+        foreach (var priority in new[] { 5, 1, 9, 0, 3, 1 })
+        {
+            jobs.Add(await queue.SubmitAsync($"{priority}", priority: priority, type: "ECHO"));
+        }
+
+        await worker.Worker.StartAsync(CancellationToken.None);
+        await Task.WhenAll(jobs.Select(j => WaitUntilFinishedAsync(queue, j.Id)));
+        await worker.Worker.StopAsync(CancellationToken.None);
+
+        // Priority first, then FIFO: the index's order, kept by the held jobs as they wait for the one slot.
+        var expected = jobs.OrderBy(j => j.Priority).Select(j => j.Id).ToList();
+        var started = worker.Logs.Entries
+            .Select(e => jobs.FirstOrDefault(j => e.Text.Contains($"Job {j.Id} attempt 1 started", StringComparison.Ordinal)))
+            .OfType<JobView>()
+            .Select(j => j.Id)
+            .ToList();
+        Assert.Equal(expected, started);
     }
 
     [Fact]

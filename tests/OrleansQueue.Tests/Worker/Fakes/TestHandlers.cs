@@ -49,3 +49,20 @@ internal sealed class ProgressHandler : IJobHandler
         return JobResult.Success();
     }
 }
+
+/// <summary>Runs until the test opens the gate its payload names (<see cref="Open"/>), then succeeds.</summary>
+internal sealed class GateHandler : IJobHandler
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Gates = new();
+
+    public static void Open(string gate) => Of(gate).TrySetResult();
+
+    public async Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        await Of(context.PayloadText).Task.WaitAsync(cancellationToken);
+        return JobResult.Success();
+    }
+
+    private static TaskCompletionSource Of(string gate) =>
+        Gates.GetOrAdd(gate, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}
