@@ -56,6 +56,12 @@ public interface IJobGrain : IGrainWithGuidKey
     [Alias("Cancel")]
     Task<ReportReply> Cancel();
 
+    /// <summary>Cancels the job only while it is pending (beanstalkd's <c>delete</c> of a job nobody reserved); any other
+    /// status answers <see cref="ReportResult.WrongState"/> and changes nothing, so a job leased meanwhile stays its
+    /// worker's.</summary>
+    [Alias("CancelPending")]
+    Task<ReportReply> CancelPending();
+
     /// <summary>Sends a failed or cancelled job back to pending with its retries restored. A job already pending
     /// answers <see cref="ReportResult.Duplicate"/>.</summary>
     [Alias("Requeue")]

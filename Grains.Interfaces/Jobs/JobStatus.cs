@@ -24,6 +24,8 @@ public enum AttemptOutcome
     WorkerLost = 4,
     HandedBack = 5,
     Cancelled = 6,
+    /// <summary>Given back by its worker with a new priority and maybe a delay (beanstalkd's <c>release</c>).</summary>
+    Released = 7,
 }
 
 /// <summary>Upper-case wire names (<c>PENDING</c>, <c>DEADLINE_EXCEEDED</c>) used by the console and JSON output.</summary>
@@ -48,6 +50,7 @@ public static class JobStatusNames
         AttemptOutcome.WorkerLost => "WORKER_LOST",
         AttemptOutcome.HandedBack => "HANDED_BACK",
         AttemptOutcome.Cancelled => "CANCELLED",
+        AttemptOutcome.Released => "RELEASED",
         _ => outcome.ToString().ToUpperInvariant(),
     };
 

@@ -41,6 +41,12 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [Alias("Heartbeat")]
     Task<HeartbeatReply> Heartbeat(WorkerHeartbeat heartbeat);
 
+    /// <summary>The worker's handler is still at <paramref name="attempt"/> (beanstalkd's <c>touch</c>, a handler's
+    /// <c>Touch</c>): its lease now runs out <paramref name="time"/> from now (at most the longest deadline), not at its
+    /// deadline. False when the worker holds no lease of that attempt (taken back, or never its own).</summary>
+    [Alias("ExtendLease")]
+    Task<bool> ExtendLease(WorkerId worker, AttemptRef attempt, TimeSpan time);
+
     /// <summary>A worker stops for good (after handing back its jobs); it is no longer counted.</summary>
     [Alias("WorkerStopped")]
     Task WorkerStopped(WorkerId worker);

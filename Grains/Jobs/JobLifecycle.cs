@@ -110,9 +110,9 @@ public static class JobLifecycle
             problems.Add(QueueNames.Malformed(s.Queue));
         }
 
-        if (s.Priority is < 0 or > 10)
+        if (s.Priority is < 0 or > JobSubmission.MaxPriority)
         {
-            problems.Add($"Priority {s.Priority} is out of range: it must be from 0 (most important) to 10.");
+            problems.Add($"Priority {s.Priority} is out of range: it must be from 0 (most important) to {JobSubmission.MaxPriority}.");
         }
 
         if (s.Retries < 0)
@@ -244,6 +244,33 @@ public static class JobLifecycle
         Requeue(job, now, notBefore: null);
         return Accepted(job, $"attempt {attempt} handed back; the job is pending again", Ended(job, now));
     }
+
+    /// <summary>beanstalkd's <c>release</c>: the worker gives the attempt back unfinished, no retry used, with a new
+    /// priority; with a delay the job waits it out before it can be leased again.</summary>
+    public static JobTransition Release(JobState job, int attempt, long priority, TimeSpan delay, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(priority);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(priority, JobSubmission.MaxPriority);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, JobSubmission.MaxDelay);
+
+        if (CheckRunning(job, attempt, AttemptOutcome.Released) is { } refused)
+        {
+            return refused;
+        }
+
+        EndAttempt(job, AttemptOutcome.Released, null, now);
+        job.Priority = priority;
+        Requeue(job, now, delay > TimeSpan.Zero ? now + delay : null);
+        return Accepted(job, $"attempt {attempt} released with priority {priority}; the job is pending again", Ended(job, now));
+    }
+
+    /// <summary>Cancels the job only while it is pending (beanstalkd's <c>delete</c> of a job nobody reserved): one
+    /// leased meanwhile belongs to its worker and is refused as <see cref="ReportResult.WrongState"/>.</summary>
+    public static JobTransition CancelPending(JobState job, DateTimeOffset now) =>
+        job.Status == JobStatus.Pending
+            ? Cancel(job, now)
+            : Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.ToWireName()}, not PENDING");
 
     /// <summary>
     /// The schedule takes back a lease that ran out. A deadline or a lost worker counts as a failed attempt;

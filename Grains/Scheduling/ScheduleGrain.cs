@@ -181,6 +181,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         return new HeartbeatReply(stop);
     }
 
+    public Task<bool> ExtendLease(WorkerId worker, AttemptRef attempt, TimeSpan time)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return Task.FromResult(_ledger.ExtendLease(worker, attempt, time, _time.GetUtcNow()));
+    }
+
     public async Task WorkerStopped(WorkerId worker)
     {
         ArgumentNullException.ThrowIfNull(worker);

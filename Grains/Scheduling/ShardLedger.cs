@@ -182,6 +182,16 @@ public sealed class ShardLedger
         return (back, stop, orphans);
     }
 
+    /// <summary>A worker's handler is still at it (beanstalkd's <c>touch</c>): the lease of <paramref name="attempt"/>
+    /// runs <paramref name="time"/> (at most the longest deadline) from <paramref name="now"/>. False when the worker
+    /// holds no such lease.</summary>
+    public bool ExtendLease(WorkerId worker, AttemptRef attempt, TimeSpan time, DateTimeOffset now)
+    {
+        _workers.Touch(worker, null, now);
+        var span = time < TimeSpan.Zero ? TimeSpan.Zero : time > _options.MaxDeadline ? _options.MaxDeadline : time;
+        return _leases.Extend(attempt.JobId, attempt.Attempt, worker, now + span);
+    }
+
     /// <summary>A long poll's sign of life.</summary>
     public void Touch(WorkerId worker, DateTimeOffset now) => _workers.Touch(worker, null, now);
 

@@ -3,7 +3,7 @@ namespace OrleansQueue.Worker.Running;
 internal sealed partial class JobRunner
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt} started: {JobType}, priority {Priority}")]
-    private partial void LogStarted(Guid jobId, int attempt, string jobType, int priority);
+    private partial void LogStarted(Guid jobId, int attempt, string jobType, long priority);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt} completed in {ElapsedMs} ms")]
     private partial void LogCompleted(Guid jobId, int attempt, long elapsedMs);

@@ -171,6 +171,278 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.True(await wire.IsClosedWithinAsync(BeanstalkWire.ReplyTimeout));
     });
 
+    /// <summary>A tube of the test's own: the server is shared by the class, so tests never meet each other's jobs.</summary>
+    protected static string NewTube() => "t" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Uses and watches only <paramref name="tube"/>.</summary>
+    protected static async Task OnlyAsync(BeanstalkWire wire, string tube)
+    {
+        Assert.Equal($"USING {tube}", await wire.CommandAsync($"use {tube}"));
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"watch {tube}"));
+        Assert.Equal("WATCHING 1", await wire.CommandAsync("ignore default"));
+    }
+
+    protected static async Task<ulong> PutAsync(BeanstalkWire wire, string body, uint priority = 0, uint delay = 0, uint ttr = 60)
+    {
+        var bytes = Encoding.Latin1.GetByteCount(body);
+        var reply = await wire.CommandAsync($"put {priority} {delay} {ttr} {bytes}\r\n{body}");
+        Assert.StartsWith("INSERTED ", reply, StringComparison.Ordinal);
+        return ulong.Parse(reply["INSERTED ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads a <c>RESERVED id bytes</c> reply and its body.</summary>
+    protected static async Task<(ulong Id, string Body)> ReadReservedAsync(BeanstalkWire wire)
+    {
+        var reply = await wire.ReadLineAsync();
+        var parts = reply.Split(' ');
+        Assert.True(parts is ["RESERVED", _, _], $"expected RESERVED <id> <bytes>, got '{reply}'");
+        var body = await wire.ReadBodyAsync(int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+        return (ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), Encoding.Latin1.GetString(body));
+    }
+
+    protected static async Task<(ulong Id, string Body)> ReserveAsync(BeanstalkWire wire, uint timeout = 0)
+    {
+        await wire.SendAsync($"reserve-with-timeout {timeout}\r\n");
+        return await ReadReservedAsync(wire);
+    }
+
+    [Fact]
+    public Task Put_IsInserted_AndReserveGivesItsBodyBack_Verbatim() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var body = "line one\r\nline two \0\u00ff";
+        var id = await PutAsync(wire, body);
+        Assert.Equal((id, body), await ReserveAsync(wire));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"delete {id}"));
+    });
+
+    [Fact]
+    public Task Put_OfAnEmptyBody_IsInserted() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "");
+        Assert.Equal((id, ""), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task Reserve_TakesTheSmallestPriorityFirst_ThenTheOldest() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var late = await PutAsync(wire, "late", priority: uint.MaxValue);
+        var second = await PutAsync(wire, "second", priority: 1024);
+        var first = await PutAsync(wire, "first", priority: 0);
+        var third = await PutAsync(wire, "third", priority: 1024);
+        var eleven = await PutAsync(wire, "eleven", priority: 11);
+        foreach (var expected in new[] { first, eleven, second, third, late })
+        {
+            var (id, _) = await ReserveAsync(wire);
+            Assert.Equal(expected, id);
+            Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        }
+    });
+
+    [Fact]
+    public Task Reserve_TakesFromEveryWatchedTube_AndNotFromOthers() => WithConnectionAsync(async wire =>
+    {
+        var (a, b, unwatched) = (NewTube(), NewTube(), NewTube());
+        await OnlyAsync(wire, unwatched);
+        await PutAsync(wire, "elsewhere", priority: 0);
+        Assert.Equal($"USING {a}", await wire.CommandAsync($"use {a}"));
+        var inA = await PutAsync(wire, "a", priority: 7);
+        Assert.Equal($"USING {b}", await wire.CommandAsync($"use {b}"));
+        var inB = await PutAsync(wire, "b", priority: 3);
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"watch {a}"));
+        Assert.Equal("WATCHING 3", await wire.CommandAsync($"watch {b}"));
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"ignore {unwatched}"));
+        Assert.Equal((inB, "b"), await ReserveAsync(wire));
+        Assert.Equal((inA, "a"), await ReserveAsync(wire));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+    });
+
+    [Fact]
+    public Task ReserveWithTimeout_OnAnEmptyTube_IsTimedOut() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 1"));
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+    });
+
+    [Fact]
+    public async Task Reserve_Waits_UntilAJobIsPut()
+    {
+        var tube = NewTube();
+        await using var worker = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(worker, tube);
+        await worker.SendAsync("reserve\r\n");
+        await WithConnectionAsync(async producer =>
+        {
+            Assert.Equal($"USING {tube}", await producer.CommandAsync($"use {tube}"));
+            var id = await PutAsync(producer, "wake up");
+            Assert.Equal((id, "wake up"), await ReadReservedAsync(worker));
+        });
+    }
+
+    [Fact]
+    public Task PutWithDelay_IsNotReservedUntilDue() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "later", delay: 1);
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal((id, "later"), await ReserveAsync(wire, timeout: 5));
+    });
+
+    [Fact]
+    public async Task OnlyTheReservingConnection_MayDeleteReleaseOrTouchIt()
+    {
+        var tube = NewTube();
+        await using var owner = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(owner, tube);
+        var id = await PutAsync(owner, "mine");
+        Assert.Equal((id, "mine"), await ReserveAsync(owner));
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal("NOT_FOUND", await other.CommandAsync($"delete {id}"));
+            Assert.Equal("NOT_FOUND", await other.CommandAsync($"release {id} 0 0"));
+            Assert.Equal("NOT_FOUND", await other.CommandAsync($"touch {id}"));
+            Assert.Equal("TIMED_OUT", await other.CommandAsync("reserve-with-timeout 0"));
+            Assert.Equal("TOUCHED", await owner.CommandAsync($"touch {id}"));
+            Assert.Equal("RELEASED", await owner.CommandAsync($"release {id} 5 0"));
+            Assert.Equal("NOT_FOUND", await owner.CommandAsync($"touch {id}"));
+            Assert.Equal((id, "mine"), await ReserveAsync(other));
+            Assert.Equal("NOT_FOUND", await owner.CommandAsync($"delete {id}"));
+            Assert.Equal("DELETED", await other.CommandAsync($"delete {id}"));
+        });
+    }
+
+    [Fact]
+    public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var ready = await PutAsync(wire, "ready");
+        var delayed = await PutAsync(wire, "delayed", delay: 3600);
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {ready}"));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {delayed}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"delete {ready}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"delete {delayed}"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+    });
+
+    [Theory]
+    [InlineData("delete 987654321987")]
+    [InlineData("release 987654321987 0 0")]
+    [InlineData("touch 987654321987")]
+    [InlineData("delete 0")]
+    public Task JobCommand_OnAnUnknownId_IsNotFound(string line) => WithConnectionAsync(async wire =>
+    {
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync(line));
+        Assert.Equal("USING default", await wire.CommandAsync("list-tube-used"));
+    });
+
+    [Fact]
+    public Task Release_WithADelay_MakesItWaitBeforeItIsReservedAgain() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "again", priority: 9);
+        Assert.Equal((id, "again"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 2 1"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal((id, "again"), await ReserveAsync(wire, timeout: 5));
+    });
+
+    [Fact]
+    public Task Release_GivesTheJobItsNewPriority() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var first = await PutAsync(wire, "first", priority: 1);
+        var second = await PutAsync(wire, "second", priority: 2);
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {first} 3 0"));
+        Assert.Equal((second, "second"), await ReserveAsync(wire));
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task Reserve_WithinTheLastSecondOfAReservation_IsDeadlineSoon() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        // A ttr of 1 s is all safety margin: the next reserve does not wait.
+        var id = await PutAsync(wire, "short", ttr: 1);
+        Assert.Equal((id, "short"), await ReserveAsync(wire));
+        Assert.Equal("DEADLINE_SOON", await wire.CommandAsync("reserve-with-timeout 10"));
+        Assert.Equal("DEADLINE_SOON", await wire.CommandAsync("reserve"));
+    });
+
+    [Fact]
+    public Task Reserve_IsAnsweredDeadlineSoon_WhenTheSafetyMarginArrivesWhileItWaits() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "two seconds", ttr: 2);
+        Assert.Equal((id, "two seconds"), await ReserveAsync(wire));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("DEADLINE_SOON", await wire.CommandAsync("reserve-with-timeout 10"));
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(5));
+    });
+
+    [Fact]
+    public async Task Touch_StartsTheTtrAgain()
+    {
+        var tube = NewTube();
+        await using var owner = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(owner, tube);
+        var id = await PutAsync(owner, "long job", ttr: 3);
+        Assert.Equal((id, "long job"), await ReserveAsync(owner));
+        // Waits out the first two seconds of the ttr.
+        Assert.Equal("DEADLINE_SOON", await owner.CommandAsync("reserve-with-timeout 10"));
+        Assert.Equal("TOUCHED", await owner.CommandAsync($"touch {id}"));
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            // Untouched, the job would be back after the first second of this wait; touched, after its end.
+            Assert.Equal("TIMED_OUT", await other.CommandAsync("reserve-with-timeout 2"));
+            Assert.Equal("DELETED", await owner.CommandAsync($"delete {id}"));
+        });
+    }
+
+    [Fact]
+    public async Task TtrRunningOut_PutsTheJobBack_ForAnyConnection()
+    {
+        var tube = NewTube();
+        await using var slow = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(slow, tube);
+        var id = await PutAsync(slow, "slow", ttr: 1);
+        Assert.Equal((id, "slow"), await ReserveAsync(slow));
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal((id, "slow"), await ReserveAsync(other, timeout: 10));
+            Assert.Equal("NOT_FOUND", await slow.CommandAsync($"delete {id}"));
+            Assert.Equal("DELETED", await other.CommandAsync($"delete {id}"));
+        });
+    }
+
+    [Fact]
+    public async Task ClosingTheConnection_PutsItsReservedJobsBack()
+    {
+        var tube = NewTube();
+        ulong id;
+        await using (var closing = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            await OnlyAsync(closing, tube);
+            id = await PutAsync(closing, "orphan", ttr: 3600);
+            Assert.Equal((id, "orphan"), await ReserveAsync(closing));
+        }
+
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal((id, "orphan"), await ReserveAsync(other, timeout: 5));
+        });
+    }
+
     [Fact]
     public async Task ClientStalledMidCommand_DoesNotHoldUpOtherConnections()
     {
@@ -189,6 +461,40 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
 
 public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTests(silo), IClassFixture<GatewaySilo>
 {
+    /// <summary>A job put through the gateway is a job like any other: the console shows it under its number, in its
+    /// type BEANSTALK, with its priority and ttr; a deleted job it had reserved is COMPLETED, a deleted ready one
+    /// CANCELLED.</summary>
+    [Fact]
+    public Task PutJob_IsSeenByTheConsole_AndDeleteCompletesOrCancelsIt() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var done = await PutAsync(wire, "done", priority: 4_000_000_000, ttr: 90);
+        var dropped = await PutAsync(wire, "dropped", delay: 3600);
+        var job = await silo.Cluster.GetJobAsync($"{done}");
+        Assert.Equal(($"{done}", "PENDING", "BEANSTALK", 4_000_000_000L, 90.0), (job.Id, job.Status, job.Type, job.Priority, job.DeadlineSeconds));
+
+        Assert.Equal((done, "done"), await ReserveAsync(wire));
+        Assert.Equal("PROCESSING", (await silo.Cluster.GetJobAsync($"{done}")).Status);
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {done}"));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {dropped}"));
+        Assert.Equal("COMPLETED", (await silo.Cluster.GetJobAsync($"{done}")).Status);
+        Assert.Equal("CANCELLED", (await silo.Cluster.GetJobAsync($"{dropped}")).Status);
+    });
+
+    /// <summary>The connection's worker is the schedule's: released, the job is PENDING again with its new priority and
+    /// no retry used.</summary>
+    [Fact]
+    public Task Release_IsSeenByTheConsole_AsPendingWithItsNewPriority() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "again", priority: 5);
+        Assert.Equal((id, "again"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 123456 0"));
+        var job = await silo.Cluster.GetJobAsync($"{id}");
+        Assert.Equal(("PENDING", 123456L), (job.Status, job.Priority));
+        Assert.Equal("RELEASED", Assert.Single(job.AttemptHistory).Outcome);
+    });
+
     /// <summary>Where beanstalkd 1.12 is wrong: a 225-byte line whose CR is its 224th byte is refused, but beanstalkd
     /// drops the LF with the line and then misses the next line's end too, so the command after it is lost. The
     /// gateway refuses the long line and answers the next.</summary>

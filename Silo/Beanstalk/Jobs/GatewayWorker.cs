@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Silo.Beanstalk.Jobs;
+
+/// <summary>A job a connection reserved: the lease it holds (the attempt is its fencing token), the shard that leased
+/// it, and when its ttr runs out.</summary>
+internal sealed record Reservation(ulong Number, LeasedJob Job, int Shard, DateTimeOffset ExpiresAt)
+{
+    public AttemptRef Attempt => new(Job.JobId, Job.Attempt);
+}
+
+/// <summary>
+/// A connection that reserves is a worker, known to the schedule by its own <see cref="WorkerId"/>: only it may delete,
+/// release or touch what it reserved. The connection's loop changes the reservations, the heartbeats read them, so
+/// every access takes the lock.
+/// </summary>
+internal sealed class GatewayWorker(long connectionId)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ulong, Reservation> _reserved = [];
+
+    public WorkerId Id { get; } = WorkerId.New($"beanstalk-{connectionId}");
+
+    public void Add(Reservation reservation)
+    {
+        lock (_lock)
+        {
+            _reserved[reservation.Number] = reservation;
+        }
+    }
+
+    public Reservation? Get(ulong number)
+    {
+        lock (_lock)
+        {
+            return _reserved.GetValueOrDefault(number);
+        }
+    }
+
+    public void Remove(ulong number)
+    {
+        lock (_lock)
+        {
+            _reserved.Remove(number);
+        }
+    }
+
+    /// <summary>Drops the reservations of attempts the schedule no longer leases to this worker (ttr ran out).</summary>
+    public void Disown(IEnumerable<AttemptRef> attempts)
+    {
+        lock (_lock)
+        {
+            foreach (var attempt in attempts)
+            {
+                var gone = _reserved.Values.Where(r => r.Attempt == attempt).Select(r => r.Number).ToList();
+                gone.ForEach(n => _reserved.Remove(n));
+            }
+        }
+    }
+
+    /// <summary>The attempts it holds, for a heartbeat.</summary>
+    public ImmutableArray<AttemptRef> Running()
+    {
+        lock (_lock)
+        {
+            return [.. _reserved.Values.Select(r => r.Attempt)];
+        }
+    }
+
+    /// <summary>When the first reservation's ttr runs out, if it holds any.</summary>
+    public DateTimeOffset? FirstExpiry()
+    {
+        lock (_lock)
+        {
+            return _reserved.Count == 0 ? null : _reserved.Values.Min(r => r.ExpiresAt);
+        }
+    }
+}
