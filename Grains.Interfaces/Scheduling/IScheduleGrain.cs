@@ -25,6 +25,11 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [Alias("Lease")]
     Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, string[]? queues = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Leases the job <paramref name="jobId"/> for <paramref name="worker"/> if it is pending here, ready or
+    /// not yet due (beanstalkd's <c>reserve-job</c>); null when it is not (unknown, leased, or finished).</summary>
+    [Alias("LeaseJob")]
+    Task<LeasedJob?> LeaseJob(WorkerId worker, Guid jobId);
+
     /// <summary>The most queues one lease may name.</summary>
     const int MaxLeaseQueues = 100;
 

@@ -215,6 +215,23 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         // Out of the index and into the lease table before the job grains are called: from here on the lease's expiry
         // covers the job even if a start call fails, so it cannot be lost.
         var (entries, leases) = _ledger.Lease(worker, queues, max, now);
+        return await Start(worker, entries, leases, now);
+    }
+
+    public async Task<LeasedJob?> LeaseJob(WorkerId worker, Guid jobId)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentException.ThrowIfNullOrWhiteSpace(worker.Name);
+        var now = _time.GetUtcNow();
+        _ledger.Touch(worker, now);
+        var (entries, leases) = _ledger.LeaseJob(worker, jobId, now);
+        var leased = await Start(worker, entries, leases, now);
+        return leased.IsEmpty ? null : leased[0];
+    }
+
+    /// <summary>Starts the attempts of jobs just leased (already in the lease table).</summary>
+    private async Task<ImmutableArray<LeasedJob>> Start(WorkerId worker, List<QueueEntry> entries, List<LeaseRecord> leases, DateTimeOffset now)
+    {
         if (entries.Count == 0)
         {
             return [];

@@ -133,9 +133,28 @@ public sealed class ShardLedger
     public (List<QueueEntry> Entries, List<LeaseRecord> Leases) Lease(WorkerId worker, IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
         var entries = _pending.Take(queues, max, now);
+        return (entries, LeaseEntries(worker, entries, now));
+    }
+
+    /// <summary>Like <see cref="Lease"/> for one job named by its id (beanstalkd's <c>reserve-job</c>), ready or not yet
+    /// due: none when it is not pending here.</summary>
+    public (List<QueueEntry> Entries, List<LeaseRecord> Leases) LeaseJob(WorkerId worker, Guid jobId, DateTimeOffset now)
+    {
+        if (_pending.Get(jobId) is not { } entry)
+        {
+            return ([], []);
+        }
+
+        _pending.Remove(jobId);
+        List<QueueEntry> entries = [entry];
+        return (entries, LeaseEntries(worker, entries, now));
+    }
+
+    private List<LeaseRecord> LeaseEntries(WorkerId worker, List<QueueEntry> entries, DateTimeOffset now)
+    {
         var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline)).ToList();
         leases.ForEach(_leases.Add);
-        return (entries, leases);
+        return leases;
     }
 
     /// <summary>Settles the job grains' answers to a lease's starts (see <see cref="LeaseStarts"/>), requeues corrected

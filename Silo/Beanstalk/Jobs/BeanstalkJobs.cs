@@ -41,6 +41,7 @@ internal sealed partial class BeanstalkJobs(
         {
             BeanstalkCommand.Put put => await PutAsync(put, session.UsedTube),
             BeanstalkCommand.Reserve reserve => await ReserveAsync(workers.WorkerOf(session.ConnectionId), session.Watched, reserve.TimeoutSeconds, clientGone),
+            BeanstalkCommand.ReserveJob reserveJob => await ReserveJobAsync(workers.WorkerOf(session.ConnectionId), reserveJob.Id),
             BeanstalkCommand.Delete delete => await DeleteAsync(workers.Find(session.ConnectionId), delete.Id),
             BeanstalkCommand.Release release => await ReleaseAsync(workers.Find(session.ConnectionId), release),
             BeanstalkCommand.Touch touch => await TouchAsync(workers.Find(session.ConnectionId), touch.Id),
@@ -219,7 +220,26 @@ internal sealed partial class BeanstalkJobs(
             return null;
         }
 
-        return new Reservation(number, job, shard, job.StartedAt + job.Deadline);
+        return Reservation.Of(number, job, shard);
+    }
+
+    /// <summary>Leases the job by its number from its shard, whatever tube it is in, if it is ready or delayed.</summary>
+    private async Task<BeanstalkReply> ReserveJobAsync(GatewayWorker worker, ulong number)
+    {
+        if (JobIdOf(number) is not { } id)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var shard = ScheduleShards.Of(id, _queue.Shards);
+        if (await grains.GetGrain<IScheduleGrain>(shard).LeaseJob(worker.Id, id) is not { } job)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var reservation = Reservation.Of(number, job, shard);
+        worker.Add(reservation);
+        return new BeanstalkReply.Job("RESERVED", number, job.Payload);
     }
 
     /// <summary>A reserved job is completed; a ready or delayed one is cancelled; anything else is not found.</summary>
@@ -231,12 +251,12 @@ internal sealed partial class BeanstalkJobs(
             return await EndAsync(new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Complete), BeanstalkReply.Deleted);
         }
 
-        if (number == 0)
+        if (JobIdOf(number) is not { } id)
         {
-            return BeanstalkReply.NotFound; // Numbers start at 1.
+            return BeanstalkReply.NotFound;
         }
 
-        var reply = await grains.GetGrain<IJobGrain>(JobNumbers.ToGuid(number)).CancelPending();
+        var reply = await grains.GetGrain<IJobGrain>(id).CancelPending();
         return reply.Result == ReportResult.Accepted ? BeanstalkReply.Deleted : BeanstalkReply.NotFound;
     }
 
@@ -285,6 +305,9 @@ internal sealed partial class BeanstalkJobs(
             _ => BeanstalkReply.NotFound,
         };
     }
+
+    /// <summary>The job a number names; none for 0 (numbers start at 1).</summary>
+    private static Guid? JobIdOf(ulong number) => number == 0 ? null : JobNumbers.ToGuid(number);
 
     private Task<ImmutableArray<ReportReply?>> ReportAsync(ImmutableArray<AttemptReport> reports) =>
         grains.GetGrain<IReportGrain>(0).Report(reports);

@@ -8,6 +8,9 @@ namespace OrleansQueue.Silo.Beanstalk.Jobs;
 internal sealed record Reservation(ulong Number, LeasedJob Job, int Shard, DateTimeOffset ExpiresAt)
 {
     public AttemptRef Attempt => new(Job.JobId, Job.Attempt);
+
+    /// <summary>A job just leased: its ttr runs from the lease's time.</summary>
+    public static Reservation Of(ulong number, LeasedJob job, int shard) => new(number, job, shard, job.StartedAt + job.Deadline);
 }
 
 /// <summary>

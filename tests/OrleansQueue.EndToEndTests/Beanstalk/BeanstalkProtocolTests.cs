@@ -319,6 +319,38 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     }
 
     [Fact]
+    public async Task ReserveJob_ReservesAReadyOrDelayedJobByItsId_FromAnyTube()
+    {
+        var tube = NewTube();
+        await using var producer = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(producer, tube);
+        var ready = await PutAsync(producer, "ready", priority: 9);
+        var delayed = await PutAsync(producer, "delayed", delay: 3600);
+        // Watching only default, and behind a more urgent job: the id is all it takes.
+        await PutAsync(producer, "more urgent", priority: 0);
+        await WithConnectionAsync(async wire =>
+        {
+            await wire.SendAsync($"reserve-job {ready}\r\n");
+            Assert.Equal((ready, "ready"), await ReadReservedAsync(wire));
+            await wire.SendAsync($"reserve-job {delayed}\r\n");
+            Assert.Equal((delayed, "delayed"), await ReadReservedAsync(wire));
+            Assert.Equal("NOT_FOUND", await producer.CommandAsync($"reserve-job {ready}"));
+            Assert.Equal("NOT_FOUND", await wire.CommandAsync($"reserve-job {ready}"));
+            Assert.Equal("DELETED", await wire.CommandAsync($"delete {ready}"));
+            Assert.Equal("NOT_FOUND", await wire.CommandAsync($"reserve-job {ready}"));
+            Assert.Equal("RELEASED", await wire.CommandAsync($"release {delayed} 0 0"));
+        });
+    }
+
+    [Theory]
+    [InlineData("reserve-job 987654321987")]
+    [InlineData("reserve-job 0")]
+    public Task ReserveJob_OfAnUnknownId_IsNotFound(string line) => WithConnectionAsync(async wire =>
+    {
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync(line));
+    });
+
+    [Fact]
     public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
     {
         await OnlyAsync(wire, NewTube());

@@ -61,6 +61,35 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void LeaseJob_LeasesThatJobOnly_ReadyOrNotYetDue_AndNothingElse()
+    {
+        var ledger = Create();
+        var first = Entry();
+        var delayed = Entry(notBefore: T0.AddHours(1));
+        ledger.Enqueue([first, delayed], cause: null, T0);
+
+        var (entries, leases) = ledger.LeaseJob(W1, delayed.JobId, T0);
+
+        Assert.Equal([delayed.JobId], entries.Select(e => e.JobId));
+        Assert.Equal((delayed.JobId, W1, T0 + delayed.Deadline), (leases[0].JobId, leases[0].Worker, leases[0].ExpiresAt));
+        Assert.Equal([first.JobId], ledger.List(JobStatus.Pending));
+        Assert.Empty(ledger.LeaseJob(W1, delayed.JobId, T0).Entries);
+        Assert.Empty(ledger.LeaseJob(W1, Guid.CreateVersion7(), T0).Leases);
+    }
+
+    [Fact]
+    public void ExtendLease_MovesTheDeadline_OfTheWorkersLeaseOnly_ByAtMostTheLongestDeadline()
+    {
+        var (ledger, lease) = Leased(TimeSpan.FromSeconds(5));
+        var attempt = new AttemptRef(lease.JobId, lease.Attempt);
+
+        Assert.False(ledger.ExtendLease(new WorkerId("w2", "i2"), attempt, TimeSpan.FromSeconds(5), T0.AddSeconds(4)));
+        Assert.True(ledger.ExtendLease(W1, attempt, TimeSpan.FromSeconds(5), T0.AddSeconds(4)));
+        Assert.Empty(ledger.Sweep(T0.AddSeconds(8)).Expired);
+        Assert.Equal([lease.JobId], ledger.Sweep(T0.AddSeconds(9)).Expired.Select(l => l.JobId));
+    }
+
+    [Fact]
     public void Enqueue_RefusesAJobThatIsLeasedHere_SoAJobIsInOnePlaceOnly()
     {
         var (ledger, lease) = Leased();
