@@ -62,7 +62,12 @@ public interface IJobGrain : IGrainWithGuidKey
     [Alias("CancelPending")]
     Task<ReportReply> CancelPending();
 
-    /// <summary>Sends a failed or cancelled job back to pending with its retries restored. A job already pending
+    /// <summary>A buried job is pending again, with its retries restored (beanstalkd's <c>kick</c>, the console's
+    /// <c>kick</c>); any other status answers <see cref="ReportResult.WrongState"/> and changes nothing.</summary>
+    [Alias("Kick")]
+    Task<ReportReply> Kick();
+
+    /// <summary>Sends a failed, cancelled or buried job back to pending with its retries restored. A job already pending
     /// answers <see cref="ReportResult.Duplicate"/>.</summary>
     [Alias("Requeue")]
     Task<ReportReply> Requeue();

@@ -32,6 +32,10 @@ public enum AttemptReportKind
     /// job's new <see cref="AttemptReport.Priority"/> and, with a <see cref="AttemptReport.Delay"/>, not leasable
     /// until it has passed.</summary>
     Release = 3,
+    /// <summary>beanstalkd's <c>bury</c>, a handler's <c>Bury</c>: the job is set aside (BURIED, with
+    /// <see cref="AttemptReport.Priority"/> when given and <see cref="AttemptReport.Error"/> as the reason) until it is
+    /// kicked; no retry used.</summary>
+    Bury = 4,
 }
 
 /// <summary>How one attempt ended, as its worker reports it.</summary>

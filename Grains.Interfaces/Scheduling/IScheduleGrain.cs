@@ -65,6 +65,11 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [ReadOnly, Alias("ListJobs")]
     Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit);
 
+    /// <summary>Ids of the buried jobs of <paramref name="queue"/> this shard holds, first buried first (candidates for a
+    /// kick, which each job grain decides).</summary>
+    [ReadOnly, Alias("ListBuried")]
+    Task<ImmutableArray<Guid>> ListBuried(string queue, int limit);
+
     /// <summary>The cluster's limits (shard count, lease batch and wait, payload size); any shard answers. Workers and
     /// clients ask for them instead of copying the silo's defaults.</summary>
     [ReadOnly, Alias("GetLimits")]

@@ -265,12 +265,36 @@ public static class JobLifecycle
         return Accepted(job, $"attempt {attempt} released with priority {priority}; the job is pending again", Ended(job, now));
     }
 
+    /// <summary>beanstalkd's <c>bury</c>, a handler's <c>Bury</c>: the worker sets the job aside, no retry used, with
+    /// <paramref name="reason"/> as its error and a new priority when given. Its shard keeps it among the buried jobs of
+    /// its queue until it is kicked (<see cref="Requeue"/>).</summary>
+    public static JobTransition Bury(JobState job, int attempt, long? priority, string? reason, DateTimeOffset now)
+    {
+        if (priority is { } p)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(p);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(p, JobSubmission.MaxPriority);
+        }
+
+        if (CheckRunning(job, attempt, AttemptOutcome.Buried) is { } refused)
+        {
+            return refused;
+        }
+
+        reason = string.IsNullOrWhiteSpace(reason) ? null : Truncate(reason);
+        EndAttempt(job, AttemptOutcome.Buried, reason, now);
+        job.Status = JobStatus.Buried;
+        job.Priority = priority ?? job.Priority;
+        job.Error = reason;
+        return Accepted(job, $"attempt {attempt} buried; the job waits for a kick", new ScheduleEffect.AttemptEnded(Notice(job, now) with { Bury = job.ToEntry() }));
+    }
+
     /// <summary>Cancels the job only while it is pending (beanstalkd's <c>delete</c> of a job nobody reserved): one
     /// leased meanwhile belongs to its worker and is refused as <see cref="ReportResult.WrongState"/>.</summary>
     public static JobTransition CancelPending(JobState job, DateTimeOffset now) =>
-        job.Status == JobStatus.Pending
+        job.Status is JobStatus.Pending or JobStatus.Buried
             ? Cancel(job, now)
-            : Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.ToWireName()}, not PENDING");
+            : Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.ToWireName()}, not PENDING or BURIED");
 
     /// <summary>
     /// The schedule takes back a lease that ran out. A deadline or a lost worker counts as a failed attempt;
@@ -329,7 +353,7 @@ public static class JobLifecycle
         var first = !job.EverCancelled;
         switch (job.Status)
         {
-            case JobStatus.Pending:
+            case JobStatus.Pending or JobStatus.Buried:
                 job.Status = JobStatus.Cancelled;
                 job.FinishedAt = now;
                 job.NotBefore = null;
@@ -347,11 +371,18 @@ public static class JobLifecycle
                 return Refused(job, ReportResult.Duplicate, $"job {job.Id} is already CANCELLED");
             default:
                 return Refused(job, ReportResult.WrongState,
-                    $"job {job.Id} is already {job.Status.ToWireName()}; only PENDING or PROCESSING jobs can be cancelled");
+                    $"job {job.Id} is already {job.Status.ToWireName()}; only PENDING, PROCESSING or BURIED jobs can be cancelled");
         }
     }
 
-    /// <summary>Sends a failed or cancelled job back to pending with its retries restored (beanstalkd's kick). A job
+    /// <summary>beanstalkd's <c>kick</c>: a buried job is pending again (see <see cref="Requeue"/>); any other status is
+    /// refused as <see cref="ReportResult.WrongState"/> and changes nothing.</summary>
+    public static JobTransition Kick(JobState job, DateTimeOffset now) =>
+        job.Status == JobStatus.Buried
+            ? Requeue(job, now)
+            : Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.ToWireName()}, not BURIED");
+
+    /// <summary>Sends a failed, cancelled or buried job back to pending with its retries restored. A job
     /// already pending is a <see cref="ReportResult.Duplicate"/> (see <see cref="Cancel"/>); its entry still goes to the
     /// shard, which ignores it when queued already and repairs a lost one otherwise.</summary>
     public static JobTransition Requeue(JobState job, DateTimeOffset now)
@@ -362,10 +393,10 @@ public static class JobLifecycle
                 false, new ScheduleEffect.Enqueue(job.ToEntry(), RequeueCause.Manual));
         }
 
-        if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled or JobStatus.Buried))
         {
             return Refused(job, ReportResult.WrongState,
-                $"job {job.Id} is {job.Status.ToWireName()}; only FAILED or CANCELLED jobs can be requeued");
+                $"job {job.Id} is {job.Status.ToWireName()}; only FAILED, CANCELLED or BURIED jobs can be requeued");
         }
 
         job.RetriesLeft = job.Retries;

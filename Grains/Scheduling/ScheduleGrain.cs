@@ -204,6 +204,9 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task<QueueLimits> GetLimits() =>
         Task.FromResult(new QueueLimits(_options.Shards, _options.MaxLeaseBatch, _options.MaxLeaseWait, _options.MaxPayloadBytes));
 
+    public Task<ImmutableArray<Guid>> ListBuried(string queue, int limit) =>
+        Task.FromResult(_ledger.Buried(queue).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
+
     public Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit) =>
         Task.FromResult(_ledger.List(status).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
 

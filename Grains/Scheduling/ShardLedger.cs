@@ -21,6 +21,7 @@ public sealed class ShardLedger
     private readonly ShardChanges _changes = new();
     private readonly PendingIndex _pending;
     private readonly LeaseTable _leases;
+    private readonly BuriedJobs _buried;
     private readonly WorkerRegistry _workers;
     private ScheduleCounters? _savedCounters;
 
@@ -31,11 +32,12 @@ public sealed class ShardLedger
         _shard = shard;
         _pending = new PendingIndex(options.PriorityAgingStep, _changes);
         _leases = new LeaseTable(_changes);
+        _buried = new BuriedJobs(_changes);
         _workers = new WorkerRegistry(options.WorkerTimeout, options.LostWorkerRetention);
     }
 
     /// <summary>Jobs held here, queued or leased: what the write-behind sizes its flushes by.</summary>
-    public int Count => _pending.Count + _leases.Count;
+    public int Count => _pending.Count + _leases.Count + _buried.Count;
 
     /// <summary>Loads the stored books. A worker holding leases gets a full timeout from <paramref name="now"/> to show
     /// it is still alive.</summary>
@@ -43,6 +45,7 @@ public sealed class ShardLedger
     {
         ArgumentNullException.ThrowIfNull(saved);
         saved.Pending.ForEach(entry => _pending.Add(entry, now));
+        saved.Buried.ForEach(entry => _buried.Add(entry));
         foreach (var lease in saved.Leases)
         {
             _leases.Add(lease);
@@ -75,6 +78,10 @@ public sealed class ShardLedger
             {
                 record.Leased.Add(lease);
             }
+            else if (_buried.Get(jobId) is { } buried)
+            {
+                record.Buried.Add(buried);
+            }
             else
             {
                 record.Gone.Add(jobId);
@@ -89,6 +96,7 @@ public sealed class ShardLedger
     {
         Pending = _pending.Snapshot().ToList(),
         Leases = _leases.All.ToList(),
+        Buried = _buried.All.ToList(),
         Counters = _stats.Counters,
         Recent = _stats.Recent.ToList(),
     };
@@ -116,10 +124,14 @@ public sealed class ShardLedger
         return added;
     }
 
-    /// <summary>Drops a cancelled job from the index.</summary>
+    /// <summary>Drops a cancelled job from the index (or from the buried jobs).</summary>
     public void Remove(Guid jobId, bool firstCancel)
     {
-        _pending.Remove(jobId);
+        if (!_pending.Remove(jobId))
+        {
+            _buried.Remove(jobId);
+        }
+
         _stats.OnCancelled(jobId, firstCancel);
     }
 
@@ -259,6 +271,7 @@ public sealed class ShardLedger
     {
         JobStatus.Pending => _pending.Snapshot().Select(e => e.JobId),
         JobStatus.Processing => _leases.All.OrderBy(l => l.LeasedAt).Select(l => l.JobId),
+        JobStatus.Buried => _buried.All.Select(e => e.JobId),
         _ => _stats.Newest(status),
     };
 
@@ -272,10 +285,27 @@ public sealed class ShardLedger
             _workers.CountEnded(lease.Worker, notice);
         }
 
+        if (notice.Bury is { } buried)
+        {
+            _buried.Add(buried);
+        }
+
         return notice.Requeue is { } entry && AddPending(entry, now);
     }
 
-    /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only.</summary>
-    private bool AddPending(QueueEntry entry, DateTimeOffset now) =>
-        !_leases.Contains(entry.JobId) && _pending.Add(entry, now);
+    /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only. A buried
+    /// job's entry comes from its job grain only once the job is pending again (kicked): it leaves the buried jobs.</summary>
+    private bool AddPending(QueueEntry entry, DateTimeOffset now)
+    {
+        if (_leases.Contains(entry.JobId))
+        {
+            return false;
+        }
+
+        _buried.Remove(entry.JobId);
+        return _pending.Add(entry, now);
+    }
+
+    /// <summary>The buried jobs of <paramref name="queue"/>, first buried first.</summary>
+    public IEnumerable<Guid> Buried(string queue) => _buried.Of(queue).Select(e => e.JobId);
 }

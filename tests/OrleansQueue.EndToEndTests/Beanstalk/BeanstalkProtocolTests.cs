@@ -351,6 +351,80 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     });
 
     [Fact]
+    public Task Bury_SetsAReservedJobAside_UntilKick_FirstBuriedFirst() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var a = await PutAsync(wire, "a", priority: 5);
+        var b = await PutAsync(wire, "b", priority: 1);
+        Assert.Equal((b, "b"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {b} 9"));
+        Assert.Equal((a, "a"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {a} 0"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"bury {a} 0"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"release {a} 0 0"));
+
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 1"));
+        Assert.Equal((b, "b"), await ReserveAsync(wire));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {b}"));
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 10"));
+        Assert.Equal("KICKED 0", await wire.CommandAsync("kick 10"));
+        Assert.Equal((a, "a"), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task KickJob_KicksThatBuriedJob_AndNoOther() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var first = await PutAsync(wire, "first");
+        var second = await PutAsync(wire, "second");
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {first} 0"));
+        Assert.Equal((second, "second"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {second} 0"));
+        Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {second}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {second}"));
+        Assert.Equal((second, "second"), await ReserveAsync(wire));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {second}"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        // A buried job can be deleted by anyone.
+        await WithConnectionAsync(async other => Assert.Equal("DELETED", await other.CommandAsync($"delete {first}")));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {first}"));
+    });
+
+    [Fact]
+    public async Task OnlyTheReservingConnection_MayBuryIt_AndClosingDoesNotUnburyIt()
+    {
+        var tube = NewTube();
+        ulong id;
+        await using (var owner = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            await OnlyAsync(owner, tube);
+            id = await PutAsync(owner, "set aside");
+            Assert.Equal((id, "set aside"), await ReserveAsync(owner));
+            await WithConnectionAsync(async other => Assert.Equal("NOT_FOUND", await other.CommandAsync($"bury {id} 0")));
+            Assert.Equal("BURIED", await owner.CommandAsync($"bury {id} 0"));
+        }
+
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal("TIMED_OUT", await other.CommandAsync("reserve-with-timeout 1"));
+            Assert.Equal("KICKED", await other.CommandAsync($"kick-job {id}"));
+            Assert.Equal((id, "set aside"), await ReserveAsync(other));
+        });
+    }
+
+    [Theory]
+    [InlineData("bury 987654321987 0")]
+    [InlineData("kick-job 987654321987")]
+    [InlineData("kick-job 0")]
+    public Task BuryOrKickJob_OfAnUnknownId_IsNotFound(string line) => WithConnectionAsync(async wire =>
+    {
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync(line));
+    });
+
+    [Fact]
     public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
     {
         await OnlyAsync(wire, NewTube());
@@ -511,6 +585,23 @@ public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTe
         Assert.Equal("DELETED", await wire.CommandAsync($"delete {dropped}"));
         Assert.Equal("COMPLETED", (await silo.Cluster.GetJobAsync($"{done}")).Status);
         Assert.Equal("CANCELLED", (await silo.Cluster.GetJobAsync($"{dropped}")).Status);
+    });
+
+    /// <summary>A buried job is BURIED for the console, and its <c>requeue</c> kicks it.</summary>
+    [Fact]
+    public Task BuriedJob_IsBuriedForTheConsole_AndRequeueKicksIt() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "aside", priority: 3);
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 77"));
+        var job = await silo.Cluster.GetJobAsync($"{id}");
+        Assert.Equal(("BURIED", 77L), (job.Status, job.Priority));
+        Assert.Equal("BURIED", Assert.Single(job.AttemptHistory).Outcome);
+        Assert.Contains($"{id}", await silo.Cluster.RunCliOkAsync("list", "--status", "buried"), StringComparison.Ordinal);
+
+        await silo.Cluster.RunCliOkAsync("requeue", $"{id}");
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
     });
 
     /// <summary>The connection's worker is the schedule's: released, the job is PENDING again with its new priority and

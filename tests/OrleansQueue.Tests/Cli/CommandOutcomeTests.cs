@@ -59,7 +59,7 @@ public sealed partial class CommandOutcomeTests
         var run = await CliRun.StartAsync(connector, ["cancel", JobId.Format(job.Id)]);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal($"error: job {job.Id} is already COMPLETED; only PENDING or PROCESSING jobs can be cancelled", Assert.Single(run.StderrLines));
+        Assert.Equal($"error: job {job.Id} is already COMPLETED; only PENDING, PROCESSING or BURIED jobs can be cancelled", Assert.Single(run.StderrLines));
         Assert.Equal("", run.Stdout);
     }
 
@@ -76,7 +76,7 @@ public sealed partial class CommandOutcomeTests
         Assert.Equal(0, accepted.ExitCode);
         Assert.Equal($"job {failed.Id} is pending again", Assert.Single(accepted.StdoutLines));
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("only FAILED or CANCELLED jobs can be requeued", Assert.Single(refused.StderrLines), StringComparison.Ordinal);
+        Assert.Contains("only FAILED, CANCELLED or BURIED jobs can be requeued", Assert.Single(refused.StderrLines), StringComparison.Ordinal);
     }
 
     [Fact]

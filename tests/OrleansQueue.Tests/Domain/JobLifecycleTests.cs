@@ -441,6 +441,50 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void Bury_SetsTheJobAside_WithItsReasonAndNewPriority_AndTheShardKeepsItsEntry()
+    {
+        var job = CreateRunningJob(retries: 2);
+
+        var t = JobLifecycle.Bury(job, 1, 4_000_000_000, "needs a human", T0.AddSeconds(2));
+
+        Assert.Equal(ReportResult.Accepted, t.Reply.Result);
+        Assert.Equal((JobStatus.Buried, 4_000_000_000L, "needs a human", 2), (job.Status, job.Priority, job.Error, job.RetriesLeft));
+        Assert.Equal(AttemptOutcome.Buried, job.LastAttempt!.Outcome);
+        var notice = NoticeOf(t);
+        Assert.Null(notice.Requeue);
+        Assert.Equal((job.Id, 4_000_000_000L, 2), (notice.Bury!.JobId, notice.Bury.Priority, notice.Bury.Attempt));
+        Assert.False(job.Status.IsTerminal());
+        Assert.Equal(ReportResult.Duplicate, JobLifecycle.Bury(job, 1, null, null, T0.AddSeconds(3)).Reply.Result);
+    }
+
+    [Fact]
+    public void Kick_SendsABuriedJobBackToPending_AndRefusesAnyOther()
+    {
+        var job = CreateRunningJob(retries: 2);
+        Assert.Equal(ReportResult.WrongState, JobLifecycle.Kick(job, T0.AddSeconds(1)).Reply.Result);
+        JobLifecycle.Bury(job, 1, null, null, T0.AddSeconds(2));
+
+        var t = JobLifecycle.Kick(job, T0.AddSeconds(3));
+
+        Assert.Equal(ReportResult.Accepted, t.Reply.Result);
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(RequeueCause.Manual, Assert.IsType<ScheduleEffect.Enqueue>(t.Effect).Cause);
+        Assert.Equal(ReportResult.WrongState, JobLifecycle.Kick(job, T0.AddSeconds(4)).Reply.Result);
+    }
+
+    [Fact]
+    public void ABuriedJob_CanBeCancelled_WhichDropsItFromItsShard()
+    {
+        var job = CreateRunningJob(retries: 2);
+        JobLifecycle.Bury(job, 1, null, null, T0.AddSeconds(2));
+
+        var t = JobLifecycle.CancelPending(job, T0.AddSeconds(3));
+
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.Equal(job.Id, Assert.IsType<ScheduleEffect.RemovePending>(t.Effect).JobId);
+    }
+
+    [Fact]
     public void CancelPending_CancelsAPendingJob_ButNotARunningOne()
     {
         var running = CreateRunningJob(retries: 2);

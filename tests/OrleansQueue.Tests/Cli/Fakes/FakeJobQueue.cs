@@ -120,13 +120,13 @@ internal sealed class FakeJobQueue : IJobQueue
         job => job.Status is JobStatus.Pending or JobStatus.Processing,
         JobStatus.Cancelled,
         $"job {id} cancelled",
-        job => $"job {id} is already {job.Status.ToWireName()}; only PENDING or PROCESSING jobs can be cancelled");
+        job => $"job {id} is already {job.Status.ToWireName()}; only PENDING, PROCESSING or BURIED jobs can be cancelled");
 
     public Task<ReportReply> RequeueAsync(Guid id) => Apply(id,
         job => job.Status is JobStatus.Failed or JobStatus.Cancelled,
         JobStatus.Pending,
         $"job {id} is pending again",
-        job => $"job {id} is {job.Status.ToWireName()}; only FAILED or CANCELLED jobs can be requeued");
+        job => $"job {id} is {job.Status.ToWireName()}; only FAILED, CANCELLED or BURIED jobs can be requeued");
 
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit)
     {

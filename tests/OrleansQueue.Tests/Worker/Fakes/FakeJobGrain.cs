@@ -48,6 +48,8 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task<ReportReply> CancelPending() => throw new NotSupportedException();
 
+    public Task<ReportReply> Kick() => throw new NotSupportedException();
+
     /// <summary>Reports the fake report grain answers with null, as if this job grain could not be reached from the silo.</summary>
     public int UnansweredNextReports { get; set; }
 
