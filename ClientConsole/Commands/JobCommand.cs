@@ -2,6 +2,7 @@ using System.CommandLine;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
 using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Commands;
@@ -17,7 +18,36 @@ internal static class JobCommand
         "Cancel a PENDING or PROCESSING job (its worker is told to stop).", (queue, id) => queue.CancelAsync(id));
 
     public static Command Requeue(CliContext context) => Create(context, "requeue",
-        "Send a FAILED or CANCELLED job back to PENDING with its retries restored.", (queue, id) => queue.RequeueAsync(id));
+        "Send a FAILED, CANCELLED or BURIED job back to PENDING with its retries restored.", (queue, id) => queue.RequeueAsync(id));
+
+    /// <summary><c>kick QUEUE N</c>: up to N buried jobs of the queue are pending again, first buried first.</summary>
+    public static Command Kick(CliContext context)
+    {
+        var queueName = new Argument<string>("QUEUE") { Description = "The queue whose buried jobs are kicked." };
+        var count = new Argument<long>("N") { Description = "The most jobs to kick (1 or more)." };
+        var command = new Command("kick", "Send up to N BURIED jobs of a queue back to PENDING, first buried first.") { queueName, count };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(queueName) is var name && !QueueNames.IsValid(name))
+            {
+                result.AddError(QueueNames.Malformed(name));
+            }
+
+            if (result.GetValue(count) < 1)
+            {
+                result.AddError($"N must be 1 or more, got {result.GetValue(count)}.");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var queue = await context.QueueAsync(parse, cancellationToken);
+            var name = parse.GetRequiredValue(queueName);
+            var kicked = await queue.KickAsync(name, parse.GetRequiredValue(count));
+            await context.Output.WriteLineAsync($"kicked {kicked} buried jobs of queue {name}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
 
     private static Command Create(CliContext context, string name, string description, Func<IJobQueue, Guid, Task<ReportReply>> call)
     {

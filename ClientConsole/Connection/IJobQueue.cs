@@ -24,6 +24,9 @@ internal interface IJobQueue : IAsyncDisposable
 
     Task<ReportReply> RequeueAsync(Guid id);
 
+    /// <summary>Kicks up to <paramref name="max"/> buried jobs of <paramref name="queue"/>; how many were kicked.</summary>
+    Task<long> KickAsync(string queue, long max);
+
     Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit);
 
     Task<QueueMetrics> GetMetricsAsync();

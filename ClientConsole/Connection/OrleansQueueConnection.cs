@@ -29,6 +29,8 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     public Task<ReportReply> RequeueAsync(Guid id) => GuardAsync(() => client.RequeueAsync(id));
 
+    public Task<long> KickAsync(string queue, long max) => GuardAsync(() => client.KickAsync(queue, max));
+
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit) => GuardAsync(() => client.ListAsync(status, limit));
 
     public Task<QueueMetrics> GetMetricsAsync() => GuardAsync(client.GetMetricsAsync);

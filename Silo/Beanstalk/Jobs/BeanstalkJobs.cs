@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using OrleansQueue.Client;
 using OrleansQueue.Hosting;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
@@ -30,11 +31,8 @@ internal sealed partial class BeanstalkJobs(
     /// <summary>The protocol's safety margin: within the last second of a reservation's ttr a reserve does not wait.</summary>
     public static readonly TimeSpan SafetyMargin = TimeSpan.FromSeconds(1);
 
-    /// <summary>The most buried jobs one <c>kick</c> asks a shard for (a larger bound kicks in several rounds of
-    /// commands, as a client does).</summary>
-    private const int MaxKick = 10_000;
-
     private readonly QueueOptions _queue = queueOptions.Value;
+    private readonly JobQueueClient _client = new(grains, time);
     private readonly JobNumberSource _numbers = new(count => grains.GetGrain<IJobNumberGrain>(0).Reserve(count));
 
     public async ValueTask<BeanstalkReply> ExecuteAsync(BeanstalkCommand command, BeanstalkSession session, CancellationToken clientGone)
@@ -49,7 +47,7 @@ internal sealed partial class BeanstalkJobs(
             BeanstalkCommand.Delete delete => await DeleteAsync(workers.Find(session.ConnectionId), delete.Id),
             BeanstalkCommand.Release release => await ReleaseAsync(workers.Find(session.ConnectionId), release),
             BeanstalkCommand.Bury bury => await BuryAsync(workers.Find(session.ConnectionId), bury),
-            BeanstalkCommand.Kick kick => await KickAsync(session.UsedTube, kick.Bound),
+            BeanstalkCommand.Kick kick => BeanstalkReply.WithNumber("KICKED", (ulong)await _client.KickAsync(session.UsedTube, kick.Bound)),
             BeanstalkCommand.KickJob kickJob => await KickJobAsync(kickJob.Id),
             BeanstalkCommand.Touch touch => await TouchAsync(workers.Find(session.ConnectionId), touch.Id),
             _ => BeanstalkReply.UnknownCommand,
@@ -292,26 +290,6 @@ internal sealed partial class BeanstalkJobs(
         return await EndAsync(
             new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Bury, Priority: bury.Priority),
             BeanstalkReply.Buried);
-    }
-
-    /// <summary>Kicks up to <paramref name="bound"/> buried jobs of the tube in use, first buried first, each through
-    /// its job grain (which kicks only a job still buried).</summary>
-    private async Task<BeanstalkReply> KickAsync(string tube, uint bound)
-    {
-        ulong kicked = 0;
-        for (var shard = 0; shard < _queue.Shards && kicked < bound; shard++)
-        {
-            var limit = (int)Math.Min(bound - kicked, MaxKick);
-            foreach (var id in await grains.GetGrain<IScheduleGrain>(shard).ListBuried(tube, limit))
-            {
-                if (kicked < bound && (await grains.GetGrain<IJobGrain>(id).Kick()).Result == ReportResult.Accepted)
-                {
-                    kicked++;
-                }
-            }
-        }
-
-        return BeanstalkReply.WithNumber("KICKED", kicked);
     }
 
     private async Task<BeanstalkReply> KickJobAsync(ulong number)

@@ -604,6 +604,20 @@ public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTe
         Assert.Equal((id, "aside"), await ReserveAsync(wire));
     });
 
+    /// <summary>The console's <c>kick QUEUE N</c> kicks a tube's buried jobs like beanstalkd's <c>kick</c>.</summary>
+    [Fact]
+    public Task ConsoleKick_KicksTheBuriedJobsOfATube() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "aside");
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 0"));
+
+        Assert.Equal($"kicked 1 buried jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
+    });
+
     /// <summary>The connection's worker is the schedule's: released, the job is PENDING again with its new priority and
     /// no retry used.</summary>
     [Fact]

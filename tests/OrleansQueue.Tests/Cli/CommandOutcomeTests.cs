@@ -80,6 +80,34 @@ public sealed partial class CommandOutcomeTests
     }
 
     [Fact]
+    public async Task Kick_KicksTheBuriedJobsOfTheQueue_UpToN()
+    {
+        var connector = new FakeQueueConnector();
+        var buried = Enumerable.Range(0, 3).Select(_ => connector.Queue.Add(Samples.PendingJob() with { Id = Guid.CreateVersion7(), Status = JobStatus.Buried, Queue = "mail" })).ToList();
+        var elsewhere = connector.Queue.Add(Samples.PendingJob() with { Id = Guid.CreateVersion7(), Status = JobStatus.Buried, Queue = "other" });
+
+        var run = await CliRun.StartAsync(connector, ["kick", "mail", "2"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("kicked 2 buried jobs of queue mail", Assert.Single(run.StdoutLines));
+        Assert.Equal(2, buried.Count(j => connector.Queue.Jobs[j.Id].Status == JobStatus.Pending));
+        Assert.Equal(JobStatus.Buried, connector.Queue.Jobs[elsewhere.Id].Status);
+    }
+
+    [Theory]
+    [InlineData("-bad", "1", "Queue name '-bad' is not valid")]
+    [InlineData("mail", "0", "N must be 1 or more, got 0.")]
+    public async Task Kick_WithABadQueueOrCount_IsAUsageError(string queue, string count, string expected)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["kick", queue, count]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ValueRefusedByTheSilo_ExitsTwo_WithItsValidationMessage()
     {
         var connector = new FakeQueueConnector();

@@ -123,10 +123,18 @@ internal sealed class FakeJobQueue : IJobQueue
         job => $"job {id} is already {job.Status.ToWireName()}; only PENDING, PROCESSING or BURIED jobs can be cancelled");
 
     public Task<ReportReply> RequeueAsync(Guid id) => Apply(id,
-        job => job.Status is JobStatus.Failed or JobStatus.Cancelled,
+        job => job.Status is JobStatus.Failed or JobStatus.Cancelled or JobStatus.Buried,
         JobStatus.Pending,
         $"job {id} is pending again",
         job => $"job {id} is {job.Status.ToWireName()}; only FAILED, CANCELLED or BURIED jobs can be requeued");
+
+    public Task<long> KickAsync(string queue, long max)
+    {
+        ThrowIfFailing();
+        var kicked = Jobs.Values.Where(j => j.Status == JobStatus.Buried && j.Queue == queue).Take((int)Math.Min(max, int.MaxValue)).ToList();
+        kicked.ForEach(j => Jobs[j.Id] = j with { Status = JobStatus.Pending });
+        return Task.FromResult((long)kicked.Count);
+    }
 
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit)
     {
