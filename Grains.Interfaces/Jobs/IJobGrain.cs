@@ -30,6 +30,10 @@ public interface IJobGrain : IGrainWithGuidKey
     [ReadOnly, Alias("GetStatus")]
     Task<JobView?> GetStatus();
 
+    /// <summary>The job's payload, or null when no job has this id (beanstalkd's <c>peek</c>).</summary>
+    [ReadOnly, Alias("GetPayload")]
+    Task<byte[]?> GetPayload();
+
     /// <summary>Called through <see cref="IStartGrain"/> for the shard that leased the job: records attempt
     /// <paramref name="attempt"/> (the fencing token the shard issued) for <paramref name="worker"/>.</summary>
     [Alias("StartAttempt")]

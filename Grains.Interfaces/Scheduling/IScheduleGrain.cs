@@ -70,6 +70,16 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [ReadOnly, Alias("ListBuried")]
     Task<ImmutableArray<Guid>> ListBuried(string queue, int limit);
 
+    /// <summary>Per queue holding jobs on this shard (or <paramref name="queue"/> alone, even when empty): its jobs by
+    /// where they are (beanstalkd's <c>stats-tube</c>, <c>stats</c>, <c>list-tubes</c>).</summary>
+    [ReadOnly, Alias("GetQueueCounts")]
+    Task<ImmutableArray<QueueCounts>> GetQueueCounts(string? queue);
+
+    /// <summary>The id of the job of <paramref name="queue"/> this shard would lease next, has due first, or buried
+    /// first (beanstalkd's <c>peek-ready</c>, <c>peek-delayed</c>, <c>peek-buried</c>); null when it holds none.</summary>
+    [ReadOnly, Alias("PeekQueue")]
+    Task<Guid?> PeekQueue(string queue, PeekPlace place);
+
     /// <summary>The cluster's limits (shard count, lease batch and wait, payload size); any shard answers. Workers and
     /// clients ask for them instead of copying the silo's defaults.</summary>
     [ReadOnly, Alias("GetLimits")]

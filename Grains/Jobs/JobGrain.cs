@@ -70,6 +70,8 @@ public sealed partial class JobGrain(
 
     public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView() : null);
 
+    public Task<byte[]?> GetPayload() => Task.FromResult(Job.Exists ? Job.Payload : null);
+
     public async Task<StartResult> StartAttempt(string worker, int attempt, DateTimeOffset startedAt)
     {
         var (result, changed) = JobLifecycle.Start(Job, worker, attempt, startedAt);

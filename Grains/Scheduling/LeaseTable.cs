@@ -7,7 +7,8 @@ public sealed record LeaseRecord(
     [property: Id(1)] WorkerId Worker,
     [property: Id(2)] int Attempt,
     [property: Id(3)] DateTimeOffset LeasedAt,
-    [property: Id(4)] DateTimeOffset ExpiresAt);
+    [property: Id(4)] DateTimeOffset ExpiresAt,
+    [property: Id(5)] string? Queue = null);
 
 /// <summary>The leases in flight of one shard, indexed by job, by worker and by expiry.</summary>
 /// <param name="changes">Marked with every job leased or released, for the shard's journal.</param>

@@ -134,6 +134,25 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         return null;
     }
 
+    /// <summary>Per queue holding pending jobs: ready, urgent (priority below 1024) and delayed counts; reserved and
+    /// buried are the shard's to fill in.</summary>
+    public IEnumerable<QueueCounts> Counts() =>
+        _lanes.Select(l => new QueueCounts(
+            l.Key,
+            l.Value.ReadyTotal,
+            l.Value.Levels.Where(level => level.Key < QueueCounts.UrgentBelow).Sum(level => level.Value.Count),
+            0,
+            l.Value.Delayed,
+            0));
+
+    /// <summary>The entry a lease of <paramref name="queue"/> alone would take next, left in place.</summary>
+    public QueueEntry? PeekReady(string queue, DateTimeOffset now) =>
+        Best([queue], now) is { } best ? best.Lane.Levels[best.Priority].Head(_current) : null;
+
+    /// <summary>The not-yet-due entry of <paramref name="queue"/> due first (a scan of the queue's waiting entries).</summary>
+    public QueueEntry? PeekDelayed(string queue) =>
+        _current.Values.Where(e => e.NotBefore is not null && e.Queue == queue).MinBy(e => e.NotBefore);
+
     /// <summary>Removes and returns up to <paramref name="max"/> entries of <paramref name="queues"/> in lease order.</summary>
     public List<QueueEntry> Take(IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
@@ -192,6 +211,23 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
 
     private QueueEntry? TakeOne(IReadOnlyList<string> queues, DateTimeOffset now)
     {
+        if (Best(queues, now) is not var (bestLane, bestQueue, best))
+        {
+            return null;
+        }
+
+        var taken = bestLane.Levels[best].Fifo.Dequeue();
+        _current.Remove(taken.JobId);
+        changes?.Mark(taken.JobId);
+        _readyCount[Bucket(best)]--;
+        bestLane.RemoveReady(best);
+        DropIfEmpty(bestQueue, bestLane);
+        return taken;
+    }
+
+    /// <summary>Where the next entry to lease from <paramref name="queues"/> is: its lane, queue and priority.</summary>
+    private (Lane Lane, string Queue, long Priority)? Best(IReadOnlyList<string> queues, DateTimeOffset now)
+    {
         Lane? bestLane = null;
         var bestQueue = "";
         var best = -1L;
@@ -226,18 +262,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
             }
         }
 
-        if (bestLane is null)
-        {
-            return null;
-        }
-
-        var taken = bestLane.Levels[best].Fifo.Dequeue();
-        _current.Remove(taken.JobId);
-        changes?.Mark(taken.JobId);
-        _readyCount[Bucket(best)]--;
-        bestLane.RemoveReady(best);
-        DropIfEmpty(bestQueue, bestLane);
-        return taken;
+        return bestLane is null ? null : (bestLane, bestQueue, best);
     }
 
     private long AgingCredit(QueueEntry entry, DateTimeOffset now) =>

@@ -204,6 +204,11 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task<QueueLimits> GetLimits() =>
         Task.FromResult(new QueueLimits(_options.Shards, _options.MaxLeaseBatch, _options.MaxLeaseWait, _options.MaxPayloadBytes));
 
+    public Task<ImmutableArray<QueueCounts>> GetQueueCounts(string? queue) =>
+        Task.FromResult(_ledger.Counts(queue).ToImmutableArray());
+
+    public Task<Guid?> PeekQueue(string queue, PeekPlace place) => Task.FromResult(_ledger.Peek(queue, place, _time.GetUtcNow()));
+
     public Task<ImmutableArray<Guid>> ListBuried(string queue, int limit) =>
         Task.FromResult(_ledger.Buried(queue).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
 

@@ -164,7 +164,7 @@ public sealed class ShardLedger
 
     private List<LeaseRecord> LeaseEntries(WorkerId worker, List<QueueEntry> entries, DateTimeOffset now)
     {
-        var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline)).ToList();
+        var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline, e.Queue)).ToList();
         leases.ForEach(_leases.Add);
         return leases;
     }
@@ -305,6 +305,27 @@ public sealed class ShardLedger
         _buried.Remove(entry.JobId);
         return _pending.Add(entry, now);
     }
+
+    /// <summary>Per queue holding jobs here (or <paramref name="queue"/> alone): its jobs by where they are. A lease
+    /// written before leases named their queue counts in no queue.</summary>
+    public IEnumerable<QueueCounts> Counts(string? queue)
+    {
+        var ready = _pending.Counts().ToDictionary(c => c.Queue, StringComparer.Ordinal);
+        var reserved = _leases.All.Where(l => l.Queue is not null).CountBy(l => l.Queue!, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var buried = _buried.All.CountBy(e => e.Queue, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var names = queue is not null ? [queue] : ready.Keys.Concat(reserved.Keys).Concat(buried.Keys).Distinct(StringComparer.Ordinal);
+        return names.Select(name => ready.TryGetValue(name, out var r)
+            ? r with { Reserved = reserved.GetValueOrDefault(name), Buried = buried.GetValueOrDefault(name) }
+            : new QueueCounts(name, 0, 0, reserved.GetValueOrDefault(name), 0, buried.GetValueOrDefault(name)));
+    }
+
+    /// <summary>The job of <paramref name="queue"/> a peek asks for, if any.</summary>
+    public Guid? Peek(string queue, PeekPlace place, DateTimeOffset now) => place switch
+    {
+        PeekPlace.Ready => _pending.PeekReady(queue, now)?.JobId,
+        PeekPlace.Delayed => _pending.PeekDelayed(queue)?.JobId,
+        _ => _buried.Of(queue).FirstOrDefault()?.JobId,
+    };
 
     /// <summary>The buried jobs of <paramref name="queue"/>, first buried first.</summary>
     public IEnumerable<Guid> Buried(string queue) => _buried.Of(queue).Select(e => e.JobId);

@@ -25,6 +25,7 @@ public static class BeanstalkHosting
         builder.Services.TryAddSingleton<BeanstalkInstruments>();
         builder.Services.TryAddSingleton<GatewayHeartbeats>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayHeartbeats>());
+        builder.Services.TryAddSingleton<BeanstalkInspection>();
         builder.Services.TryAddSingleton<IBeanstalkJobs, BeanstalkJobs>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPortClaim, BeanstalkPortClaim>());
         builder.Services.AddHostedService<BeanstalkListener>();

@@ -22,6 +22,7 @@ internal sealed partial class BeanstalkJobs(
     IGrainFactory grains,
     IOptions<QueueOptions> queueOptions,
     GatewayHeartbeats workers,
+    BeanstalkInspection inspection,
     TimeProvider time,
     ILogger<BeanstalkJobs> logger) : IBeanstalkJobs
 {
@@ -50,6 +51,15 @@ internal sealed partial class BeanstalkJobs(
             BeanstalkCommand.Kick kick => BeanstalkReply.WithNumber("KICKED", (ulong)await _client.KickAsync(session.UsedTube, kick.Bound)),
             BeanstalkCommand.KickJob kickJob => await KickJobAsync(kickJob.Id),
             BeanstalkCommand.Touch touch => await TouchAsync(workers.Find(session.ConnectionId), touch.Id),
+            BeanstalkCommand.Peek peek => JobIdOf(peek.Id) is null ? BeanstalkReply.NotFound : await inspection.PeekAsync(peek.Id),
+            BeanstalkCommand.PeekState peek => await inspection.PeekAsync(session.UsedTube, peek.Kind),
+            BeanstalkCommand.StatsJob stats => JobIdOf(stats.Id) is null
+                ? BeanstalkReply.NotFound
+                : await inspection.StatsJobAsync(stats.Id, workers.Find(session.ConnectionId)?.Get(stats.Id)?.ExpiresAt),
+            BeanstalkCommand.StatsTube stats => await inspection.StatsTubeAsync(stats.Tube),
+            BeanstalkCommand.Stats => await inspection.StatsAsync(),
+            BeanstalkCommand.ListTubes => await inspection.ListTubesAsync(),
+            // pause-tube is not offered yet: the queue has no paused state.
             _ => BeanstalkReply.UnknownCommand,
         };
     }

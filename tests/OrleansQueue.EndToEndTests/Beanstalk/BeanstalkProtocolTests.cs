@@ -424,6 +424,136 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.Equal("NOT_FOUND", await wire.CommandAsync(line));
     });
 
+    /// <summary>A YAML dictionary as beanstalkd writes it: <c>key: value</c> lines after <c>---</c>.</summary>
+    protected static async Task<Dictionary<string, string>> StatsAsync(BeanstalkWire wire, string line)
+    {
+        var yaml = await wire.DataAsync(line);
+        Assert.StartsWith("---\n", yaml, StringComparison.Ordinal);
+        return yaml.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split(": ", 2))
+            .ToDictionary(kv => kv[0], kv => kv[1]);
+    }
+
+    private static void AssertFields(Dictionary<string, string> stats, params (string Key, string Value)[] expected)
+    {
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(stats.TryGetValue(key, out var actual), $"no field {key}");
+            Assert.True(value == actual, $"{key}: expected {value}, got {actual}");
+        }
+    }
+
+    [Fact]
+    public Task Peek_ShowsAJobInEveryState_UntilItIsDeleted() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "peeked");
+        var delayed = await PutAsync(wire, "later", delay: 3600);
+        Assert.Equal($"FOUND {id} 6", await wire.CommandAsync($"peek {id}"));
+        Assert.Equal("peeked", Encoding.Latin1.GetString(await wire.ReadBodyAsync(6)));
+        Assert.Equal($"FOUND {delayed} 5", await wire.CommandAsync($"peek {delayed}"));
+        Assert.Equal("later", Encoding.Latin1.GetString(await wire.ReadBodyAsync(5)));
+        Assert.Equal((id, "peeked"), await ReserveAsync(wire));
+        Assert.Equal($"FOUND {id} 6", await wire.CommandAsync($"peek {id}"));
+        await wire.ReadBodyAsync(6);
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 0"));
+        Assert.Equal($"FOUND {id} 6", await wire.CommandAsync($"peek {id}"));
+        await wire.ReadBodyAsync(6);
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"peek {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek 987654321987"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("stats-job 987654321987"));
+    });
+
+    [Fact]
+    public Task PeekReadyDelayedBuried_ShowTheNextJobOfTheUsedTube() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-ready"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-delayed"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-buried"));
+        await PutAsync(wire, "x", priority: 5);
+        var urgent = await PutAsync(wire, "y", priority: 1);
+        await PutAsync(wire, "z", priority: 1);
+        await PutAsync(wire, "a", delay: 7200);
+        var dueFirst = await PutAsync(wire, "b", delay: 3600);
+        Assert.Equal($"FOUND {urgent} 1", await wire.CommandAsync("peek-ready"));
+        Assert.Equal("y", Encoding.Latin1.GetString(await wire.ReadBodyAsync(1)));
+        Assert.Equal($"FOUND {dueFirst} 1", await wire.CommandAsync("peek-delayed"));
+        Assert.Equal("b", Encoding.Latin1.GetString(await wire.ReadBodyAsync(1)));
+        Assert.Equal((urgent, "y"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {urgent} 0"));
+        Assert.Equal($"FOUND {urgent} 1", await wire.CommandAsync("peek-buried"));
+        Assert.Equal("y", Encoding.Latin1.GetString(await wire.ReadBodyAsync(1)));
+    });
+
+    [Fact]
+    public Task StatsJob_ReportsStatePriorityTtrAndCounts_AsTheJobMoves() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "counted", priority: 4_000_000_000, ttr: 77);
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"),
+            ("id", $"{id}"), ("tube", tube), ("state", "ready"), ("pri", "4000000000"), ("ttr", "77"), ("time-left", "0"),
+            ("file", "0"), ("reserves", "0"), ("timeouts", "0"), ("releases", "0"), ("buries", "0"), ("kicks", "0"));
+
+        Assert.Equal((id, "counted"), await ReserveAsync(wire));
+        var reserved = await StatsAsync(wire, $"stats-job {id}");
+        AssertFields(reserved, ("state", "reserved"), ("reserves", "1"));
+        Assert.InRange(int.Parse(reserved["time-left"], System.Globalization.CultureInfo.InvariantCulture), 70, 77);
+
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 12 3600"));
+        var delayed = await StatsAsync(wire, $"stats-job {id}");
+        AssertFields(delayed, ("state", "delayed"), ("pri", "12"), ("releases", "1"));
+        Assert.InRange(int.Parse(delayed["time-left"], System.Globalization.CultureInfo.InvariantCulture), 3590, 3600);
+
+        await wire.SendAsync($"reserve-job {id}\r\n");
+        await ReadReservedAsync(wire);
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 3"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "buried"), ("pri", "3"), ("reserves", "2"), ("buries", "1"), ("kicks", "0"));
+        Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {id}"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("buries", "1"), ("kicks", "1"));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-job {id}"));
+    });
+
+    [Fact]
+    public Task StatsTube_CountsTheTubesJobsByState() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-tube {tube}"));
+        await OnlyAsync(wire, tube);
+        await PutAsync(wire, "urgent", priority: 1023);
+        await PutAsync(wire, "not urgent", priority: 1024);
+        await PutAsync(wire, "later", delay: 3600);
+        var reserved = await PutAsync(wire, "reserved", priority: 0);
+        var buried = await PutAsync(wire, "buried", priority: 0);
+        Assert.Equal((reserved, "reserved"), await ReserveAsync(wire));
+        Assert.Equal((buried, "buried"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {buried} 0"));
+        AssertFields(await StatsAsync(wire, $"stats-tube {tube}"),
+            ("name", tube), ("current-jobs-urgent", "1"), ("current-jobs-ready", "2"), ("current-jobs-reserved", "1"),
+            ("current-jobs-delayed", "1"), ("current-jobs-buried", "1"));
+    });
+
+    [Fact]
+    public Task Stats_CountsJobsOfEveryTube_AndListTubesNamesThem() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        await PutAsync(wire, "one");
+        await PutAsync(wire, "two", delay: 3600);
+        var stats = await StatsAsync(wire, "stats");
+        Assert.True(long.Parse(stats["current-jobs-ready"], System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.True(long.Parse(stats["current-jobs-delayed"], System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.True(long.Parse(stats["total-jobs"], System.Globalization.CultureInfo.InvariantCulture) >= 2);
+        AssertFields(stats, ("max-job-size", "65535"), ("draining", "false"));
+        Assert.Contains("current-jobs-buried", stats.Keys);
+        var tubes = await wire.DataAsync("list-tubes");
+        Assert.Contains($"\n- {tube}\n", tubes, StringComparison.Ordinal);
+        Assert.Contains("\n- default\n", tubes, StringComparison.Ordinal);
+    });
+
     [Fact]
     public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
     {

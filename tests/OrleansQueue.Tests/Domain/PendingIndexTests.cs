@@ -280,4 +280,25 @@ public sealed class PendingIndexTests
 
         Assert.Equal(old.JobId, index.Take(QueueNames.DefaultOnly, 1, later)[0].JobId);
     }
+
+    [Fact]
+    public void Peeks_AndCounts_LeaveEveryEntryInPlace()
+    {
+        var index = CreateIndex();
+        var later = Entry(2000, T0);
+        var next = Entry(3, T0.AddSeconds(1));
+        var dueLast = Entry(0, T0, notBefore: T0.AddHours(2));
+        var dueFirst = Entry(0, T0, notBefore: T0.AddHours(1));
+        foreach (var e in new[] { later, next, dueLast, dueFirst })
+        {
+            index.Add(e, T0);
+        }
+
+        Assert.Equal(next.JobId, index.PeekReady(QueueNames.Default, T0)?.JobId);
+        Assert.Equal(dueFirst.JobId, index.PeekDelayed(QueueNames.Default)?.JobId);
+        Assert.Null(index.PeekReady("elsewhere", T0));
+        Assert.Equal([new QueueCounts(QueueNames.Default, 2, 1, 0, 2, 0)], index.Counts());
+        Assert.Equal(4, index.Count);
+        Assert.Equal([next.JobId, later.JobId], index.Take(QueueNames.DefaultOnly, 10, T0).Select(e => e.JobId));
+    }
 }

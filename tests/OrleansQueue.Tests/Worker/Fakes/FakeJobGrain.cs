@@ -50,6 +50,8 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task<ReportReply> Kick() => throw new NotSupportedException();
 
+    public Task<byte[]?> GetPayload() => throw new NotSupportedException();
+
     /// <summary>Reports the fake report grain answers with null, as if this job grain could not be reached from the silo.</summary>
     public int UnansweredNextReports { get; set; }
 
