@@ -27,6 +27,9 @@ internal interface IJobQueue : IAsyncDisposable
     /// <summary>Kicks up to <paramref name="max"/> buried jobs of <paramref name="queue"/>; how many were kicked.</summary>
     Task<long> KickAsync(string queue, long max);
 
+    /// <summary>No job of <paramref name="queue"/> is leased for <paramref name="delay"/>; zero lifts the pause.</summary>
+    Task PauseAsync(string queue, TimeSpan delay);
+
     Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit);
 
     Task<QueueMetrics> GetMetricsAsync();

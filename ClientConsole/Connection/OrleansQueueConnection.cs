@@ -31,6 +31,12 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     public Task<long> KickAsync(string queue, long max) => GuardAsync(() => client.KickAsync(queue, max));
 
+    public Task PauseAsync(string queue, TimeSpan delay) => GuardAsync(async () =>
+    {
+        await client.PauseAsync(queue, delay);
+        return true;
+    });
+
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit) => GuardAsync(() => client.ListAsync(status, limit));
 
     public Task<QueueMetrics> GetMetricsAsync() => GuardAsync(client.GetMetricsAsync);

@@ -151,6 +151,21 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
         return kicked;
     }
 
+    /// <summary>No lease takes from <paramref name="queue"/> for <paramref name="delay"/> (beanstalkd's <c>pause-tube</c>,
+    /// the console's <c>pause QUEUE SECONDS</c>); zero lifts the pause. Every shard is told.</summary>
+    /// <exception cref="ArgumentException">The queue name is not valid.</exception>
+    public async Task PauseAsync(string queue, TimeSpan delay)
+    {
+        if (!QueueNames.IsValid(queue))
+        {
+            throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        var shards = await GetShardCountAsync();
+        await Task.WhenAll(Enumerable.Range(0, shards).Select(s => grains.GetGrain<IScheduleGrain>(s).PauseQueue(queue, delay)));
+    }
+
     public async Task<int> GetShardCountAsync() => (await GetLimitsAsync()).Shards;
 
     /// <summary>The silo's limits (shards, lease batch and wait, payload size).</summary>

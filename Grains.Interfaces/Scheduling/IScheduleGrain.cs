@@ -75,6 +75,12 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [ReadOnly, Alias("GetQueueCounts")]
     Task<ImmutableArray<QueueCounts>> GetQueueCounts(string? queue);
 
+    /// <summary>No lease takes from <paramref name="queue"/> on this shard for <paramref name="delay"/> (beanstalkd's
+    /// <c>pause-tube</c>, the console's <c>pause</c>); zero lifts the pause. Held in memory: a shard that moves to another
+    /// silo forgets it.</summary>
+    [Alias("PauseQueue")]
+    Task PauseQueue(string queue, TimeSpan delay);
+
     /// <summary>The id of the job of <paramref name="queue"/> this shard would lease next, has due first, or buried
     /// first (beanstalkd's <c>peek-ready</c>, <c>peek-delayed</c>, <c>peek-buried</c>); null when it holds none.</summary>
     [ReadOnly, Alias("PeekQueue")]

@@ -7,6 +7,7 @@ namespace OrleansQueue.Scheduling;
 /// <param name="Reserved">Leased (processing).</param>
 /// <param name="Delayed">Pending but not due yet (a put delay, a release delay, a retry's backoff).</param>
 /// <param name="Buried">Set aside until kicked.</param>
+/// <param name="Pause">The queue's pause while it lasts.</param>
 [GenerateSerializer, Immutable, Alias("oq.QueueCounts")]
 public sealed record QueueCounts(
     [property: Id(0)] string Queue,
@@ -14,7 +15,8 @@ public sealed record QueueCounts(
     [property: Id(2)] long Urgent,
     [property: Id(3)] long Reserved,
     [property: Id(4)] long Delayed,
-    [property: Id(5)] long Buried)
+    [property: Id(5)] long Buried,
+    [property: Id(6)] QueuePause? Pause = null)
 {
     /// <summary>beanstalkd counts a job urgent when its priority is below 1024.</summary>
     public const long UrgentBelow = 1024;
@@ -24,9 +26,14 @@ public sealed record QueueCounts(
     {
         ArgumentNullException.ThrowIfNull(shards);
         var all = shards.ToList();
-        return new QueueCounts(queue, all.Sum(c => c.Ready), all.Sum(c => c.Urgent), all.Sum(c => c.Reserved), all.Sum(c => c.Delayed), all.Sum(c => c.Buried));
+        return new QueueCounts(queue, all.Sum(c => c.Ready), all.Sum(c => c.Urgent), all.Sum(c => c.Reserved), all.Sum(c => c.Delayed), all.Sum(c => c.Buried),
+            all.Select(c => c.Pause).OfType<QueuePause>().MaxBy(p => p.Until));
     }
 }
+
+/// <summary>A pause of a queue: as asked for, and until when.</summary>
+[GenerateSerializer, Immutable, Alias("oq.QueuePause")]
+public sealed record QueuePause([property: Id(0)] TimeSpan Delay, [property: Id(1)] DateTimeOffset Until);
 
 /// <summary>Which job of a queue a peek asks for.</summary>
 [GenerateSerializer, Alias("oq.PeekPlace")]

@@ -205,7 +205,18 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         Task.FromResult(new QueueLimits(_options.Shards, _options.MaxLeaseBatch, _options.MaxLeaseWait, _options.MaxPayloadBytes));
 
     public Task<ImmutableArray<QueueCounts>> GetQueueCounts(string? queue) =>
-        Task.FromResult(_ledger.Counts(queue).ToImmutableArray());
+        Task.FromResult(_ledger.Counts(queue, _time.GetUtcNow()).ToImmutableArray());
+
+    public Task PauseQueue(string queue, TimeSpan delay)
+    {
+        if (!QueueNames.IsValid(queue))
+        {
+            throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
+        }
+
+        Changed(woken: _ledger.Pause(queue, delay, _time.GetUtcNow()));
+        return Task.CompletedTask;
+    }
 
     public Task<Guid?> PeekQueue(string queue, PeekPlace place) => Task.FromResult(_ledger.Peek(queue, place, _time.GetUtcNow()));
 

@@ -25,6 +25,10 @@ public sealed class ShardLedger
     private readonly WorkerRegistry _workers;
     private ScheduleCounters? _savedCounters;
 
+    /// <summary>Paused queues (beanstalkd's <c>pause-tube</c>, the console's <c>pause</c>): the pause asked for and until
+    /// when. Kept in memory only, like beanstalkd's: a shard that comes back elsewhere has no pauses.</summary>
+    private readonly Dictionary<string, (TimeSpan Delay, DateTimeOffset Until)> _paused = new(StringComparer.Ordinal);
+
     public ShardLedger(QueueOptions options, ShardStatistics stats, int shard)
     {
         _options = options;
@@ -144,9 +148,33 @@ public sealed class ShardLedger
     /// even if starting it fails.</summary>
     public (List<QueueEntry> Entries, List<LeaseRecord> Leases) Lease(WorkerId worker, IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
-        var entries = _pending.Take(queues, max, now);
+        var open = _paused.Count == 0 ? queues : [.. queues.Where(q => !(_paused.TryGetValue(q, out var p) && p.Until > now))];
+        var entries = _pending.Take(open, max, now);
         return (entries, LeaseEntries(worker, entries, now));
     }
+
+    /// <summary>No lease takes from <paramref name="queue"/> for <paramref name="delay"/>; zero lifts a pause. Returns how
+    /// many of its jobs became leasable (to wake as many parked leases).</summary>
+    public int Pause(string queue, TimeSpan delay, DateTimeOffset now)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            _paused[queue] = (delay, now + delay);
+            return 0;
+        }
+
+        return _paused.Remove(queue) ? ReadyIn(queue) : 0;
+    }
+
+    /// <summary>Lifts the pauses that have run out; how many jobs became leasable.</summary>
+    private int Unpause(DateTimeOffset now)
+    {
+        var over = _paused.Where(p => p.Value.Until <= now).Select(p => p.Key).ToList();
+        over.ForEach(q => _paused.Remove(q));
+        return over.Sum(ReadyIn);
+    }
+
+    private int ReadyIn(string queue) => (int)Math.Min(int.MaxValue, _pending.Counts().FirstOrDefault(c => c.Queue == queue)?.Ready ?? 0);
 
     /// <summary>Like <see cref="Lease"/> for one job named by its id (beanstalkd's <c>reserve-job</c>), ready or not yet
     /// due: none when it is not pending here.</summary>
@@ -239,7 +267,7 @@ public sealed class ShardLedger
     public (int Promoted, List<LeaseRecord> Expired, List<WorkerId> Lost) Sweep(DateTimeOffset now)
     {
         _workers.SampleBusy(_leases.CountFor, now);
-        var promoted = _pending.PromoteDue(now);
+        var promoted = _pending.PromoteDue(now) + (_paused.Count == 0 ? 0 : Unpause(now));
         var expired = _leases.TakeExpired(now);
         return (promoted, expired, _workers.DeclareSilentLost(now));
     }
@@ -308,15 +336,16 @@ public sealed class ShardLedger
 
     /// <summary>Per queue holding jobs here (or <paramref name="queue"/> alone): its jobs by where they are. A lease
     /// written before leases named their queue counts in no queue.</summary>
-    public IEnumerable<QueueCounts> Counts(string? queue)
+    public IEnumerable<QueueCounts> Counts(string? queue, DateTimeOffset now)
     {
         var ready = _pending.Counts().ToDictionary(c => c.Queue, StringComparer.Ordinal);
         var reserved = _leases.All.Where(l => l.Queue is not null).CountBy(l => l.Queue!, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
         var buried = _buried.All.CountBy(e => e.Queue, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
-        var names = queue is not null ? [queue] : ready.Keys.Concat(reserved.Keys).Concat(buried.Keys).Distinct(StringComparer.Ordinal);
-        return names.Select(name => ready.TryGetValue(name, out var r)
+        var names = queue is not null ? [queue] : ready.Keys.Concat(reserved.Keys).Concat(buried.Keys).Concat(_paused.Keys).Distinct(StringComparer.Ordinal);
+        return names.Select(name => (ready.TryGetValue(name, out var r)
             ? r with { Reserved = reserved.GetValueOrDefault(name), Buried = buried.GetValueOrDefault(name) }
-            : new QueueCounts(name, 0, 0, reserved.GetValueOrDefault(name), 0, buried.GetValueOrDefault(name)));
+            : new QueueCounts(name, 0, 0, reserved.GetValueOrDefault(name), 0, buried.GetValueOrDefault(name)))
+            with { Pause = _paused.TryGetValue(name, out var p) && p.Until > now ? new QueuePause(p.Delay, p.Until) : null });
     }
 
     /// <summary>The job of <paramref name="queue"/> a peek asks for, if any.</summary>

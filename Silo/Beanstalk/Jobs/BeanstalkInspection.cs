@@ -101,17 +101,22 @@ internal sealed class BeanstalkInspection(
     }
 
     /// <summary><c>stats-tube</c>: the tube's jobs by state, added up over the shards; <c>NOT_FOUND</c> when no job
-    /// lives in it (beanstalkd's tubes also exist while a connection uses or watches them; the gateway's do not).</summary>
-    public async Task<BeanstalkReply> StatsTubeAsync(string tube)
+    /// lives in it and the asking connection neither uses nor watches it (beanstalkd's tubes also exist while another
+    /// connection uses or watches them).</summary>
+    public async Task<BeanstalkReply> StatsTubeAsync(string tube, bool connectionUsesIt)
     {
         var counts = await CountsAsync(tube);
-        if (counts.Count == 0 && tube != QueueNames.Default)
+        if (counts.Count == 0 && tube != QueueNames.Default && !connectionUsesIt)
         {
             return BeanstalkReply.NotFound;
         }
 
         var sum = QueueCounts.Sum(tube, counts);
-        return new BeanstalkReply.Data(Jobs(new YamlDocument().Add("name", tube), sum).ToBytes());
+        var pause = sum.Pause is { } p ? (Seconds(p.Delay), Seconds(p.Until - time.GetUtcNow())) : (0L, 0L);
+        return new BeanstalkReply.Data(Jobs(new YamlDocument().Add("name", tube), sum)
+            .Add("pause", pause.Item1)
+            .Add("pause-time-left", pause.Item2)
+            .ToBytes());
     }
 
     /// <summary><c>stats</c>: the job counts over every tube, and what this silo knows of itself.</summary>
@@ -133,6 +138,9 @@ internal sealed class BeanstalkInspection(
         return new BeanstalkReply.Data(document.ToBytes());
     }
 
+    /// <summary>Whether any job (or a pause) lives in <paramref name="tube"/>.</summary>
+    public async Task<bool> HoldsJobsAsync(string tube) => (await CountsAsync(tube)).Count > 0;
+
     /// <summary><c>list-tubes</c>: <c>default</c> and every tube holding a job.</summary>
     public async Task<BeanstalkReply> ListTubesAsync()
     {
@@ -150,7 +158,7 @@ internal sealed class BeanstalkInspection(
     private async Task<List<QueueCounts>> CountsAsync(string? tube)
     {
         var shards = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).GetQueueCounts(tube)));
-        var all = shards.SelectMany(c => c).Where(c => tube is null || c.Ready + c.Reserved + c.Delayed + c.Buried > 0).ToList();
+        var all = shards.SelectMany(c => c).Where(c => tube is null || c.Ready + c.Reserved + c.Delayed + c.Buried > 0 || c.Pause is not null).ToList();
         return tube is null ? [.. all.GroupBy(c => c.Queue, StringComparer.Ordinal).Select(g => QueueCounts.Sum(g.Key, g))] : all;
     }
 

@@ -56,10 +56,10 @@ internal sealed partial class BeanstalkJobs(
             BeanstalkCommand.StatsJob stats => JobIdOf(stats.Id) is null
                 ? BeanstalkReply.NotFound
                 : await inspection.StatsJobAsync(stats.Id, workers.Find(session.ConnectionId)?.Get(stats.Id)?.ExpiresAt),
-            BeanstalkCommand.StatsTube stats => await inspection.StatsTubeAsync(stats.Tube),
+            BeanstalkCommand.StatsTube stats => await inspection.StatsTubeAsync(stats.Tube, Uses(session, stats.Tube)),
             BeanstalkCommand.Stats => await inspection.StatsAsync(),
             BeanstalkCommand.ListTubes => await inspection.ListTubesAsync(),
-            // pause-tube is not offered yet: the queue has no paused state.
+            BeanstalkCommand.PauseTube pause => await PauseAsync(session, pause),
             _ => BeanstalkReply.UnknownCommand,
         };
     }
@@ -256,6 +256,22 @@ internal sealed partial class BeanstalkJobs(
         worker.Add(reservation);
         return new BeanstalkReply.Job("RESERVED", number, job.Payload);
     }
+
+    /// <summary>A tube exists for beanstalkd while it holds jobs or a connection uses or watches it: this connection's
+    /// tubes count, other connections' (maybe on other silos) do not.</summary>
+    private async Task<BeanstalkReply> PauseAsync(BeanstalkSession session, BeanstalkCommand.PauseTube pause)
+    {
+        if (!Uses(session, pause.Tube) && !await inspection.HoldsJobsAsync(pause.Tube))
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        await _client.PauseAsync(pause.Tube, TimeSpan.FromSeconds(pause.Delay));
+        return BeanstalkReply.Paused;
+    }
+
+    private static bool Uses(BeanstalkSession session, string tube) =>
+        tube == session.UsedTube || session.Watched.Contains(tube, StringComparer.Ordinal);
 
     /// <summary>A reserved job is completed; a ready or delayed one is cancelled; anything else is not found.</summary>
     private async Task<BeanstalkReply> DeleteAsync(GatewayWorker? worker, ulong number)

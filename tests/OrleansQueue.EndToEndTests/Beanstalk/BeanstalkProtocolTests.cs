@@ -555,6 +555,23 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     });
 
     [Fact]
+    public Task PauseTube_KeepsItsJobsFromBeingReserved_UntilThePauseEnds() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "paused");
+        Assert.Equal("PAUSED", await wire.CommandAsync($"pause-tube {tube} 2"));
+        var stats = await StatsAsync(wire, $"stats-tube {tube}");
+        AssertFields(stats, ("pause", "2"), ("current-jobs-ready", "1"));
+        Assert.InRange(int.Parse(stats["pause-time-left"], System.Globalization.CultureInfo.InvariantCulture), 0, 2);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal((id, "paused"), await ReserveAsync(wire, timeout: 10));
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"pause-tube {NewTube()} 5"));
+    });
+
+    [Fact]
     public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
     {
         await OnlyAsync(wire, NewTube());

@@ -94,6 +94,19 @@ public sealed partial class CommandOutcomeTests
         Assert.Equal(JobStatus.Buried, connector.Queue.Jobs[elsewhere.Id].Status);
     }
 
+    [Fact]
+    public async Task Pause_PausesTheQueue_AndZeroLiftsIt()
+    {
+        var connector = new FakeQueueConnector();
+
+        var paused = await CliRun.StartAsync(connector, ["pause", "mail", "30"]);
+        var lifted = await CliRun.StartAsync(connector, ["pause", "mail", "0"]);
+
+        Assert.Equal((0, "queue mail is paused for 30 s"), (paused.ExitCode, Assert.Single(paused.StdoutLines)));
+        Assert.Equal((0, "queue mail is no longer paused"), (lifted.ExitCode, Assert.Single(lifted.StdoutLines)));
+        Assert.Equal([("mail", TimeSpan.FromSeconds(30)), ("mail", TimeSpan.Zero)], connector.Queue.Pauses);
+    }
+
     [Theory]
     [InlineData("-bad", "1", "Queue name '-bad' is not valid")]
     [InlineData("mail", "0", "N must be 1 or more, got 0.")]

@@ -90,6 +90,34 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void APausedQueue_IsNotLeased_UntilThePauseRunsOut_ThenItsJobsWakeLeases()
+    {
+        var ledger = Create();
+        var paused = Entry() with { Queue = "paused" };
+        var open = Entry();
+        ledger.Enqueue([paused, open], cause: null, T0);
+        Assert.Equal(0, ledger.Pause("paused", TimeSpan.FromSeconds(10), T0));
+        IReadOnlyList<string> both = ["paused", QueueNames.Default];
+
+        Assert.Equal([open.JobId], ledger.Lease(W1, both, 10, T0.AddSeconds(1)).Entries.Select(e => e.JobId));
+        Assert.Empty(ledger.Lease(W1, both, 10, T0.AddSeconds(9)).Entries);
+        Assert.Equal(TimeSpan.FromSeconds(10), Assert.Single(ledger.Counts("paused", T0.AddSeconds(9))).Pause?.Delay);
+        Assert.Equal(1, ledger.Sweep(T0.AddSeconds(10)).Promoted);
+        Assert.Equal([paused.JobId], ledger.Lease(W1, both, 10, T0.AddSeconds(10)).Entries.Select(e => e.JobId));
+    }
+
+    [Fact]
+    public void PausingForZero_LiftsAPause_AndCountsWhatBecameLeasable()
+    {
+        var ledger = Create();
+        ledger.Enqueue([Entry(), Entry()], cause: null, T0);
+        ledger.Pause(QueueNames.Default, TimeSpan.FromHours(1), T0);
+
+        Assert.Equal(2, ledger.Pause(QueueNames.Default, TimeSpan.Zero, T0));
+        Assert.Equal(2, ledger.Lease(W1, QueueNames.DefaultOnly, 10, T0).Entries.Count);
+    }
+
+    [Fact]
     public void Enqueue_RefusesAJobThatIsLeasedHere_SoAJobIsInOnePlaceOnly()
     {
         var (ledger, lease) = Leased();

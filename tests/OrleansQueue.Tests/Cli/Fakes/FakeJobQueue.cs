@@ -136,6 +136,16 @@ internal sealed class FakeJobQueue : IJobQueue
         return Task.FromResult((long)kicked.Count);
     }
 
+    /// <summary>Pauses asked for, in order.</summary>
+    public List<(string Queue, TimeSpan Delay)> Pauses { get; } = [];
+
+    public Task PauseAsync(string queue, TimeSpan delay)
+    {
+        ThrowIfFailing();
+        Pauses.Add((queue, delay));
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit)
     {
         ThrowIfFailing();
