@@ -43,4 +43,11 @@ public sealed class JobContext(
     /// (the attempt is no longer current) is dropped.</summary>
     public Task ReportProgressAsync(int percent, string? message = null) =>
         progress is null ? Task.CompletedTask : progress(Math.Clamp(percent, 0, 100), message);
+
+    /// <summary>The result that sets this job aside (status BURIED, beanstalkd's bury) with <paramref name="reason"/>:
+    /// no retry is used and no worker leases it until an operator kicks it (<c>kick QUEUE N</c>, <c>requeue ID</c>).
+    /// Return it from the handler: <c>return context.Bury("needs a human");</c></summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+        Justification = "Part of the context a handler is given, where it looks for what it can do with its job.")]
+    public JobResult Bury(string? reason) => JobResult.Buried(reason);
 }

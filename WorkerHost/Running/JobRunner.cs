@@ -78,7 +78,12 @@ internal sealed partial class JobRunner(
             LogAnsweredAfterStop(job.JobId, job.Attempt, attempt.StopReason);
         }
 
-        if (result.Succeeded)
+        if (result.IsBuried)
+        {
+            LogBuried(job.JobId, job.Attempt, result.Error);
+            await reporter.BuryAsync(job, result.Error).ConfigureAwait(false);
+        }
+        else if (result.Succeeded)
         {
             LogCompleted(job.JobId, job.Attempt, (long)elapsed.TotalMilliseconds);
             activity.Completed();

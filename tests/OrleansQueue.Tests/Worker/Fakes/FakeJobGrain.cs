@@ -25,6 +25,7 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
         {
             AttemptReportKind.Complete => $"complete {report.Attempt}{(report.Result is null ? "" : " " + System.Text.Encoding.UTF8.GetString(report.Result))}",
             AttemptReportKind.Fail => $"fail {report.Attempt} {report.Error}",
+            AttemptReportKind.Bury => $"bury {report.Attempt} {report.Error}",
             _ => $"hand-back {report.Attempt}",
         });
         return new EndReply(reply, null, 0);

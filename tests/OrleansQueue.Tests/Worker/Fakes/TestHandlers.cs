@@ -49,3 +49,10 @@ internal sealed class ProgressHandler : IJobHandler
         return JobResult.Success();
     }
 }
+
+/// <summary>Sets its job aside with the payload as the reason.</summary>
+internal sealed class BuryingHandler : IJobHandler
+{
+    public Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(context.Bury(context.PayloadText));
+}

@@ -45,7 +45,8 @@ internal sealed class WorkerTestServices : IAsyncDisposable
             .AddJobHandler<ThrowingHandler>("THROW")
             .AddJobHandler<UntilCancelledHandler>("UNTIL_CANCELLED")
             .AddJobHandler<OwnCancellationHandler>("OWN_CANCEL")
-            .AddJobHandler<ProgressHandler>("PROGRESS");
+            .AddJobHandler<ProgressHandler>("PROGRESS")
+            .AddJobHandler<BuryingHandler>("BURY");
         return new WorkerTestServices(services.BuildServiceProvider(validateScopes: true), logs);
     }
 
