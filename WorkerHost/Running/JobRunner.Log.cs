@@ -11,6 +11,9 @@ internal sealed partial class JobRunner
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} failed: {Error}")]
     private partial void LogFailed(Guid jobId, int attempt, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt}: the handler's touch did not reach the schedule: {Error}")]
+    private partial void LogTouchFailed(Guid jobId, int attempt, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt} buried by its handler: {Reason}")]
     private partial void LogBuried(Guid jobId, int attempt, string? reason);
 

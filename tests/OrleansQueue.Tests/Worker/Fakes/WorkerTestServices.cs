@@ -46,7 +46,8 @@ internal sealed class WorkerTestServices : IAsyncDisposable
             .AddJobHandler<UntilCancelledHandler>("UNTIL_CANCELLED")
             .AddJobHandler<OwnCancellationHandler>("OWN_CANCEL")
             .AddJobHandler<ProgressHandler>("PROGRESS")
-            .AddJobHandler<BuryingHandler>("BURY");
+            .AddJobHandler<BuryingHandler>("BURY")
+            .AddJobHandler<TouchingHandler>("TOUCH");
         return new WorkerTestServices(services.BuildServiceProvider(validateScopes: true), logs);
     }
 
