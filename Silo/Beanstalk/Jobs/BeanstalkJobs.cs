@@ -40,6 +40,7 @@ internal sealed partial class BeanstalkJobs(
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(session);
+        workers.Find(session.ConnectionId)?.DropExpired(time.GetUtcNow());
         return command switch
         {
             BeanstalkCommand.Put put => await PutAsync(put, session.UsedTube),

@@ -49,6 +49,17 @@ internal sealed class GatewayWorker(long connectionId)
         }
     }
 
+    /// <summary>Forgets the reservations whose ttr has run out: the job is ready again for anyone (the shard takes the
+    /// lease back within its sweep), so for this connection it is as good as released, as in beanstalkd.</summary>
+    public void DropExpired(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var over = _reserved.Values.Where(r => r.ExpiresAt <= now).Select(r => r.Number).ToList();
+            over.ForEach(n => _reserved.Remove(n));
+        }
+    }
+
     /// <summary>Drops the reservations of attempts the schedule no longer leases to this worker (ttr ran out).</summary>
     public void Disown(IEnumerable<AttemptRef> attempts)
     {

@@ -678,6 +678,26 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     }
 
     [Fact]
+    public async Task AfterItsTtrRanOut_TheJobIsNoLongerTheConnections_AndItCanReserveItAgain()
+    {
+        var tube = NewTube();
+        await using var wire = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "again and again", ttr: 1);
+        Assert.Equal((id, "again and again"), await ReserveAsync(wire));
+        // Two seconds go by on another connection, waiting on an empty tube.
+        await WithConnectionAsync(async clock =>
+        {
+            await OnlyAsync(clock, NewTube());
+            Assert.Equal("TIMED_OUT", await clock.CommandAsync("reserve-with-timeout 2"));
+        });
+
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"touch {id}"));
+        Assert.Equal((id, "again and again"), await ReserveAsync(wire, timeout: 5));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+    }
+
+    [Fact]
     public async Task ClosingTheConnection_PutsItsReservedJobsBack()
     {
         var tube = NewTube();
