@@ -10,11 +10,14 @@ cd "$(dirname "$0")/.."
 # The Redis-mode process tests (tests/OrleansQueue.EndToEndTests, Redis*) start their own redis-server on free ports.
 # The beanstalk protocol tests (tests/OrleansQueue.EndToEndTests/Beanstalk) run against a real beanstalkd as well.
 # The TLS cluster tests make their certificates with scripts/dev-certs.sh, which runs openssl.
+# The beanstalk client-library tests (NodeClientTests) install fivebeans with npm ci and run it with node.
 needs=(
   "chromium chromium"
   "redis-server redis-server"
   "beanstalkd beanstalkd"
   "openssl openssl"
+  "node nodejs"
+  "npm npm"
 )
 
 missing=()

@@ -36,6 +36,8 @@ internal sealed class CliCommands
         Root.Subcommands.Add(MetricsCommand.Create(context));
         Root.Subcommands.Add(JobCommand.Cancel(context));
         Root.Subcommands.Add(JobCommand.Requeue(context));
+        Root.Subcommands.Add(JobCommand.Kick(context));
+        Root.Subcommands.Add(JobCommand.Pause(context));
         Root.Subcommands.Add(ListCommand.Create(context));
         Root.Subcommands.Add(WatchCommand.Create(context));
         Root.Subcommands.Add(Bench.BenchCommand.Create(context));

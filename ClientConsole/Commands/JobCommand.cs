@@ -2,6 +2,7 @@ using System.CommandLine;
 using OrleansQueue.Cli.CommandLine;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
 using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.Commands;
@@ -17,7 +18,63 @@ internal static class JobCommand
         "Cancel a PENDING or PROCESSING job (its worker is told to stop).", (queue, id) => queue.CancelAsync(id));
 
     public static Command Requeue(CliContext context) => Create(context, "requeue",
-        "Send a FAILED or CANCELLED job back to PENDING with its retries restored.", (queue, id) => queue.RequeueAsync(id));
+        "Send a FAILED, CANCELLED or BURIED job back to PENDING with its retries restored.", (queue, id) => queue.RequeueAsync(id));
+
+    /// <summary><c>pause QUEUE SECONDS</c>: no job of the queue is leased for that long (0 lifts a pause).</summary>
+    public static Command Pause(CliContext context)
+    {
+        var queueName = QueueArgument("The queue to pause.");
+        var seconds = new Argument<uint>("SECONDS") { Description = "How long no job of it is leased (0 lifts a pause)." };
+        var command = new Command("pause", "Lease no job of a queue for SECONDS (beanstalkd's pause-tube); 0 lifts the pause.") { queueName, seconds };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var queue = await context.QueueAsync(parse, cancellationToken);
+            var name = parse.GetRequiredValue(queueName);
+            var delay = parse.GetRequiredValue(seconds);
+            await queue.PauseAsync(name, TimeSpan.FromSeconds(delay));
+            await context.Output.WriteLineAsync(delay == 0 ? $"queue {name} is no longer paused" : $"queue {name} is paused for {delay} s");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>kick QUEUE N</c>: up to N buried jobs of the queue are pending again, first buried first.</summary>
+    public static Command Kick(CliContext context)
+    {
+        var queueName = QueueArgument("The queue whose buried jobs are kicked.");
+        var count = new Argument<long>("N") { Description = "The most jobs to kick (1 or more)." };
+        var command = new Command("kick", "Send up to N BURIED jobs of a queue back to PENDING, first buried first.") { queueName, count };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(count) < 1)
+            {
+                result.AddError($"N must be 1 or more, got {result.GetValue(count)}.");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var queue = await context.QueueAsync(parse, cancellationToken);
+            var name = parse.GetRequiredValue(queueName);
+            var kicked = await queue.KickAsync(name, parse.GetRequiredValue(count));
+            await context.Output.WriteLineAsync($"kicked {kicked} buried jobs of queue {name}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>A QUEUE argument, refused (a usage error) unless it is a valid queue name.</summary>
+    private static Argument<string> QueueArgument(string description)
+    {
+        var argument = new Argument<string>("QUEUE") { Description = description };
+        argument.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is var name && !QueueNames.IsValid(name))
+            {
+                result.AddError(QueueNames.Malformed(name));
+            }
+        });
+        return argument;
+    }
 
     private static Command Create(CliContext context, string name, string description, Func<IJobQueue, Guid, Task<ReportReply>> call)
     {

@@ -24,6 +24,12 @@ internal interface IJobQueue : IAsyncDisposable
 
     Task<ReportReply> RequeueAsync(Guid id);
 
+    /// <summary>Kicks up to <paramref name="max"/> buried jobs of <paramref name="queue"/>; how many were kicked.</summary>
+    Task<long> KickAsync(string queue, long max);
+
+    /// <summary>No job of <paramref name="queue"/> is leased for <paramref name="delay"/>; zero lifts the pause.</summary>
+    Task PauseAsync(string queue, TimeSpan delay);
+
     /// <summary>Jobs now in <paramref name="status"/>; with <paramref name="queue"/>, of that named queue only.</summary>
     Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null);
 

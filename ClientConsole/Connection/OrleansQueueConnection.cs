@@ -29,6 +29,14 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     public Task<ReportReply> RequeueAsync(Guid id) => GuardAsync(() => client.RequeueAsync(id));
 
+    public Task<long> KickAsync(string queue, long max) => GuardAsync(() => client.KickAsync(queue, max));
+
+    public Task PauseAsync(string queue, TimeSpan delay) => GuardAsync(async () =>
+    {
+        await client.PauseAsync(queue, delay);
+        return true;
+    });
+
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null) =>
         GuardAsync(() => client.ListAsync(status, limit, queue));
 

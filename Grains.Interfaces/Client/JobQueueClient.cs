@@ -119,6 +119,53 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
 
     public Task<ReportReply> RequeueAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Requeue());
 
+    /// <summary>The most buried jobs one kick asks a shard for at a time.</summary>
+    public const int MaxKickRound = 10_000;
+
+    /// <summary>Kicks up to <paramref name="max"/> buried jobs of <paramref name="queue"/> (beanstalkd's <c>kick</c>, the
+    /// console's <c>kick QUEUE N</c>): shard by shard, first buried first, each through its job grain, which kicks only a
+    /// job still BURIED. Returns how many were kicked.</summary>
+    /// <exception cref="ArgumentException">The queue name is not valid.</exception>
+    public async Task<long> KickAsync(string queue, long max)
+    {
+        if (!QueueNames.IsValid(queue))
+        {
+            throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        var shards = await GetShardCountAsync();
+        long kicked = 0;
+        for (var shard = 0; shard < shards && kicked < max; shard++)
+        {
+            var round = (int)Math.Min(max - kicked, MaxKickRound);
+            foreach (var id in await grains.GetGrain<IScheduleGrain>(shard).ListBuried(queue, round))
+            {
+                if (kicked < max && (await SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Kick())).Result == ReportResult.Accepted)
+                {
+                    kicked++;
+                }
+            }
+        }
+
+        return kicked;
+    }
+
+    /// <summary>No lease takes from <paramref name="queue"/> for <paramref name="delay"/> (beanstalkd's <c>pause-tube</c>,
+    /// the console's <c>pause QUEUE SECONDS</c>); zero lifts the pause. Every shard is told.</summary>
+    /// <exception cref="ArgumentException">The queue name is not valid.</exception>
+    public async Task PauseAsync(string queue, TimeSpan delay)
+    {
+        if (!QueueNames.IsValid(queue))
+        {
+            throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        var shards = await GetShardCountAsync();
+        await Task.WhenAll(Enumerable.Range(0, shards).Select(s => grains.GetGrain<IScheduleGrain>(s).PauseQueue(queue, delay)));
+    }
+
     public async Task<int> GetShardCountAsync() => (await GetLimitsAsync()).Shards;
 
     /// <summary>The silo's limits (shards, lease batch and wait, payload size).</summary>

@@ -14,7 +14,7 @@ public record JobSummaryDocument
     [JsonPropertyOrder(0)] public required string Id { get; init; }
     [JsonPropertyOrder(1)] public required string Type { get; init; }
     [JsonPropertyOrder(2)] public required string Status { get; init; }
-    [JsonPropertyOrder(3)] public required int Priority { get; init; }
+    [JsonPropertyOrder(3)] public required long Priority { get; init; }
     /// <summary>Retries the job was submitted with.</summary>
     [JsonPropertyOrder(4)] public required int Retries { get; init; }
     [JsonPropertyOrder(5)] public required int RetriesLeft { get; init; }

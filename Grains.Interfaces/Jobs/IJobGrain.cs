@@ -30,6 +30,10 @@ public interface IJobGrain : IGrainWithGuidKey
     [ReadOnly, Alias("GetStatus")]
     Task<JobView?> GetStatus();
 
+    /// <summary>The job's payload, or null when no job has this id (beanstalkd's <c>peek</c>).</summary>
+    [ReadOnly, Alias("GetPayload")]
+    Task<byte[]?> GetPayload();
+
     /// <summary>Called through <see cref="IStartGrain"/> for the shard that leased the job: records attempt
     /// <paramref name="attempt"/> (the fencing token the shard issued) for <paramref name="worker"/>.</summary>
     [Alias("StartAttempt")]
@@ -56,7 +60,18 @@ public interface IJobGrain : IGrainWithGuidKey
     [Alias("Cancel")]
     Task<ReportReply> Cancel();
 
-    /// <summary>Sends a failed or cancelled job back to pending with its retries restored. A job already pending
+    /// <summary>Cancels the job only while it is pending (beanstalkd's <c>delete</c> of a job nobody reserved); any other
+    /// status answers <see cref="ReportResult.WrongState"/> and changes nothing, so a job leased meanwhile stays its
+    /// worker's.</summary>
+    [Alias("CancelPending")]
+    Task<ReportReply> CancelPending();
+
+    /// <summary>A buried job is pending again, with its retries restored (beanstalkd's <c>kick</c>, the console's
+    /// <c>kick</c>); any other status answers <see cref="ReportResult.WrongState"/> and changes nothing.</summary>
+    [Alias("Kick")]
+    Task<ReportReply> Kick();
+
+    /// <summary>Sends a failed, cancelled or buried job back to pending with its retries restored. A job already pending
     /// answers <see cref="ReportResult.Duplicate"/>.</summary>
     [Alias("Requeue")]
     Task<ReportReply> Requeue();

@@ -28,6 +28,14 @@ public enum AttemptReportKind
     Fail = 1,
     /// <summary>The worker gives the attempt back unfinished: queued again at once, no retry used.</summary>
     HandBack = 2,
+    /// <summary>beanstalkd's <c>release</c>: the worker gives the attempt back unfinished, no retry used, with the
+    /// job's new <see cref="AttemptReport.Priority"/> and, with a <see cref="AttemptReport.Delay"/>, not leasable
+    /// until it has passed.</summary>
+    Release = 3,
+    /// <summary>beanstalkd's <c>bury</c>, a handler's <c>Bury</c>: the job is set aside (BURIED, with
+    /// <see cref="AttemptReport.Priority"/> when given and <see cref="AttemptReport.Error"/> as the reason) until it is
+    /// kicked; no retry used.</summary>
+    Bury = 4,
 }
 
 /// <summary>How one attempt ended, as its worker reports it.</summary>
@@ -37,7 +45,9 @@ public sealed record AttemptReport(
     [property: Id(1)] int Attempt,
     [property: Id(2)] AttemptReportKind Kind,
     [property: Id(3)] byte[]? Result = null,
-    [property: Id(4)] string? Error = null);
+    [property: Id(4)] string? Error = null,
+    [property: Id(5)] long? Priority = null,
+    [property: Id(6)] TimeSpan? Delay = null);
 
 /// <summary>The job grain's answer to a report, and the notice its shard must get when the report ended the attempt.</summary>
 /// <param name="Reply">The job grain's verdict on the report.</param>

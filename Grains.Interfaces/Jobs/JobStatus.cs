@@ -2,7 +2,8 @@ namespace OrleansQueue.Jobs;
 
 /// <summary>Where a job is in its life. The only ways forward are
 /// <c>Pending → Processing → Completed | Failed</c>, <c>Processing → Pending</c> (a retry or a take-back),
-/// and <c>Pending | Processing → Cancelled</c>. <c>requeue</c> sends a finished job back to <c>Pending</c>.</summary>
+/// <c>Processing → Buried</c> (its worker set it aside), and <c>Pending | Processing | Buried → Cancelled</c>.
+/// <c>requeue</c> sends a finished or buried job back to <c>Pending</c> (for a buried one, beanstalkd's kick).</summary>
 [GenerateSerializer, Alias("oq.JobStatus")]
 public enum JobStatus
 {
@@ -11,6 +12,8 @@ public enum JobStatus
     Completed = 2,
     Failed = 3,
     Cancelled = 4,
+    /// <summary>Set aside by its worker (beanstalkd's <c>bury</c>, a handler's <c>Bury</c>) until kicked.</summary>
+    Buried = 5,
 }
 
 /// <summary>How one attempt ended.</summary>
@@ -24,6 +27,10 @@ public enum AttemptOutcome
     WorkerLost = 4,
     HandedBack = 5,
     Cancelled = 6,
+    /// <summary>Given back by its worker with a new priority and maybe a delay (beanstalkd's <c>release</c>).</summary>
+    Released = 7,
+    /// <summary>Its worker buried the job.</summary>
+    Buried = 8,
 }
 
 /// <summary>Upper-case wire names (<c>PENDING</c>, <c>DEADLINE_EXCEEDED</c>) used by the console and JSON output.</summary>
@@ -36,6 +43,7 @@ public static class JobStatusNames
         JobStatus.Completed => "COMPLETED",
         JobStatus.Failed => "FAILED",
         JobStatus.Cancelled => "CANCELLED",
+        JobStatus.Buried => "BURIED",
         _ => status.ToString().ToUpperInvariant(),
     };
 
@@ -48,6 +56,8 @@ public static class JobStatusNames
         AttemptOutcome.WorkerLost => "WORKER_LOST",
         AttemptOutcome.HandedBack => "HANDED_BACK",
         AttemptOutcome.Cancelled => "CANCELLED",
+        AttemptOutcome.Released => "RELEASED",
+        AttemptOutcome.Buried => "BURIED",
         _ => outcome.ToString().ToUpperInvariant(),
     };
 

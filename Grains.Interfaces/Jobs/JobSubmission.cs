@@ -4,7 +4,7 @@ namespace OrleansQueue.Jobs;
 /// (see <c>QueueOptions</c>); every value is checked by the job grain before anything is stored.</summary>
 /// <param name="Type">The job type, e.g. <c>TRANSCODE_VIDEO</c>; selects the worker's handler.</param>
 /// <param name="Payload">Opaque bytes handed to the handler.</param>
-/// <param name="Priority">0 (most important) to 10.</param>
+/// <param name="Priority">0 (most important) to <see cref="MaxPriority"/>; the console offers 0 to 10.</param>
 /// <param name="Retries">How many more attempts are allowed after a failed one.</param>
 /// <param name="Deadline">The most time one attempt may run.</param>
 /// <param name="RetryBackoff">Base of the exponential backoff before a retry; zero retries at once.</param>
@@ -15,7 +15,7 @@ namespace OrleansQueue.Jobs;
 public sealed record JobSubmission(
     [property: Id(0)] string Type,
     [property: Id(1)] byte[] Payload,
-    [property: Id(2)] int? Priority = null,
+    [property: Id(2)] long? Priority = null,
     [property: Id(3)] int? Retries = null,
     [property: Id(4)] TimeSpan? Deadline = null,
     [property: Id(5)] TimeSpan? RetryBackoff = null,
@@ -24,4 +24,7 @@ public sealed record JobSubmission(
 {
     /// <summary>The longest delay: beanstalkd's (2³² − 1 seconds).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(uint.MaxValue);
+
+    /// <summary>The least urgent priority: beanstalkd's (2³² − 1). The console offers 0 to 10.</summary>
+    public const long MaxPriority = uint.MaxValue;
 }

@@ -7,7 +7,7 @@ public sealed record JobView
     [Id(0)] public required Guid Id { get; init; }
     [Id(1)] public required string Type { get; init; }
     [Id(2)] public required JobStatus Status { get; init; }
-    [Id(3)] public required int Priority { get; init; }
+    [Id(3)] public required long Priority { get; init; }
     /// <summary>Retries still allowed after a failed attempt.</summary>
     [Id(4)] public required int RetriesLeft { get; init; }
     /// <summary>Retries the job was submitted with.</summary>

@@ -10,6 +10,8 @@ namespace OrleansQueue.Scheduling;
 /// <param name="EndedAt">When the attempt ended.</param>
 /// <param name="FirstCancel">For <see cref="AttemptOutcome.Cancelled"/>: this is the first time the job was cancelled,
 /// so the shard counts it (a job counts once as cancelled however often it is requeued and cancelled again).</param>
+/// <param name="Bury">For <see cref="AttemptOutcome.Buried"/>: the entry the shard keeps among its buried jobs until the
+/// job is kicked.</param>
 [GenerateSerializer, Immutable, Alias("oq.AttemptEnd")]
 public sealed record AttemptEnd(
     [property: Id(0)] AttemptRef Attempt,
@@ -17,7 +19,8 @@ public sealed record AttemptEnd(
     [property: Id(2)] QueueEntry? Requeue,
     [property: Id(3)] DateTimeOffset SubmittedAt,
     [property: Id(4)] DateTimeOffset EndedAt,
-    [property: Id(5)] bool FirstCancel = false)
+    [property: Id(5)] bool FirstCancel = false,
+    [property: Id(6)] QueueEntry? Bury = null)
 {
     /// <summary>Why the job went back to the queue, when it did.</summary>
     public RequeueCause? RequeueCause => Requeue is null ? null : Outcome switch

@@ -25,6 +25,11 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [Alias("Lease")]
     Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, string[]? queues = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Leases the job <paramref name="jobId"/> for <paramref name="worker"/> if it is pending here, ready or
+    /// not yet due (beanstalkd's <c>reserve-job</c>); null when it is not (unknown, leased, or finished).</summary>
+    [Alias("LeaseJob")]
+    Task<LeasedJob?> LeaseJob(WorkerId worker, Guid jobId);
+
     /// <summary>The most queues one lease may name.</summary>
     const int MaxLeaseQueues = 100;
 
@@ -41,6 +46,12 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [Alias("Heartbeat")]
     Task<HeartbeatReply> Heartbeat(WorkerHeartbeat heartbeat);
 
+    /// <summary>The worker's handler is still at <paramref name="attempt"/> (beanstalkd's <c>touch</c>, a handler's
+    /// <c>Touch</c>): its lease now runs out <paramref name="time"/> from now (at most the longest deadline), not at its
+    /// deadline. False when the worker holds no lease of that attempt (taken back, or never its own).</summary>
+    [Alias("ExtendLease")]
+    Task<bool> ExtendLease(WorkerId worker, AttemptRef attempt, TimeSpan time);
+
     /// <summary>A worker stops for good (after handing back its jobs); it is no longer counted.</summary>
     [Alias("WorkerStopped")]
     Task WorkerStopped(WorkerId worker);
@@ -55,6 +66,27 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     /// <exception cref="ArgumentException"><paramref name="queue"/> is not a valid queue name.</exception>
     [ReadOnly, Alias("ListJobs")]
     Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit, string? queue = null);
+
+    /// <summary>Ids of the buried jobs of <paramref name="queue"/> this shard holds, first buried first (candidates for a
+    /// kick, which each job grain decides).</summary>
+    [ReadOnly, Alias("ListBuried")]
+    Task<ImmutableArray<Guid>> ListBuried(string queue, int limit);
+
+    /// <summary>Per queue holding jobs on this shard (or <paramref name="queue"/> alone, even when empty): its jobs by
+    /// where they are (beanstalkd's <c>stats-tube</c>, <c>stats</c>, <c>list-tubes</c>).</summary>
+    [ReadOnly, Alias("GetQueueCounts")]
+    Task<ImmutableArray<QueueCounts>> GetQueueCounts(string? queue);
+
+    /// <summary>No lease takes from <paramref name="queue"/> on this shard for <paramref name="delay"/> (beanstalkd's
+    /// <c>pause-tube</c>, the console's <c>pause</c>); zero lifts the pause. Held in memory: a shard that moves to another
+    /// silo forgets it.</summary>
+    [Alias("PauseQueue")]
+    Task PauseQueue(string queue, TimeSpan delay);
+
+    /// <summary>The id of the job of <paramref name="queue"/> this shard would lease next, has due first, or buried
+    /// first (beanstalkd's <c>peek-ready</c>, <c>peek-delayed</c>, <c>peek-buried</c>); null when it holds none.</summary>
+    [ReadOnly, Alias("PeekQueue")]
+    Task<Guid?> PeekQueue(string queue, PeekPlace place);
 
     /// <summary>The cluster's limits (shard count, lease batch and wait, payload size); any shard answers. Workers and
     /// clients ask for them instead of copying the silo's defaults.</summary>

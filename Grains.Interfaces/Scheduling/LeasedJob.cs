@@ -7,7 +7,7 @@ public sealed record LeasedJob(
     [property: Id(0)] Guid JobId,
     [property: Id(1)] string Type,
     [property: Id(2)] byte[] Payload,
-    [property: Id(3)] int Priority,
+    [property: Id(3)] long Priority,
     [property: Id(4)] int Attempt,
     [property: Id(5)] TimeSpan Deadline,
     [property: Id(6)] DateTimeOffset StartedAt,

@@ -3,7 +3,7 @@ namespace OrleansQueue.Scheduling;
 /// <summary>A pending job as the schedule's priority index holds it: just enough to order it and to
 /// bound its lease. The job grain stays the owner of everything else.</summary>
 /// <param name="JobId">The job.</param>
-/// <param name="Priority">0 (first) to 10.</param>
+/// <param name="Priority">0 (first) to 4,294,967,295 (beanstalkd's 32-bit unsigned range; the console uses 0 to 10).</param>
 /// <param name="EnqueuedAt">When it (re)entered the queue; FIFO order and aging are measured from here.</param>
 /// <param name="Deadline">How long one attempt may run; bounds the lease.</param>
 /// <param name="NotBefore">A retry's backoff: not leasable before this time.</param>
@@ -15,7 +15,7 @@ namespace OrleansQueue.Scheduling;
 [GenerateSerializer, Immutable, Alias("oq.QueueEntry")]
 public sealed record QueueEntry(
     [property: Id(0)] Guid JobId,
-    [property: Id(1)] int Priority,
+    [property: Id(1)] long Priority,
     [property: Id(2)] DateTimeOffset EnqueuedAt,
     [property: Id(3)] TimeSpan Deadline,
     [property: Id(4)] DateTimeOffset? NotBefore = null,

@@ -6,7 +6,7 @@ namespace OrleansQueue.Jobs;
 public sealed partial class JobGrain
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} submitted: type {JobType}, priority {Priority}")]
-    private partial void LogSubmitted(Guid jobId, string jobType, int priority);
+    private partial void LogSubmitted(Guid jobId, string jobType, long priority);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt}: now {Status} ({Detail})")]
     private partial void LogTransition(Guid jobId, int attempt, JobStatus status, string detail);

@@ -70,6 +70,8 @@ public sealed partial class JobGrain(
 
     public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView() : null);
 
+    public Task<byte[]?> GetPayload() => Task.FromResult(Job.Exists ? Job.Payload : null);
+
     public async Task<StartResult> StartAttempt(string worker, int attempt, DateTimeOffset startedAt)
     {
         var (result, changed) = JobLifecycle.Start(Job, worker, attempt, startedAt);
@@ -98,6 +100,10 @@ public sealed partial class JobGrain(
     public Task<ReportReply> Cancel() => Command(now => JobLifecycle.Cancel(Job, now));
 
     public Task<ReportReply> Requeue() => Command(now => JobLifecycle.Requeue(Job, now));
+
+    public Task<ReportReply> Kick() => Command(now => JobLifecycle.Kick(Job, now));
+
+    public Task<ReportReply> CancelPending() => Command(now => JobLifecycle.CancelPending(Job, now));
 
     public async Task<TakeBackReply> TakeBack(int attempt, DateTimeOffset? leasedAt, RequeueCause cause)
     {
@@ -137,6 +143,8 @@ public sealed partial class JobGrain(
         AttemptReportKind.Complete => now => JobLifecycle.Complete(Job, report.Attempt, report.Result, _options, now),
         AttemptReportKind.Fail => now => JobLifecycle.Fail(Job, report.Attempt, report.Error ?? "", _options, now, Random.Shared),
         AttemptReportKind.HandBack => now => JobLifecycle.HandBack(Job, report.Attempt, now),
+        AttemptReportKind.Bury => now => JobLifecycle.Bury(Job, report.Attempt, report.Priority, report.Error, now),
+        AttemptReportKind.Release => now => JobLifecycle.Release(Job, report.Attempt, report.Priority ?? Job.Priority, report.Delay ?? TimeSpan.Zero, now),
         _ => throw new ArgumentOutOfRangeException(nameof(report), report.Kind, "Unknown report kind."),
     };
 

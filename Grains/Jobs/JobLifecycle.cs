@@ -110,9 +110,9 @@ public static class JobLifecycle
             problems.Add(QueueNames.Malformed(s.Queue));
         }
 
-        if (s.Priority is < 0 or > 10)
+        if (s.Priority is < 0 or > JobSubmission.MaxPriority)
         {
-            problems.Add($"Priority {s.Priority} is out of range: it must be from 0 (most important) to 10.");
+            problems.Add($"Priority {s.Priority} is out of range: it must be from 0 (most important) to {JobSubmission.MaxPriority}.");
         }
 
         if (s.Retries < 0)
@@ -245,6 +245,57 @@ public static class JobLifecycle
         return Accepted(job, $"attempt {attempt} handed back; the job is pending again", Ended(job, now));
     }
 
+    /// <summary>beanstalkd's <c>release</c>: the worker gives the attempt back unfinished, no retry used, with a new
+    /// priority; with a delay the job waits it out before it can be leased again.</summary>
+    public static JobTransition Release(JobState job, int attempt, long priority, TimeSpan delay, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(priority);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(priority, JobSubmission.MaxPriority);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, JobSubmission.MaxDelay);
+
+        if (CheckRunning(job, attempt, AttemptOutcome.Released) is { } refused)
+        {
+            return refused;
+        }
+
+        EndAttempt(job, AttemptOutcome.Released, null, now);
+        job.Priority = priority;
+        Requeue(job, now, delay > TimeSpan.Zero ? now + delay : null);
+        return Accepted(job, $"attempt {attempt} released with priority {priority}; the job is pending again", Ended(job, now));
+    }
+
+    /// <summary>beanstalkd's <c>bury</c>, a handler's <c>Bury</c>: the worker sets the job aside, no retry used, with
+    /// <paramref name="reason"/> as its error and a new priority when given. Its shard keeps it among the buried jobs of
+    /// its queue until it is kicked (<see cref="Requeue"/>).</summary>
+    public static JobTransition Bury(JobState job, int attempt, long? priority, string? reason, DateTimeOffset now)
+    {
+        if (priority is { } p)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(p);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(p, JobSubmission.MaxPriority);
+        }
+
+        if (CheckRunning(job, attempt, AttemptOutcome.Buried) is { } refused)
+        {
+            return refused;
+        }
+
+        reason = string.IsNullOrWhiteSpace(reason) ? null : Truncate(reason);
+        EndAttempt(job, AttemptOutcome.Buried, reason, now);
+        job.Status = JobStatus.Buried;
+        job.Priority = priority ?? job.Priority;
+        job.Error = reason;
+        return Accepted(job, $"attempt {attempt} buried; the job waits for a kick", new ScheduleEffect.AttemptEnded(Notice(job, now) with { Bury = job.ToEntry() }));
+    }
+
+    /// <summary>Cancels the job only while it is pending (beanstalkd's <c>delete</c> of a job nobody reserved): one
+    /// leased meanwhile belongs to its worker and is refused as <see cref="ReportResult.WrongState"/>.</summary>
+    public static JobTransition CancelPending(JobState job, DateTimeOffset now) =>
+        job.Status is JobStatus.Pending or JobStatus.Buried
+            ? Cancel(job, now)
+            : Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.ToWireName()}, not PENDING or BURIED");
+
     /// <summary>
     /// The schedule takes back a lease that ran out. A deadline or a lost worker counts as a failed attempt;
     /// a lease the worker never received (<see cref="RequeueCause.HandedBack"/>) does not use a retry.
@@ -302,7 +353,7 @@ public static class JobLifecycle
         var first = !job.EverCancelled;
         switch (job.Status)
         {
-            case JobStatus.Pending:
+            case JobStatus.Pending or JobStatus.Buried:
                 job.Status = JobStatus.Cancelled;
                 job.FinishedAt = now;
                 job.NotBefore = null;
@@ -320,11 +371,18 @@ public static class JobLifecycle
                 return Refused(job, ReportResult.Duplicate, $"job {job.Id} is already CANCELLED");
             default:
                 return Refused(job, ReportResult.WrongState,
-                    $"job {job.Id} is already {job.Status.ToWireName()}; only PENDING or PROCESSING jobs can be cancelled");
+                    $"job {job.Id} is already {job.Status.ToWireName()}; only PENDING, PROCESSING or BURIED jobs can be cancelled");
         }
     }
 
-    /// <summary>Sends a failed or cancelled job back to pending with its retries restored (beanstalkd's kick). A job
+    /// <summary>beanstalkd's <c>kick</c>: a buried job is pending again (see <see cref="Requeue"/>); any other status is
+    /// refused as <see cref="ReportResult.WrongState"/> and changes nothing.</summary>
+    public static JobTransition Kick(JobState job, DateTimeOffset now) =>
+        job.Status == JobStatus.Buried
+            ? Requeue(job, now)
+            : Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.ToWireName()}, not BURIED");
+
+    /// <summary>Sends a failed, cancelled or buried job back to pending with its retries restored. A job
     /// already pending is a <see cref="ReportResult.Duplicate"/> (see <see cref="Cancel"/>); its entry still goes to the
     /// shard, which ignores it when queued already and repairs a lost one otherwise.</summary>
     public static JobTransition Requeue(JobState job, DateTimeOffset now)
@@ -335,10 +393,10 @@ public static class JobLifecycle
                 false, new ScheduleEffect.Enqueue(job.ToEntry(), RequeueCause.Manual));
         }
 
-        if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled or JobStatus.Buried))
         {
             return Refused(job, ReportResult.WrongState,
-                $"job {job.Id} is {job.Status.ToWireName()}; only FAILED or CANCELLED jobs can be requeued");
+                $"job {job.Id} is {job.Status.ToWireName()}; only FAILED, CANCELLED or BURIED jobs can be requeued");
         }
 
         job.RetriesLeft = job.Retries;

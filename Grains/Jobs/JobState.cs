@@ -10,7 +10,7 @@ public sealed class JobState
     [Id(18)] public Guid Id { get; set; }
     [Id(1)] public string Type { get; set; } = "";
     [Id(2)] public byte[] Payload { get; set; } = [];
-    [Id(3)] public int Priority { get; set; }
+    [Id(3)] public long Priority { get; set; }
     [Id(4)] public int Retries { get; set; }
     [Id(5)] public int RetriesLeft { get; set; }
     [Id(6)] public TimeSpan Deadline { get; set; }

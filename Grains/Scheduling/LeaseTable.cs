@@ -72,6 +72,23 @@ public sealed class LeaseTable(ShardChanges? changes = null)
         return lease;
     }
 
+    /// <summary>Restarts the lease of <paramref name="attempt"/> held by <paramref name="worker"/>: it now runs out at
+    /// <paramref name="expiresAt"/>. It keeps its lease time, which names it. False when the worker holds no such
+    /// lease.</summary>
+    public bool Extend(Guid jobId, int attempt, WorkerId worker, DateTimeOffset expiresAt)
+    {
+        if (!_byJob.TryGetValue(jobId, out var lease) || lease.Attempt != attempt || lease.Worker != worker)
+        {
+            return false;
+        }
+
+        var extended = lease with { ExpiresAt = expiresAt };
+        _byJob[jobId] = extended;
+        _byExpiry.Enqueue(extended, extended.ExpiresAt);
+        changes?.Mark(jobId);
+        return true;
+    }
+
     /// <summary>Removes and returns every lease whose expiry has passed.</summary>
     public List<LeaseRecord> TakeExpired(DateTimeOffset now)
     {

@@ -3,20 +3,26 @@ using OrleansQueue.Scheduling;
 namespace OrleansQueue.Scheduling;
 
 /// <summary>
-/// The pending jobs of one shard: per named queue (<see cref="QueueNames"/>), a FIFO queue per priority for the
-/// leasable ones; and one time-ordered set for jobs not leasable yet (a retry's backoff). Removal is lazy: a queue
+/// The pending jobs of one shard: per named queue (<see cref="QueueNames"/>), a FIFO queue per priority in use (any
+/// priority from 0 to 2³² − 1, kept in order) for the leasable ones; and one time-ordered set for jobs not leasable yet (a retry's backoff). Removal is lazy: a queue
 /// slot whose entry is no longer the job's current entry is skipped when it reaches the head, so cancel is O(1) and
 /// take is amortised O(1) per queue watched.
 /// <para>Order: a lease takes only from the queues its worker names. Among them, the head of each priority's queue
 /// competes with an effective priority of <c>priority − ⌊waited / agingStep⌋</c>; the smallest wins, then the one
 /// enqueued first, then the lower priority number. Without waiting that is strict priority, FIFO within a priority;
 /// aging bounds how long a low-priority job can be passed over (to about <c>priority × agingStep</c>).</para>
+/// <para>Aging is a per-queue matter: a queue holding any job of a priority above the console's range
+/// (<see cref="AgingMaxPriority"/>, so a beanstalkd tube) keeps strict priority order, FIFO within a priority, as
+/// beanstalkd promises; its heads compete with their plain priority.</para>
 /// </summary>
 /// <param name="agingStep">See <c>QueueOptions.PriorityAgingStep</c>.</param>
 /// <param name="changes">Marked with every job added, moved or dropped, for the shard's journal.</param>
 public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = null)
 {
     public const int Levels = QueueMetrics.PriorityLevels;
+
+    /// <summary>The highest priority the console offers; a queue holding a higher one is not aged.</summary>
+    public const long AgingMaxPriority = Levels - 1;
 
     /// <summary>Queues with pending jobs; a queue is dropped once it holds none, so names used once cost nothing.</summary>
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
@@ -28,6 +34,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
 
     public long DelayedCount => _current.Count - _readyCount.Sum();
 
+    /// <summary>Leasable jobs of <paramref name="priority"/> (0 to 10); the last level counts 10 and above.</summary>
     public long ReadyCount(int priority) => _readyCount[priority];
 
     public bool Contains(Guid jobId) => _current.ContainsKey(jobId);
@@ -42,9 +49,9 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     /// <summary>Adds the entry unless the job is already here. Returns whether it was added.</summary>
     public bool Add(QueueEntry entry, DateTimeOffset now)
     {
-        if (entry.Priority is < 0 or >= Levels)
+        if (entry.Priority is < 0 or > uint.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(entry), entry.Priority, "Priority must be from 0 to 10.");
+            throw new ArgumentOutOfRangeException(nameof(entry), entry.Priority, "Priority must be from 0 to 4294967295.");
         }
 
         if (_current.ContainsKey(entry.JobId))
@@ -80,8 +87,8 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         var lane = _lanes[entry.Queue];
         if (entry.NotBefore is null)
         {
-            _readyCount[entry.Priority]--;
-            lane.Counts[entry.Priority]--;
+            _readyCount[Bucket(entry.Priority)]--;
+            lane.RemoveReady(entry.Priority);
         }
         else
         {
@@ -127,6 +134,25 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         return null;
     }
 
+    /// <summary>Per queue holding pending jobs: ready, urgent (priority below 1024) and delayed counts; reserved and
+    /// buried are the shard's to fill in.</summary>
+    public IEnumerable<QueueCounts> Counts() =>
+        _lanes.Select(l => new QueueCounts(
+            l.Key,
+            l.Value.ReadyTotal,
+            l.Value.Levels.Where(level => level.Key < QueueCounts.UrgentBelow).Sum(level => level.Value.Count),
+            0,
+            l.Value.Delayed,
+            0));
+
+    /// <summary>The entry a lease of <paramref name="queue"/> alone would take next, left in place.</summary>
+    public QueueEntry? PeekReady(string queue, DateTimeOffset now) =>
+        Best([queue], now) is { } best ? best.Lane.Levels[best.Priority].Head(_current) : null;
+
+    /// <summary>The not-yet-due entry of <paramref name="queue"/> due first (a scan of the queue's waiting entries).</summary>
+    public QueueEntry? PeekDelayed(string queue) =>
+        _current.Values.Where(e => e.NotBefore is not null && e.Queue == queue).MinBy(e => e.NotBefore);
+
     /// <summary>Removes and returns up to <paramref name="max"/> entries of <paramref name="queues"/> in lease order.</summary>
     public List<QueueEntry> Take(IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
@@ -145,9 +171,9 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         DateTimeOffset? oldest = null;
         foreach (var lane in _lanes.Values)
         {
-            for (var p = 0; p < Levels; p++)
+            foreach (var level in lane.Levels.Values)
             {
-                if (lane.Head(p, _current) is { } head && (oldest is null || head.EnqueuedAt < oldest))
+                if (level.Head(_current) is { } head && (oldest is null || head.EnqueuedAt < oldest))
                 {
                     oldest = head.EnqueuedAt;
                 }
@@ -162,9 +188,9 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     {
         foreach (var lane in _lanes.Values)
         {
-            for (var p = 0; p < Levels; p++)
+            foreach (var level in lane.Levels.Values)
             {
-                foreach (var entry in lane.Fifo[p])
+                foreach (var entry in level.Fifo)
                 {
                     if (_current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
                     {
@@ -185,10 +211,27 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
 
     private QueueEntry? TakeOne(IReadOnlyList<string> queues, DateTimeOffset now)
     {
+        if (Best(queues, now) is not var (bestLane, bestQueue, best))
+        {
+            return null;
+        }
+
+        var taken = bestLane.Levels[best].Fifo.Dequeue();
+        _current.Remove(taken.JobId);
+        changes?.Mark(taken.JobId);
+        _readyCount[Bucket(best)]--;
+        bestLane.RemoveReady(best);
+        DropIfEmpty(bestQueue, bestLane);
+        return taken;
+    }
+
+    /// <summary>Where the next entry to lease from <paramref name="queues"/> is: its lane, queue and priority.</summary>
+    private (Lane Lane, string Queue, long Priority)? Best(IReadOnlyList<string> queues, DateTimeOffset now)
+    {
         Lane? bestLane = null;
         var bestQueue = "";
-        var best = -1;
-        long bestEffective = long.MaxValue;
+        var best = -1L;
+        var bestEffective = long.MaxValue;
         var bestSince = DateTimeOffset.MaxValue;
         foreach (var queue in queues)
         {
@@ -197,33 +240,29 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
                 continue;
             }
 
-            for (var p = 0; p < Levels; p++)
+            // A strict queue's best is its first priority; an aged one's may be any of its (at most 11) priorities.
+            var aged = lane.Aged;
+            foreach (var (p, level) in lane.Levels)
             {
-                if (lane.Counts[p] == 0 || lane.Head(p, _current) is not { } head)
+                if (level.Head(_current) is not { } head)
                 {
                     continue;
                 }
 
-                var effective = p - AgingCredit(head, now);
+                var effective = p - (aged ? AgingCredit(head, now) : 0);
                 if (effective < bestEffective || (effective == bestEffective && head.EnqueuedAt < bestSince))
                 {
                     (bestLane, bestQueue, best, bestEffective, bestSince) = (lane, queue, p, effective, head.EnqueuedAt);
                 }
+
+                if (!aged)
+                {
+                    break;
+                }
             }
         }
 
-        if (bestLane is null)
-        {
-            return null;
-        }
-
-        var taken = bestLane.Fifo[best].Dequeue();
-        _current.Remove(taken.JobId);
-        changes?.Mark(taken.JobId);
-        _readyCount[best]--;
-        bestLane.Counts[best]--;
-        DropIfEmpty(bestQueue, bestLane);
-        return taken;
+        return bestLane is null ? null : (bestLane, bestQueue, best);
     }
 
     private long AgingCredit(QueueEntry entry, DateTimeOffset now) =>
@@ -233,11 +272,12 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     {
         _current[entry.JobId] = entry;
         changes?.Mark(entry.JobId);
-        var lane = LaneOf(entry.Queue);
-        lane.Fifo[entry.Priority].Enqueue(entry);
-        lane.Counts[entry.Priority]++;
-        _readyCount[entry.Priority]++;
+        LaneOf(entry.Queue).AddReady(entry);
+        _readyCount[Bucket(entry.Priority)]++;
     }
+
+    /// <summary>The metrics' level of a priority: 0 to 10, the last one counting 10 and above.</summary>
+    private static int Bucket(long priority) => (int)Math.Min(priority, Levels - 1);
 
     private Lane LaneOf(string queue)
     {
@@ -253,35 +293,71 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     /// <summary>A queue with no live entry holds only stale slots: dropping it loses nothing.</summary>
     private void DropIfEmpty(string queue, Lane lane)
     {
-        if (lane.Delayed == 0 && Array.TrueForAll(lane.Counts, c => c == 0))
+        if (lane.Delayed == 0 && lane.Levels.Count == 0)
         {
             _lanes.Remove(queue);
         }
     }
 
-    /// <summary>One named queue's leasable entries, a FIFO per priority, and how many of its entries wait.</summary>
+    /// <summary>One named queue's leasable entries, a FIFO per priority in use (in priority order), and how many of
+    /// its entries wait.</summary>
     private sealed class Lane
     {
-        public Queue<QueueEntry>[] Fifo { get; } = Enumerable.Range(0, Levels).Select(_ => new Queue<QueueEntry>()).ToArray();
-
-        public long[] Counts { get; } = new long[Levels];
+        public SortedDictionary<long, Level> Levels { get; } = [];
 
         public long Delayed { get; set; }
 
-        public long ReadyTotal => Counts.Sum();
+        public long ReadyTotal => Levels.Values.Sum(l => l.Count);
 
-        /// <summary>The live head of a priority's queue, dropping slots of removed entries on the way.</summary>
-        public QueueEntry? Head(int priority, Dictionary<Guid, QueueEntry> current)
+        /// <summary>Whether priority aging applies: only while every priority held is in the console's range.</summary>
+        public bool Aged => _wideLevels == 0;
+
+        /// <summary>Priorities held above the console's range.</summary>
+        private int _wideLevels;
+
+        public void AddReady(QueueEntry entry)
         {
-            var queue = Fifo[priority];
-            while (queue.TryPeek(out var entry))
+            if (!Levels.TryGetValue(entry.Priority, out var level))
+            {
+                Levels[entry.Priority] = level = new Level();
+                _wideLevels += entry.Priority > AgingMaxPriority ? 1 : 0;
+            }
+
+            level.Fifo.Enqueue(entry);
+            level.Count++;
+        }
+
+        /// <summary>One live entry of <paramref name="priority"/> left; a priority with none is dropped, stale slots
+        /// and all.</summary>
+        public void RemoveReady(long priority)
+        {
+            var level = Levels[priority];
+            if (--level.Count == 0)
+            {
+                Levels.Remove(priority);
+                _wideLevels -= priority > AgingMaxPriority ? 1 : 0;
+            }
+        }
+    }
+
+    /// <summary>The leasable entries of one priority of one queue, FIFO, with how many of its slots are live.</summary>
+    private sealed class Level
+    {
+        public Queue<QueueEntry> Fifo { get; } = new();
+
+        public long Count { get; set; }
+
+        /// <summary>The live head, dropping slots of removed entries on the way.</summary>
+        public QueueEntry? Head(Dictionary<Guid, QueueEntry> current)
+        {
+            while (Fifo.TryPeek(out var entry))
             {
                 if (current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
                 {
                     return entry;
                 }
 
-                queue.Dequeue();
+                Fifo.Dequeue();
             }
 
             return null;

@@ -181,6 +181,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         return new HeartbeatReply(stop);
     }
 
+    public Task<bool> ExtendLease(WorkerId worker, AttemptRef attempt, TimeSpan time)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return Task.FromResult(_ledger.ExtendLease(worker, attempt, time, _time.GetUtcNow()));
+    }
+
     public async Task WorkerStopped(WorkerId worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
@@ -197,6 +203,25 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     public Task<QueueLimits> GetLimits() =>
         Task.FromResult(new QueueLimits(_options.Shards, _options.MaxLeaseBatch, _options.MaxLeaseWait, _options.MaxPayloadBytes));
+
+    public Task<ImmutableArray<QueueCounts>> GetQueueCounts(string? queue) =>
+        Task.FromResult(_ledger.Counts(queue, _time.GetUtcNow()).ToImmutableArray());
+
+    public Task PauseQueue(string queue, TimeSpan delay)
+    {
+        if (!QueueNames.IsValid(queue))
+        {
+            throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
+        }
+
+        Changed(woken: _ledger.Pause(queue, delay, _time.GetUtcNow()));
+        return Task.CompletedTask;
+    }
+
+    public Task<Guid?> PeekQueue(string queue, PeekPlace place) => Task.FromResult(_ledger.Peek(queue, place, _time.GetUtcNow()));
+
+    public Task<ImmutableArray<Guid>> ListBuried(string queue, int limit) =>
+        Task.FromResult(_ledger.Buried(queue).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
 
     public Task<ImmutableArray<Guid>> ListJobs(JobStatus status, int limit, string? queue = null)
     {
@@ -216,6 +241,23 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         // Out of the index and into the lease table before the job grains are called: from here on the lease's expiry
         // covers the job even if a start call fails, so it cannot be lost.
         var (entries, leases) = _ledger.Lease(worker, queues, max, now);
+        return await Start(worker, entries, leases, now);
+    }
+
+    public async Task<LeasedJob?> LeaseJob(WorkerId worker, Guid jobId)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentException.ThrowIfNullOrWhiteSpace(worker.Name);
+        var now = _time.GetUtcNow();
+        _ledger.Touch(worker, now);
+        var (entries, leases) = _ledger.LeaseJob(worker, jobId, now);
+        var leased = await Start(worker, entries, leases, now);
+        return leased.IsEmpty ? null : leased[0];
+    }
+
+    /// <summary>Starts the attempts of jobs just leased (already in the lease table).</summary>
+    private async Task<ImmutableArray<LeasedJob>> Start(WorkerId worker, List<QueueEntry> entries, List<LeaseRecord> leases, DateTimeOffset now)
+    {
         if (entries.Count == 0)
         {
             return [];

@@ -9,6 +9,7 @@ public sealed class ScheduleState
     [Id(1)] public List<LeaseRecord> Leases { get; set; } = [];
     [Id(2)] public ScheduleCounters Counters { get; set; } = new();
     [Id(3)] public List<RecentJob> Recent { get; set; } = [];
+    [Id(4)] public List<QueueEntry> Buried { get; set; } = [];
 }
 
 /// <summary>A job that finished recently, for <c>list --status</c>, with its named queue when the shard knew it (null:

@@ -26,21 +26,26 @@ public sealed class ShardJournalRecord
     /// <summary>Jobs that finished, oldest first, for <c>list --status</c>.</summary>
     [Id(5)] public List<RecentJob> Finished { get; set; } = [];
 
+    /// <summary>Jobs set aside (buried) until kicked.</summary>
+    [Id(6)] public List<QueueEntry> Buried { get; set; } = [];
+
     /// <summary>How many jobs it names: what compaction is measured by.</summary>
-    public int Size => Pending.Count + Leased.Count + Gone.Count + Finished.Count;
+    public int Size => Pending.Count + Leased.Count + Gone.Count + Finished.Count + Buried.Count;
 
     /// <summary>This entry followed by <paramref name="later"/>, which wins for a job both name: an entry that could not
     /// be written is merged into the next one.</summary>
     public ShardJournalRecord Then(ShardJournalRecord later)
     {
         ArgumentNullException.ThrowIfNull(later);
-        var named = later.Pending.Select(e => e.JobId).Concat(later.Leased.Select(l => l.JobId)).Concat(later.Gone).ToHashSet();
+        var named = later.Pending.Select(e => e.JobId).Concat(later.Leased.Select(l => l.JobId)).Concat(later.Gone)
+            .Concat(later.Buried.Select(e => e.JobId)).ToHashSet();
         return new ShardJournalRecord
         {
             Writer = later.Writer,
             Pending = [.. Pending.Where(e => !named.Contains(e.JobId)), .. later.Pending],
             Leased = [.. Leased.Where(l => !named.Contains(l.JobId)), .. later.Leased],
             Gone = [.. Gone.Where(id => !named.Contains(id)), .. later.Gone],
+            Buried = [.. Buried.Where(e => !named.Contains(e.JobId)), .. later.Buried],
             Counters = later.Counters ?? Counters,
             Finished = [.. Finished, .. later.Finished],
         };
@@ -60,7 +65,7 @@ public sealed class ShardJournalHead
 /// <summary>Rebuilds a shard's books from its last snapshot and the journal entries written after it.</summary>
 public static class ShardJournalReplay
 {
-    private enum Place { Pending, Leased }
+    private enum Place { Pending, Leased, Buried }
 
     /// <summary>The snapshot with <paramref name="records"/> applied in order. Queued jobs come out in the order they
     /// entered the queue (by <see cref="QueueEntry.EnqueuedAt"/>, then by when the journal saw them enter), so FIFO within
@@ -73,6 +78,7 @@ public static class ShardJournalReplay
         long order = 0;
         snapshot.Pending.ForEach(e => jobs[e.JobId] = (Place.Pending, e, null, order++));
         snapshot.Leases.ForEach(l => jobs[l.JobId] = (Place.Leased, null, l, order++));
+        snapshot.Buried.ForEach(e => jobs[e.JobId] = (Place.Buried, e, null, order++));
         var counters = snapshot.Counters;
         var recent = new List<RecentJob>(snapshot.Recent);
         foreach (var record in records)
@@ -80,6 +86,7 @@ public static class ShardJournalReplay
             record.Gone.ForEach(id => jobs.Remove(id));
             record.Pending.ForEach(e => jobs[e.JobId] = (Place.Pending, e, null, order++));
             record.Leased.ForEach(l => jobs[l.JobId] = (Place.Leased, null, l, order++));
+            record.Buried.ForEach(e => jobs[e.JobId] = (Place.Buried, e, null, order++));
             counters = record.Counters ?? counters;
             recent.AddRange(record.Finished);
         }
@@ -88,6 +95,7 @@ public static class ShardJournalReplay
         {
             Pending = [.. jobs.Values.Where(j => j.Place == Place.Pending).OrderBy(j => j.Entry!.EnqueuedAt).ThenBy(j => j.Order).Select(j => j.Entry!)],
             Leases = [.. jobs.Values.Where(j => j.Place == Place.Leased).Select(j => j.Lease!)],
+            Buried = [.. jobs.Values.Where(j => j.Place == Place.Buried).OrderBy(j => j.Order).Select(j => j.Entry!)],
             Counters = counters,
             // A snapshot taken while an entry was being built holds that entry's finished jobs too: keep each job once,
             // where it finished last.

@@ -21,8 +21,13 @@ public sealed class ShardLedger
     private readonly ShardChanges _changes = new();
     private readonly PendingIndex _pending;
     private readonly LeaseTable _leases;
+    private readonly BuriedJobs _buried;
     private readonly WorkerRegistry _workers;
     private ScheduleCounters? _savedCounters;
+
+    /// <summary>Paused queues (beanstalkd's <c>pause-tube</c>, the console's <c>pause</c>): the pause asked for and until
+    /// when. Kept in memory only, like beanstalkd's: a shard that comes back elsewhere has no pauses.</summary>
+    private readonly Dictionary<string, (TimeSpan Delay, DateTimeOffset Until)> _paused = new(StringComparer.Ordinal);
 
     public ShardLedger(QueueOptions options, ShardStatistics stats, int shard)
     {
@@ -31,11 +36,12 @@ public sealed class ShardLedger
         _shard = shard;
         _pending = new PendingIndex(options.PriorityAgingStep, _changes);
         _leases = new LeaseTable(_changes);
+        _buried = new BuriedJobs(_changes);
         _workers = new WorkerRegistry(options.WorkerTimeout, options.LostWorkerRetention);
     }
 
     /// <summary>Jobs held here, queued or leased: what the write-behind sizes its flushes by.</summary>
-    public int Count => _pending.Count + _leases.Count;
+    public int Count => _pending.Count + _leases.Count + _buried.Count;
 
     /// <summary>Loads the stored books. A worker holding leases gets a full timeout from <paramref name="now"/> to show
     /// it is still alive.</summary>
@@ -43,6 +49,7 @@ public sealed class ShardLedger
     {
         ArgumentNullException.ThrowIfNull(saved);
         saved.Pending.ForEach(entry => _pending.Add(entry, now));
+        saved.Buried.ForEach(entry => _buried.Add(entry));
         foreach (var lease in saved.Leases)
         {
             _leases.Add(lease);
@@ -75,6 +82,10 @@ public sealed class ShardLedger
             {
                 record.Leased.Add(lease);
             }
+            else if (_buried.Get(jobId) is { } buried)
+            {
+                record.Buried.Add(buried);
+            }
             else
             {
                 record.Gone.Add(jobId);
@@ -89,6 +100,7 @@ public sealed class ShardLedger
     {
         Pending = _pending.Snapshot().ToList(),
         Leases = _leases.All.ToList(),
+        Buried = _buried.All.ToList(),
         Counters = _stats.Counters,
         Recent = _stats.Recent.ToList(),
     };
@@ -116,11 +128,15 @@ public sealed class ShardLedger
         return added;
     }
 
-    /// <summary>Drops a cancelled job from the index.</summary>
+    /// <summary>Drops a cancelled job from the index (or from the buried jobs).</summary>
     public void Remove(Guid jobId, bool firstCancel)
     {
         var queue = _pending.Get(jobId)?.Queue;
-        _pending.Remove(jobId);
+        if (!_pending.Remove(jobId))
+        {
+            _buried.Remove(jobId);
+        }
+
         _stats.OnCancelled(jobId, firstCancel, queue);
     }
 
@@ -133,10 +149,53 @@ public sealed class ShardLedger
     /// even if starting it fails.</summary>
     public (List<QueueEntry> Entries, List<LeaseRecord> Leases) Lease(WorkerId worker, IReadOnlyList<string> queues, int max, DateTimeOffset now)
     {
-        var entries = _pending.Take(queues, max, now);
+        var open = _paused.Count == 0 ? queues : [.. queues.Where(q => !(_paused.TryGetValue(q, out var p) && p.Until > now))];
+        var entries = _pending.Take(open, max, now);
+        return (entries, LeaseEntries(worker, entries, now));
+    }
+
+    /// <summary>No lease takes from <paramref name="queue"/> for <paramref name="delay"/>; zero lifts a pause. Returns how
+    /// many of its jobs became leasable (to wake as many parked leases).</summary>
+    public int Pause(string queue, TimeSpan delay, DateTimeOffset now)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            _paused[queue] = (delay, now + delay);
+            return 0;
+        }
+
+        return _paused.Remove(queue) ? ReadyIn(queue) : 0;
+    }
+
+    /// <summary>Lifts the pauses that have run out; how many jobs became leasable.</summary>
+    private int Unpause(DateTimeOffset now)
+    {
+        var over = _paused.Where(p => p.Value.Until <= now).Select(p => p.Key).ToList();
+        over.ForEach(q => _paused.Remove(q));
+        return over.Sum(ReadyIn);
+    }
+
+    private int ReadyIn(string queue) => (int)Math.Min(int.MaxValue, _pending.Counts().FirstOrDefault(c => c.Queue == queue)?.Ready ?? 0);
+
+    /// <summary>Like <see cref="Lease"/> for one job named by its id (beanstalkd's <c>reserve-job</c>), ready or not yet
+    /// due: none when it is not pending here.</summary>
+    public (List<QueueEntry> Entries, List<LeaseRecord> Leases) LeaseJob(WorkerId worker, Guid jobId, DateTimeOffset now)
+    {
+        if (_pending.Get(jobId) is not { } entry)
+        {
+            return ([], []);
+        }
+
+        _pending.Remove(jobId);
+        List<QueueEntry> entries = [entry];
+        return (entries, LeaseEntries(worker, entries, now));
+    }
+
+    private List<LeaseRecord> LeaseEntries(WorkerId worker, List<QueueEntry> entries, DateTimeOffset now)
+    {
         var leases = entries.Select(e => new LeaseRecord(e.JobId, worker, e.Attempt, now, now + e.Deadline, e.Queue)).ToList();
         leases.ForEach(_leases.Add);
-        return (entries, leases);
+        return leases;
     }
 
     /// <summary>Settles the job grains' answers to a lease's starts (see <see cref="LeaseStarts"/>), requeues corrected
@@ -183,6 +242,16 @@ public sealed class ShardLedger
         return (back, stop, orphans);
     }
 
+    /// <summary>A worker's handler is still at it (beanstalkd's <c>touch</c>): the lease of <paramref name="attempt"/>
+    /// runs <paramref name="time"/> (at most the longest deadline) from <paramref name="now"/>. False when the worker
+    /// holds no such lease.</summary>
+    public bool ExtendLease(WorkerId worker, AttemptRef attempt, TimeSpan time, DateTimeOffset now)
+    {
+        _workers.Touch(worker, null, now);
+        var span = time < TimeSpan.Zero ? TimeSpan.Zero : time > _options.MaxDeadline ? _options.MaxDeadline : time;
+        return _leases.Extend(attempt.JobId, attempt.Attempt, worker, now + span);
+    }
+
     /// <summary>A long poll's sign of life.</summary>
     public void Touch(WorkerId worker, DateTimeOffset now) => _workers.Touch(worker, null, now);
 
@@ -199,7 +268,7 @@ public sealed class ShardLedger
     public (int Promoted, List<LeaseRecord> Expired, List<WorkerId> Lost) Sweep(DateTimeOffset now)
     {
         _workers.SampleBusy(_leases.CountFor, now);
-        var promoted = _pending.PromoteDue(now);
+        var promoted = _pending.PromoteDue(now) + (_paused.Count == 0 ? 0 : Unpause(now));
         var expired = _leases.TakeExpired(now);
         return (promoted, expired, _workers.DeclareSilentLost(now));
     }
@@ -232,6 +301,7 @@ public sealed class ShardLedger
     {
         JobStatus.Pending => _pending.Snapshot().Where(e => queue is null || e.Queue == queue).Select(e => e.JobId),
         JobStatus.Processing => _leases.All.Where(l => queue is null || l.QueueName == queue).OrderBy(l => l.LeasedAt).Select(l => l.JobId),
+        JobStatus.Buried => _buried.All.Where(e => queue is null || e.Queue == queue).Select(e => e.JobId),
         _ => _stats.Newest(status, queue),
     };
 
@@ -245,10 +315,49 @@ public sealed class ShardLedger
             _workers.CountEnded(lease.Worker, notice);
         }
 
+        if (notice.Bury is { } buried)
+        {
+            _buried.Add(buried);
+        }
+
         return notice.Requeue is { } entry && AddPending(entry, now);
     }
 
-    /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only.</summary>
-    private bool AddPending(QueueEntry entry, DateTimeOffset now) =>
-        !_leases.Contains(entry.JobId) && _pending.Add(entry, now);
+    /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only. A buried
+    /// job's entry comes from its job grain only once the job is pending again (kicked): it leaves the buried jobs.</summary>
+    private bool AddPending(QueueEntry entry, DateTimeOffset now)
+    {
+        if (_leases.Contains(entry.JobId))
+        {
+            return false;
+        }
+
+        _buried.Remove(entry.JobId);
+        return _pending.Add(entry, now);
+    }
+
+    /// <summary>Per queue holding jobs here (or <paramref name="queue"/> alone): its jobs by where they are. A lease
+    /// written before leases named their queue counts in no queue.</summary>
+    public IEnumerable<QueueCounts> Counts(string? queue, DateTimeOffset now)
+    {
+        var ready = _pending.Counts().ToDictionary(c => c.Queue, StringComparer.Ordinal);
+        var reserved = _leases.All.Where(l => l.Queue is not null).CountBy(l => l.Queue!, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var buried = _buried.All.CountBy(e => e.Queue, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var names = queue is not null ? [queue] : ready.Keys.Concat(reserved.Keys).Concat(buried.Keys).Concat(_paused.Keys).Distinct(StringComparer.Ordinal);
+        return names.Select(name => (ready.TryGetValue(name, out var r)
+            ? r with { Reserved = reserved.GetValueOrDefault(name), Buried = buried.GetValueOrDefault(name) }
+            : new QueueCounts(name, 0, 0, reserved.GetValueOrDefault(name), 0, buried.GetValueOrDefault(name)))
+            with { Pause = _paused.TryGetValue(name, out var p) && p.Until > now ? new QueuePause(p.Delay, p.Until) : null });
+    }
+
+    /// <summary>The job of <paramref name="queue"/> a peek asks for, if any.</summary>
+    public Guid? Peek(string queue, PeekPlace place, DateTimeOffset now) => place switch
+    {
+        PeekPlace.Ready => _pending.PeekReady(queue, now)?.JobId,
+        PeekPlace.Delayed => _pending.PeekDelayed(queue)?.JobId,
+        _ => _buried.Of(queue).FirstOrDefault()?.JobId,
+    };
+
+    /// <summary>The buried jobs of <paramref name="queue"/>, first buried first.</summary>
+    public IEnumerable<Guid> Buried(string queue) => _buried.Of(queue).Select(e => e.JobId);
 }

@@ -9,12 +9,14 @@ namespace OrleansQueue.Worker.Handlers;
 /// <param name="logger">A logger for the handler; its lines carry the job's scope (JobId, Attempt, Worker, JobType).</param>
 /// <param name="receivedAt">When the worker received the lease: the attempt's deadline counts from here.</param>
 /// <param name="progress">Sends a progress report for this attempt; null where there is no one to tell (tests).</param>
+/// <param name="touch">Extends this attempt's lease and deadline; null where there is none (tests).</param>
 public sealed class JobContext(
     LeasedJob job,
     string workerName,
     ILogger logger,
     DateTimeOffset receivedAt,
-    Func<int, string?, Task>? progress = null)
+    Func<int, string?, Task>? progress = null,
+    Func<Task<bool>>? touch = null)
 {
     public LeasedJob Job { get; } = job ?? throw new ArgumentNullException(nameof(job));
 
@@ -43,4 +45,16 @@ public sealed class JobContext(
     /// (the attempt is no longer current) is dropped.</summary>
     public Task ReportProgressAsync(int percent, string? message = null) =>
         progress is null ? Task.CompletedTask : progress(Math.Clamp(percent, 0, 100), message);
+
+    /// <summary>The handler is still at it (beanstalkd's <c>touch</c>): the attempt's deadline counts again from now,
+    /// both the schedule's lease and this worker's own stop. False when the attempt is no longer this worker's (taken
+    /// back or cancelled) or the schedule could not be reached; then the deadline stands.</summary>
+    public Task<bool> TouchAsync() => touch is null ? Task.FromResult(false) : touch();
+
+    /// <summary>The result that sets this job aside (status BURIED, beanstalkd's bury) with <paramref name="reason"/>:
+    /// no retry is used and no worker leases it until an operator kicks it (<c>kick QUEUE N</c>, <c>requeue ID</c>).
+    /// Return it from the handler: <c>return context.Bury("needs a human");</c></summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+        Justification = "Part of the context a handler is given, where it looks for what it can do with its job.")]
+    public JobResult Bury(string? reason) => JobResult.Buried(reason);
 }

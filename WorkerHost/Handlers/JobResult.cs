@@ -2,17 +2,23 @@ using System.Text;
 
 namespace OrleansQueue.Worker.Handlers;
 
-/// <summary>How a handler's attempt ended: a success with optional result bytes, or a failure with a message.</summary>
+/// <summary>How a handler's attempt ended: a success with optional result bytes, a failure with a message, or the job
+/// set aside (<see cref="JobContext.Bury"/>) with a reason.</summary>
 public sealed class JobResult
 {
-    private JobResult(bool succeeded, byte[]? result, string? error)
+    private JobResult(bool succeeded, byte[]? result, string? error, bool buried = false)
     {
         Succeeded = succeeded;
         Result = result;
         Error = error;
+        IsBuried = buried;
     }
 
     public bool Succeeded { get; }
+
+    /// <summary>The job is to be buried (status BURIED, no retry used) until an operator kicks it; <see cref="Error"/>
+    /// is the reason.</summary>
+    public bool IsBuried { get; }
 
     /// <summary>The result stored on the job (success only); null stores none.</summary>
     public byte[]? Result { get; }
@@ -34,5 +40,8 @@ public sealed class JobResult
     public static JobResult Failure(string error) =>
         new(false, null, string.IsNullOrWhiteSpace(error) ? "the handler failed without a message" : error);
 
-    public override string ToString() => Succeeded ? $"success ({Result?.Length ?? 0} bytes)" : $"failure: {Error}";
+    /// <summary>Sets the job aside until it is kicked (<c>kick QUEUE N</c>, <c>requeue ID</c>); see <see cref="JobContext.Bury"/>.</summary>
+    public static JobResult Buried(string? reason) => new(false, null, string.IsNullOrWhiteSpace(reason) ? null : reason, buried: true);
+
+    public override string ToString() => Succeeded ? $"success ({Result?.Length ?? 0} bytes)" : IsBuried ? $"buried: {Error}" : $"failure: {Error}";
 }

@@ -47,6 +47,10 @@ internal sealed partial class JobReporter : IDisposable
     public Task<ReportReply?> FailAsync(LeasedJob job, string error) =>
         SendAsync(new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.Fail, Error: error));
 
+    /// <summary>Sets the job aside until it is kicked (a handler's <c>context.Bury</c>).</summary>
+    public Task<ReportReply?> BuryAsync(LeasedJob job, string? reason) =>
+        SendAsync(new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.Bury, Error: reason));
+
     /// <summary>Gives the attempt back unfinished: the job is pending again at once and keeps its retries.</summary>
     public async Task<ReportReply?> HandBackAsync(LeasedJob job, string reason)
     {

@@ -3,13 +3,19 @@ namespace OrleansQueue.Worker.Running;
 internal sealed partial class JobRunner
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt} started: {JobType}, priority {Priority}")]
-    private partial void LogStarted(Guid jobId, int attempt, string jobType, int priority);
+    private partial void LogStarted(Guid jobId, int attempt, string jobType, long priority);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt} completed in {ElapsedMs} ms")]
     private partial void LogCompleted(Guid jobId, int attempt, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} failed: {Error}")]
     private partial void LogFailed(Guid jobId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt}: the handler's touch did not reach the schedule: {Error}")]
+    private partial void LogTouchFailed(Guid jobId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt} buried by its handler: {Reason}")]
+    private partial void LogBuried(Guid jobId, int attempt, string? reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} attempt {Attempt}: the handler threw")]
     private partial void LogHandlerThrew(Exception exception, Guid jobId, int attempt);

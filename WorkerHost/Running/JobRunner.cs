@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansQueue.Scheduling;
 using OrleansQueue.Worker.Handlers;
 using OrleansQueue.Worker.Hosting;
 
@@ -11,6 +12,7 @@ namespace OrleansQueue.Worker.Running;
 /// </summary>
 internal sealed partial class JobRunner(
     IServiceScopeFactory scopes,
+    IGrainFactory grains,
     JobReporter reporter,
     WorkerActivity activity,
     IOptions<WorkerOptions> options,
@@ -46,7 +48,8 @@ internal sealed partial class JobRunner(
                         {
                             progressRefused = !await reporter.ProgressAsync(job, percent, message).ConfigureAwait(false);
                         }
-                    });
+                    },
+                    () => TouchAsync(attempt));
                 result = await handler.HandleAsync(context, attempt.Token).ConfigureAwait(false)
                     ?? JobResult.Failure($"the handler {handler.GetType().Name} returned no result");
             }
@@ -78,7 +81,12 @@ internal sealed partial class JobRunner(
             LogAnsweredAfterStop(job.JobId, job.Attempt, attempt.StopReason);
         }
 
-        if (result.Succeeded)
+        if (result.IsBuried)
+        {
+            LogBuried(job.JobId, job.Attempt, result.Error);
+            await reporter.BuryAsync(job, result.Error).ConfigureAwait(false);
+        }
+        else if (result.Succeeded)
         {
             LogCompleted(job.JobId, job.Attempt, (long)elapsed.TotalMilliseconds);
             activity.Completed();
@@ -93,6 +101,31 @@ internal sealed partial class JobRunner(
         }
 
         return RunOutcome.Reported;
+    }
+
+    /// <summary>Extends the attempt's lease in its shard, then restarts its own deadline.</summary>
+    private async Task<bool> TouchAsync(RunningAttempt attempt)
+    {
+        if (attempt.Worker is not { } worker)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (!await grains.GetGrain<IScheduleGrain>(attempt.Shard).ExtendLease(worker, attempt.Ref, attempt.Job.Deadline).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogTouchFailed(attempt.Job.JobId, attempt.Job.Attempt, ex.Message);
+            return false;
+        }
+
+        attempt.RestartDeadline();
+        return true;
     }
 
     private async Task<RunOutcome> StoppedAsync(RunningAttempt attempt)

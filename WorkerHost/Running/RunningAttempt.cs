@@ -18,8 +18,10 @@ internal sealed class RunningAttempt : IDisposable
     private int _started;
 
     /// <param name="releaseSlot">Frees the attempt's place among the jobs the worker holds; called once, by <see cref="HandlerDone"/>.</param>
-    public RunningAttempt(LeasedJob job, int shard, TimeProvider time, Action? releaseSlot = null)
+    /// <param name="worker">The worker holding the lease, which a handler's touch extends; null where there is none (tests).</param>
+    public RunningAttempt(LeasedJob job, int shard, TimeProvider time, Action? releaseSlot = null, WorkerId? worker = null)
     {
+        Worker = worker;
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(time);
         Job = job;
@@ -39,6 +41,19 @@ internal sealed class RunningAttempt : IDisposable
     public int Shard { get; }
 
     public AttemptRef Ref => new(Job.JobId, Job.Attempt);
+
+    /// <summary>The worker holding the lease, if known.</summary>
+    public WorkerId? Worker { get; }
+
+    /// <summary>A handler's touch: the attempt's own deadline counts again from now (the schedule's lease was
+    /// extended first). No effect once the attempt was stopped.</summary>
+    public void RestartDeadline()
+    {
+        if (!_disposed && StopReason == StopReason.None)
+        {
+            _deadline.Change(Job.Deadline, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     public DateTimeOffset ReceivedAt { get; }
 

@@ -258,7 +258,7 @@ internal sealed partial class WorkerService(
     /// <summary>Starts the attempt at once on the thread pool; its slot is already reserved and is released when it ends.</summary>
     private void Start(LeasedJob job, int shard)
     {
-        var attempt = new RunningAttempt(job, shard, time, () => _slots.Release(1));
+        var attempt = new RunningAttempt(job, shard, time, () => _slots.Release(1), _id);
         if (!_running.TryAdd(attempt))
         {
             // The schedule leases an attempt once; a second copy is dropped, the first one reports.

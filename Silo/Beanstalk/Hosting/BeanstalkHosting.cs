@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansQueue.Hosting;
 using OrleansQueue.Silo.Beanstalk.Connections;
+using OrleansQueue.Silo.Beanstalk.Jobs;
 using OrleansQueue.Silo.Hosting;
 
 namespace OrleansQueue.Silo.Beanstalk.Hosting;
@@ -22,7 +23,10 @@ public static class BeanstalkHosting
         builder.Services.AddKnownKeysValidation<BeanstalkOptions>(BeanstalkOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<BeanstalkInstruments>();
-        builder.Services.TryAddSingleton<IBeanstalkJobs, NoJobCommands>();
+        builder.Services.TryAddSingleton<GatewayHeartbeats>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayHeartbeats>());
+        builder.Services.TryAddSingleton<BeanstalkInspection>();
+        builder.Services.TryAddSingleton<IBeanstalkJobs, BeanstalkJobs>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPortClaim, BeanstalkPortClaim>());
         builder.Services.AddHostedService<BeanstalkListener>();
         return builder;

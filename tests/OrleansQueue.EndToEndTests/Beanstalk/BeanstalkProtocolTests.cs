@@ -171,6 +171,551 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.True(await wire.IsClosedWithinAsync(BeanstalkWire.ReplyTimeout));
     });
 
+    /// <summary>A tube of the test's own: the server is shared by the class, so tests never meet each other's jobs.</summary>
+    protected static string NewTube() => "t" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Uses and watches only <paramref name="tube"/>.</summary>
+    protected static async Task OnlyAsync(BeanstalkWire wire, string tube)
+    {
+        Assert.Equal($"USING {tube}", await wire.CommandAsync($"use {tube}"));
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"watch {tube}"));
+        Assert.Equal("WATCHING 1", await wire.CommandAsync("ignore default"));
+    }
+
+    protected static async Task<ulong> PutAsync(BeanstalkWire wire, string body, uint priority = 0, uint delay = 0, uint ttr = 60)
+    {
+        var bytes = Encoding.Latin1.GetByteCount(body);
+        var reply = await wire.CommandAsync($"put {priority} {delay} {ttr} {bytes}\r\n{body}");
+        Assert.StartsWith("INSERTED ", reply, StringComparison.Ordinal);
+        return ulong.Parse(reply["INSERTED ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads a <c>RESERVED id bytes</c> reply and its body.</summary>
+    protected static async Task<(ulong Id, string Body)> ReadReservedAsync(BeanstalkWire wire)
+    {
+        var reply = await wire.ReadLineAsync();
+        var parts = reply.Split(' ');
+        Assert.True(parts is ["RESERVED", _, _], $"expected RESERVED <id> <bytes>, got '{reply}'");
+        var body = await wire.ReadBodyAsync(int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+        return (ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), Encoding.Latin1.GetString(body));
+    }
+
+    protected static async Task<(ulong Id, string Body)> ReserveAsync(BeanstalkWire wire, uint timeout = 0)
+    {
+        await wire.SendAsync($"reserve-with-timeout {timeout}\r\n");
+        return await ReadReservedAsync(wire);
+    }
+
+    [Fact]
+    public Task Put_IsInserted_AndReserveGivesItsBodyBack_Verbatim() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var body = "line one\r\nline two \0\u00ff";
+        var id = await PutAsync(wire, body);
+        Assert.Equal((id, body), await ReserveAsync(wire));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"delete {id}"));
+    });
+
+    [Fact]
+    public Task Put_OfAnEmptyBody_IsInserted() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "");
+        Assert.Equal((id, ""), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task Reserve_TakesTheSmallestPriorityFirst_ThenTheOldest() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var late = await PutAsync(wire, "late", priority: uint.MaxValue);
+        var second = await PutAsync(wire, "second", priority: 1024);
+        var first = await PutAsync(wire, "first", priority: 0);
+        var third = await PutAsync(wire, "third", priority: 1024);
+        var eleven = await PutAsync(wire, "eleven", priority: 11);
+        foreach (var expected in new[] { first, eleven, second, third, late })
+        {
+            var (id, _) = await ReserveAsync(wire);
+            Assert.Equal(expected, id);
+            Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        }
+    });
+
+    [Fact]
+    public Task Reserve_TakesFromEveryWatchedTube_AndNotFromOthers() => WithConnectionAsync(async wire =>
+    {
+        var (a, b, unwatched) = (NewTube(), NewTube(), NewTube());
+        await OnlyAsync(wire, unwatched);
+        await PutAsync(wire, "elsewhere", priority: 0);
+        Assert.Equal($"USING {a}", await wire.CommandAsync($"use {a}"));
+        var inA = await PutAsync(wire, "a", priority: 7);
+        Assert.Equal($"USING {b}", await wire.CommandAsync($"use {b}"));
+        var inB = await PutAsync(wire, "b", priority: 3);
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"watch {a}"));
+        Assert.Equal("WATCHING 3", await wire.CommandAsync($"watch {b}"));
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"ignore {unwatched}"));
+        Assert.Equal((inB, "b"), await ReserveAsync(wire));
+        Assert.Equal((inA, "a"), await ReserveAsync(wire));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+    });
+
+    [Fact]
+    public Task ReserveWithTimeout_OnAnEmptyTube_IsTimedOut() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 1"));
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+    });
+
+    [Fact]
+    public async Task Reserve_Waits_UntilAJobIsPut()
+    {
+        var tube = NewTube();
+        await using var worker = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(worker, tube);
+        await worker.SendAsync("reserve\r\n");
+        await WithConnectionAsync(async producer =>
+        {
+            Assert.Equal($"USING {tube}", await producer.CommandAsync($"use {tube}"));
+            var id = await PutAsync(producer, "wake up");
+            Assert.Equal((id, "wake up"), await ReadReservedAsync(worker));
+        });
+    }
+
+    [Fact]
+    public Task PutWithDelay_IsNotReservedUntilDue() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "later", delay: 1);
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal((id, "later"), await ReserveAsync(wire, timeout: 5));
+    });
+
+    [Fact]
+    public async Task OnlyTheReservingConnection_MayDeleteReleaseOrTouchIt()
+    {
+        var tube = NewTube();
+        await using var owner = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(owner, tube);
+        var id = await PutAsync(owner, "mine");
+        Assert.Equal((id, "mine"), await ReserveAsync(owner));
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal("NOT_FOUND", await other.CommandAsync($"delete {id}"));
+            Assert.Equal("NOT_FOUND", await other.CommandAsync($"release {id} 0 0"));
+            Assert.Equal("NOT_FOUND", await other.CommandAsync($"touch {id}"));
+            Assert.Equal("TIMED_OUT", await other.CommandAsync("reserve-with-timeout 0"));
+            Assert.Equal("TOUCHED", await owner.CommandAsync($"touch {id}"));
+            Assert.Equal("RELEASED", await owner.CommandAsync($"release {id} 5 0"));
+            Assert.Equal("NOT_FOUND", await owner.CommandAsync($"touch {id}"));
+            Assert.Equal((id, "mine"), await ReserveAsync(other));
+            Assert.Equal("NOT_FOUND", await owner.CommandAsync($"delete {id}"));
+            Assert.Equal("DELETED", await other.CommandAsync($"delete {id}"));
+        });
+    }
+
+    [Fact]
+    public async Task ReserveJob_ReservesAReadyOrDelayedJobByItsId_FromAnyTube()
+    {
+        var tube = NewTube();
+        await using var producer = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(producer, tube);
+        var ready = await PutAsync(producer, "ready", priority: 9);
+        var delayed = await PutAsync(producer, "delayed", delay: 3600);
+        // Watching only default, and behind a more urgent job: the id is all it takes.
+        await PutAsync(producer, "more urgent", priority: 0);
+        await WithConnectionAsync(async wire =>
+        {
+            await wire.SendAsync($"reserve-job {ready}\r\n");
+            Assert.Equal((ready, "ready"), await ReadReservedAsync(wire));
+            await wire.SendAsync($"reserve-job {delayed}\r\n");
+            Assert.Equal((delayed, "delayed"), await ReadReservedAsync(wire));
+            Assert.Equal("NOT_FOUND", await producer.CommandAsync($"reserve-job {ready}"));
+            Assert.Equal("NOT_FOUND", await wire.CommandAsync($"reserve-job {ready}"));
+            Assert.Equal("DELETED", await wire.CommandAsync($"delete {ready}"));
+            Assert.Equal("NOT_FOUND", await wire.CommandAsync($"reserve-job {ready}"));
+            Assert.Equal("RELEASED", await wire.CommandAsync($"release {delayed} 0 0"));
+        });
+    }
+
+    [Theory]
+    [InlineData("reserve-job 987654321987")]
+    [InlineData("reserve-job 0")]
+    public Task ReserveJob_OfAnUnknownId_IsNotFound(string line) => WithConnectionAsync(async wire =>
+    {
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync(line));
+    });
+
+    [Fact]
+    public Task Bury_SetsAReservedJobAside_UntilKick_FirstBuriedFirst() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var a = await PutAsync(wire, "a", priority: 5);
+        var b = await PutAsync(wire, "b", priority: 1);
+        Assert.Equal((b, "b"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {b} 9"));
+        Assert.Equal((a, "a"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {a} 0"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"bury {a} 0"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"release {a} 0 0"));
+
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 1"));
+        Assert.Equal((b, "b"), await ReserveAsync(wire));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {b}"));
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 10"));
+        Assert.Equal("KICKED 0", await wire.CommandAsync("kick 10"));
+        Assert.Equal((a, "a"), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task KickJob_KicksThatBuriedJob_AndNoOther() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var first = await PutAsync(wire, "first");
+        var second = await PutAsync(wire, "second");
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {first} 0"));
+        Assert.Equal((second, "second"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {second} 0"));
+        Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {second}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {second}"));
+        Assert.Equal((second, "second"), await ReserveAsync(wire));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {second}"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        // A buried job can be deleted by anyone.
+        await WithConnectionAsync(async other => Assert.Equal("DELETED", await other.CommandAsync($"delete {first}")));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {first}"));
+    });
+
+    [Fact]
+    public async Task OnlyTheReservingConnection_MayBuryIt_AndClosingDoesNotUnburyIt()
+    {
+        var tube = NewTube();
+        ulong id;
+        await using (var owner = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            await OnlyAsync(owner, tube);
+            id = await PutAsync(owner, "set aside");
+            Assert.Equal((id, "set aside"), await ReserveAsync(owner));
+            await WithConnectionAsync(async other => Assert.Equal("NOT_FOUND", await other.CommandAsync($"bury {id} 0")));
+            Assert.Equal("BURIED", await owner.CommandAsync($"bury {id} 0"));
+        }
+
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal("TIMED_OUT", await other.CommandAsync("reserve-with-timeout 1"));
+            Assert.Equal("KICKED", await other.CommandAsync($"kick-job {id}"));
+            Assert.Equal((id, "set aside"), await ReserveAsync(other));
+        });
+    }
+
+    [Theory]
+    [InlineData("bury 987654321987 0")]
+    [InlineData("kick-job 987654321987")]
+    [InlineData("kick-job 0")]
+    public Task BuryOrKickJob_OfAnUnknownId_IsNotFound(string line) => WithConnectionAsync(async wire =>
+    {
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync(line));
+    });
+
+    /// <summary>A YAML dictionary as beanstalkd writes it: <c>key: value</c> lines after <c>---</c>.</summary>
+    protected static async Task<Dictionary<string, string>> StatsAsync(BeanstalkWire wire, string line)
+    {
+        var yaml = await wire.DataAsync(line);
+        Assert.StartsWith("---\n", yaml, StringComparison.Ordinal);
+        return yaml.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split(": ", 2))
+            .ToDictionary(kv => kv[0], kv => kv[1]);
+    }
+
+    private static void AssertFields(Dictionary<string, string> stats, params (string Key, string Value)[] expected)
+    {
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(stats.TryGetValue(key, out var actual), $"no field {key}");
+            Assert.True(value == actual, $"{key}: expected {value}, got {actual}");
+        }
+    }
+
+    [Fact]
+    public Task Peek_ShowsAJobInEveryState_UntilItIsDeleted() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "peeked");
+        var delayed = await PutAsync(wire, "later", delay: 3600);
+        Assert.Equal($"FOUND {id} 6", await wire.CommandAsync($"peek {id}"));
+        Assert.Equal("peeked", Encoding.Latin1.GetString(await wire.ReadBodyAsync(6)));
+        Assert.Equal($"FOUND {delayed} 5", await wire.CommandAsync($"peek {delayed}"));
+        Assert.Equal("later", Encoding.Latin1.GetString(await wire.ReadBodyAsync(5)));
+        Assert.Equal((id, "peeked"), await ReserveAsync(wire));
+        Assert.Equal($"FOUND {id} 6", await wire.CommandAsync($"peek {id}"));
+        await wire.ReadBodyAsync(6);
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 0"));
+        Assert.Equal($"FOUND {id} 6", await wire.CommandAsync($"peek {id}"));
+        await wire.ReadBodyAsync(6);
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"peek {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek 987654321987"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("stats-job 987654321987"));
+    });
+
+    [Fact]
+    public Task PeekReadyDelayedBuried_ShowTheNextJobOfTheUsedTube() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-ready"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-delayed"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-buried"));
+        await PutAsync(wire, "x", priority: 5);
+        var urgent = await PutAsync(wire, "y", priority: 1);
+        await PutAsync(wire, "z", priority: 1);
+        await PutAsync(wire, "a", delay: 7200);
+        var dueFirst = await PutAsync(wire, "b", delay: 3600);
+        Assert.Equal($"FOUND {urgent} 1", await wire.CommandAsync("peek-ready"));
+        Assert.Equal("y", Encoding.Latin1.GetString(await wire.ReadBodyAsync(1)));
+        Assert.Equal($"FOUND {dueFirst} 1", await wire.CommandAsync("peek-delayed"));
+        Assert.Equal("b", Encoding.Latin1.GetString(await wire.ReadBodyAsync(1)));
+        Assert.Equal((urgent, "y"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {urgent} 0"));
+        Assert.Equal($"FOUND {urgent} 1", await wire.CommandAsync("peek-buried"));
+        Assert.Equal("y", Encoding.Latin1.GetString(await wire.ReadBodyAsync(1)));
+    });
+
+    [Fact]
+    public Task StatsJob_ReportsStatePriorityTtrAndCounts_AsTheJobMoves() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "counted", priority: 4_000_000_000, ttr: 77);
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"),
+            ("id", $"{id}"), ("tube", tube), ("state", "ready"), ("pri", "4000000000"), ("ttr", "77"), ("time-left", "0"),
+            ("file", "0"), ("reserves", "0"), ("timeouts", "0"), ("releases", "0"), ("buries", "0"), ("kicks", "0"));
+
+        Assert.Equal((id, "counted"), await ReserveAsync(wire));
+        var reserved = await StatsAsync(wire, $"stats-job {id}");
+        AssertFields(reserved, ("state", "reserved"), ("reserves", "1"));
+        Assert.InRange(int.Parse(reserved["time-left"], System.Globalization.CultureInfo.InvariantCulture), 70, 77);
+
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 12 3600"));
+        var delayed = await StatsAsync(wire, $"stats-job {id}");
+        AssertFields(delayed, ("state", "delayed"), ("pri", "12"), ("releases", "1"));
+        Assert.InRange(int.Parse(delayed["time-left"], System.Globalization.CultureInfo.InvariantCulture), 3590, 3600);
+
+        await wire.SendAsync($"reserve-job {id}\r\n");
+        await ReadReservedAsync(wire);
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 3"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "buried"), ("pri", "3"), ("reserves", "2"), ("buries", "1"), ("kicks", "0"));
+        Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {id}"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("buries", "1"), ("kicks", "1"));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-job {id}"));
+    });
+
+    [Fact]
+    public Task StatsTube_CountsTheTubesJobsByState() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-tube {tube}"));
+        await OnlyAsync(wire, tube);
+        await PutAsync(wire, "urgent", priority: 1023);
+        await PutAsync(wire, "not urgent", priority: 1024);
+        await PutAsync(wire, "later", delay: 3600);
+        var reserved = await PutAsync(wire, "reserved", priority: 0);
+        var buried = await PutAsync(wire, "buried", priority: 0);
+        Assert.Equal((reserved, "reserved"), await ReserveAsync(wire));
+        Assert.Equal((buried, "buried"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {buried} 0"));
+        AssertFields(await StatsAsync(wire, $"stats-tube {tube}"),
+            ("name", tube), ("current-jobs-urgent", "1"), ("current-jobs-ready", "2"), ("current-jobs-reserved", "1"),
+            ("current-jobs-delayed", "1"), ("current-jobs-buried", "1"));
+    });
+
+    [Fact]
+    public Task Stats_CountsJobsOfEveryTube_AndListTubesNamesThem() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        await PutAsync(wire, "one");
+        await PutAsync(wire, "two", delay: 3600);
+        var stats = await StatsAsync(wire, "stats");
+        Assert.True(long.Parse(stats["current-jobs-ready"], System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.True(long.Parse(stats["current-jobs-delayed"], System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.True(long.Parse(stats["total-jobs"], System.Globalization.CultureInfo.InvariantCulture) >= 2);
+        AssertFields(stats, ("max-job-size", "65535"), ("draining", "false"));
+        Assert.Contains("current-jobs-buried", stats.Keys);
+        var tubes = await wire.DataAsync("list-tubes");
+        Assert.Contains($"\n- {tube}\n", tubes, StringComparison.Ordinal);
+        Assert.Contains("\n- default\n", tubes, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public Task PauseTube_KeepsItsJobsFromBeingReserved_UntilThePauseEnds() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "paused");
+        Assert.Equal("PAUSED", await wire.CommandAsync($"pause-tube {tube} 2"));
+        var stats = await StatsAsync(wire, $"stats-tube {tube}");
+        AssertFields(stats, ("pause", "2"), ("current-jobs-ready", "1"));
+        Assert.InRange(int.Parse(stats["pause-time-left"], System.Globalization.CultureInfo.InvariantCulture), 0, 2);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal((id, "paused"), await ReserveAsync(wire, timeout: 10));
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"pause-tube {NewTube()} 5"));
+    });
+
+    [Fact]
+    public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var ready = await PutAsync(wire, "ready");
+        var delayed = await PutAsync(wire, "delayed", delay: 3600);
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {ready}"));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {delayed}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"delete {ready}"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"delete {delayed}"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+    });
+
+    [Theory]
+    [InlineData("delete 987654321987")]
+    [InlineData("release 987654321987 0 0")]
+    [InlineData("touch 987654321987")]
+    [InlineData("delete 0")]
+    public Task JobCommand_OnAnUnknownId_IsNotFound(string line) => WithConnectionAsync(async wire =>
+    {
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync(line));
+        Assert.Equal("USING default", await wire.CommandAsync("list-tube-used"));
+    });
+
+    [Fact]
+    public Task Release_WithADelay_MakesItWaitBeforeItIsReservedAgain() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "again", priority: 9);
+        Assert.Equal((id, "again"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 2 1"));
+        Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        Assert.Equal((id, "again"), await ReserveAsync(wire, timeout: 5));
+    });
+
+    [Fact]
+    public Task Release_GivesTheJobItsNewPriority() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var first = await PutAsync(wire, "first", priority: 1);
+        var second = await PutAsync(wire, "second", priority: 2);
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {first} 3 0"));
+        Assert.Equal((second, "second"), await ReserveAsync(wire));
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task Reserve_WithinTheLastSecondOfAReservation_IsDeadlineSoon() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        // A ttr of 1 s is all safety margin: the next reserve does not wait.
+        var id = await PutAsync(wire, "short", ttr: 1);
+        Assert.Equal((id, "short"), await ReserveAsync(wire));
+        Assert.Equal("DEADLINE_SOON", await wire.CommandAsync("reserve-with-timeout 10"));
+        Assert.Equal("DEADLINE_SOON", await wire.CommandAsync("reserve"));
+    });
+
+    [Fact]
+    public Task Reserve_IsAnsweredDeadlineSoon_WhenTheSafetyMarginArrivesWhileItWaits() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "two seconds", ttr: 2);
+        Assert.Equal((id, "two seconds"), await ReserveAsync(wire));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("DEADLINE_SOON", await wire.CommandAsync("reserve-with-timeout 10"));
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(5));
+    });
+
+    [Fact]
+    public async Task Touch_StartsTheTtrAgain()
+    {
+        var tube = NewTube();
+        await using var owner = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(owner, tube);
+        var id = await PutAsync(owner, "long job", ttr: 3);
+        Assert.Equal((id, "long job"), await ReserveAsync(owner));
+        // Waits out the first two seconds of the ttr.
+        Assert.Equal("DEADLINE_SOON", await owner.CommandAsync("reserve-with-timeout 10"));
+        Assert.Equal("TOUCHED", await owner.CommandAsync($"touch {id}"));
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            // Untouched, the job would be back after the first second of this wait; touched, after its end.
+            Assert.Equal("TIMED_OUT", await other.CommandAsync("reserve-with-timeout 2"));
+            Assert.Equal("DELETED", await owner.CommandAsync($"delete {id}"));
+        });
+    }
+
+    [Fact]
+    public async Task TtrRunningOut_PutsTheJobBack_ForAnyConnection()
+    {
+        var tube = NewTube();
+        await using var slow = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(slow, tube);
+        var id = await PutAsync(slow, "slow", ttr: 1);
+        Assert.Equal((id, "slow"), await ReserveAsync(slow));
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal((id, "slow"), await ReserveAsync(other, timeout: 10));
+            Assert.Equal("NOT_FOUND", await slow.CommandAsync($"delete {id}"));
+            Assert.Equal("DELETED", await other.CommandAsync($"delete {id}"));
+        });
+    }
+
+    [Fact]
+    public async Task AfterItsTtrRanOut_TheJobIsNoLongerTheConnections_AndItCanReserveItAgain()
+    {
+        var tube = NewTube();
+        await using var wire = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "again and again", ttr: 1);
+        Assert.Equal((id, "again and again"), await ReserveAsync(wire));
+        // Two seconds go by on another connection, waiting on an empty tube.
+        await WithConnectionAsync(async clock =>
+        {
+            await OnlyAsync(clock, NewTube());
+            Assert.Equal("TIMED_OUT", await clock.CommandAsync("reserve-with-timeout 2"));
+        });
+
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"touch {id}"));
+        Assert.Equal((id, "again and again"), await ReserveAsync(wire, timeout: 5));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+    }
+
+    [Fact]
+    public async Task ClosingTheConnection_PutsItsReservedJobsBack()
+    {
+        var tube = NewTube();
+        ulong id;
+        await using (var closing = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            await OnlyAsync(closing, tube);
+            id = await PutAsync(closing, "orphan", ttr: 3600);
+            Assert.Equal((id, "orphan"), await ReserveAsync(closing));
+        }
+
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal((id, "orphan"), await ReserveAsync(other, timeout: 5));
+        });
+    }
+
     [Fact]
     public async Task ClientStalledMidCommand_DoesNotHoldUpOtherConnections()
     {
@@ -189,6 +734,71 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
 
 public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTests(silo), IClassFixture<GatewaySilo>
 {
+    /// <summary>A job put through the gateway is a job like any other: the console shows it under its number, in its
+    /// type BEANSTALK, with its priority and ttr; a deleted job it had reserved is COMPLETED, a deleted ready one
+    /// CANCELLED.</summary>
+    [Fact]
+    public Task PutJob_IsSeenByTheConsole_AndDeleteCompletesOrCancelsIt() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var done = await PutAsync(wire, "done", priority: 4_000_000_000, ttr: 90);
+        var dropped = await PutAsync(wire, "dropped", delay: 3600);
+        var job = await silo.Cluster.GetJobAsync($"{done}");
+        Assert.Equal(($"{done}", "PENDING", "BEANSTALK", 4_000_000_000L, 90.0), (job.Id, job.Status, job.Type, job.Priority, job.DeadlineSeconds));
+
+        Assert.Equal((done, "done"), await ReserveAsync(wire));
+        Assert.Equal("PROCESSING", (await silo.Cluster.GetJobAsync($"{done}")).Status);
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {done}"));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {dropped}"));
+        Assert.Equal("COMPLETED", (await silo.Cluster.GetJobAsync($"{done}")).Status);
+        Assert.Equal("CANCELLED", (await silo.Cluster.GetJobAsync($"{dropped}")).Status);
+    });
+
+    /// <summary>A buried job is BURIED for the console, and its <c>requeue</c> kicks it.</summary>
+    [Fact]
+    public Task BuriedJob_IsBuriedForTheConsole_AndRequeueKicksIt() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "aside", priority: 3);
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 77"));
+        var job = await silo.Cluster.GetJobAsync($"{id}");
+        Assert.Equal(("BURIED", 77L), (job.Status, job.Priority));
+        Assert.Equal("BURIED", Assert.Single(job.AttemptHistory).Outcome);
+        Assert.Contains($"{id}", await silo.Cluster.RunCliOkAsync("list", "--status", "buried"), StringComparison.Ordinal);
+
+        await silo.Cluster.RunCliOkAsync("requeue", $"{id}");
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
+    });
+
+    /// <summary>The console's <c>kick QUEUE N</c> kicks a tube's buried jobs like beanstalkd's <c>kick</c>.</summary>
+    [Fact]
+    public Task ConsoleKick_KicksTheBuriedJobsOfATube() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "aside");
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 0"));
+
+        Assert.Equal($"kicked 1 buried jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
+        Assert.Equal((id, "aside"), await ReserveAsync(wire));
+    });
+
+    /// <summary>The connection's worker is the schedule's: released, the job is PENDING again with its new priority and
+    /// no retry used.</summary>
+    [Fact]
+    public Task Release_IsSeenByTheConsole_AsPendingWithItsNewPriority() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "again", priority: 5);
+        Assert.Equal((id, "again"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 123456 0"));
+        var job = await silo.Cluster.GetJobAsync($"{id}");
+        Assert.Equal(("PENDING", 123456L), (job.Status, job.Priority));
+        Assert.Equal("RELEASED", Assert.Single(job.AttemptHistory).Outcome);
+    });
+
     /// <summary>Where beanstalkd 1.12 is wrong: a 225-byte line whose CR is its 224th byte is refused, but beanstalkd
     /// drops the LF with the line and then misses the next line's end too, so the command after it is lost. The
     /// gateway refuses the long line and answers the next.</summary>

@@ -42,7 +42,7 @@ public sealed class BeanstalkListenerTests : IAsyncLifetime
     {
         var port = FreePort();
         var options = new BeanstalkOptions { Port = port, MaxConnections = maxConnections, StalledCommandTimeout = TimeSpan.FromSeconds(5) };
-        _listener = new BeanstalkListener(Options.Create(options), new NoJobCommands(),
+        _listener = new BeanstalkListener(Options.Create(options), new NoJobs(),
             new BeanstalkInstruments(_services.GetRequiredService<IMeterFactory>()), _time, NullLogger<BeanstalkListener>.Instance);
         await _listener.StartAsync(CancellationToken.None);
     }
@@ -136,7 +136,7 @@ public sealed class BeanstalkListenerTests : IAsyncLifetime
         using var holder = new TcpListener(IPAddress.Loopback, 0);
         holder.Start();
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
-        using var listener = new BeanstalkListener(Options.Create(new BeanstalkOptions { Port = port }), new NoJobCommands(),
+        using var listener = new BeanstalkListener(Options.Create(new BeanstalkOptions { Port = port }), new NoJobs(),
             new BeanstalkInstruments(_services.GetRequiredService<IMeterFactory>()), _time, NullLogger<BeanstalkListener>.Instance);
         var error = await Assert.ThrowsAsync<PortTakenException>(() => listener.StartAsync(CancellationToken.None));
         Assert.Contains($"beanstalk port {port}", error.Message, StringComparison.Ordinal);

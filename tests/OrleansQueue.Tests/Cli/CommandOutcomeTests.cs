@@ -59,7 +59,7 @@ public sealed partial class CommandOutcomeTests
         var run = await CliRun.StartAsync(connector, ["cancel", JobId.Format(job.Id)]);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal($"error: job {job.Id} is already COMPLETED; only PENDING or PROCESSING jobs can be cancelled", Assert.Single(run.StderrLines));
+        Assert.Equal($"error: job {job.Id} is already COMPLETED; only PENDING, PROCESSING or BURIED jobs can be cancelled", Assert.Single(run.StderrLines));
         Assert.Equal("", run.Stdout);
     }
 
@@ -76,7 +76,48 @@ public sealed partial class CommandOutcomeTests
         Assert.Equal(0, accepted.ExitCode);
         Assert.Equal($"job {failed.Id} is pending again", Assert.Single(accepted.StdoutLines));
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("only FAILED or CANCELLED jobs can be requeued", Assert.Single(refused.StderrLines), StringComparison.Ordinal);
+        Assert.Contains("only FAILED, CANCELLED or BURIED jobs can be requeued", Assert.Single(refused.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kick_KicksTheBuriedJobsOfTheQueue_UpToN()
+    {
+        var connector = new FakeQueueConnector();
+        var buried = Enumerable.Range(0, 3).Select(_ => connector.Queue.Add(Samples.PendingJob() with { Id = Guid.CreateVersion7(), Status = JobStatus.Buried, Queue = "mail" })).ToList();
+        var elsewhere = connector.Queue.Add(Samples.PendingJob() with { Id = Guid.CreateVersion7(), Status = JobStatus.Buried, Queue = "other" });
+
+        var run = await CliRun.StartAsync(connector, ["kick", "mail", "2"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("kicked 2 buried jobs of queue mail", Assert.Single(run.StdoutLines));
+        Assert.Equal(2, buried.Count(j => connector.Queue.Jobs[j.Id].Status == JobStatus.Pending));
+        Assert.Equal(JobStatus.Buried, connector.Queue.Jobs[elsewhere.Id].Status);
+    }
+
+    [Fact]
+    public async Task Pause_PausesTheQueue_AndZeroLiftsIt()
+    {
+        var connector = new FakeQueueConnector();
+
+        var paused = await CliRun.StartAsync(connector, ["pause", "mail", "30"]);
+        var lifted = await CliRun.StartAsync(connector, ["pause", "mail", "0"]);
+
+        Assert.Equal((0, "queue mail is paused for 30 s"), (paused.ExitCode, Assert.Single(paused.StdoutLines)));
+        Assert.Equal((0, "queue mail is no longer paused"), (lifted.ExitCode, Assert.Single(lifted.StdoutLines)));
+        Assert.Equal([("mail", TimeSpan.FromSeconds(30)), ("mail", TimeSpan.Zero)], connector.Queue.Pauses);
+    }
+
+    [Theory]
+    [InlineData("-bad", "1", "Queue name '-bad' is not valid")]
+    [InlineData("mail", "0", "N must be 1 or more, got 0.")]
+    public async Task Kick_WithABadQueueOrCount_IsAUsageError(string queue, string count, string expected)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["kick", queue, count]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public sealed class SubmitManyTests
         var sent = connector.Queue.Submissions
             .Select(s => (s.Type, Convert.ToBase64String(s.Payload), s.Priority, s.Retries, s.Deadline?.TotalSeconds, s.RetryBackoff?.TotalSeconds))
             .ToList();
-        List<(string, string, int?, int?, double?, double?)> expected =
+        List<(string, string, long?, int?, double?, double?)> expected =
         [
             ("TRANSCODE_VIDEO", B64("a.mp4"), 3, 2, 30, 1),
             ("DEFAULT", B64("default type"), 7, 4, 60, 2),

@@ -49,8 +49,8 @@ public sealed class JobLifecycleTests
 
     [Theory]
     [InlineData("", null, null, null, "type is empty")]
-    [InlineData("T", 11, null, null, "Priority 11 is out of range")]
-    [InlineData("T", -1, null, null, "Priority -1 is out of range")]
+    [InlineData("T", 4294967296L, null, null, "Priority 4294967296 is out of range")]
+    [InlineData("T", -1L, null, null, "Priority -1 is out of range")]
     [InlineData("T", null, -1, null, "Retries -1 is negative")]
     [InlineData("T", null, 101, null, "Retries 101 is above the limit of 100")]
     [InlineData("T", null, null, 0.0, "must be greater than zero")]
@@ -59,7 +59,7 @@ public sealed class JobLifecycleTests
     [InlineData("HAS SPACE", null, null, null, "white space")]
     [InlineData("EVIL\u202ETXT", null, null, null, "The job type 'EVIL\\u202ETXT' contains white space or control characters.")]
     [InlineData("ZERO\u200BWIDTH", null, null, null, "white space or control")]
-    public void Create_RejectsOutOfRangeValues_WithAClearMessage(string type, int? priority, int? retries, double? deadlineSeconds, string expected)
+    public void Create_RejectsOutOfRangeValues_WithAClearMessage(string type, long? priority, int? retries, double? deadlineSeconds, string expected)
     {
         var submission = new JobSubmission(type, [], priority, retries, deadlineSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
 
@@ -408,5 +408,95 @@ public sealed class JobLifecycleTests
 
         Assert.Equal((ReportResult.Duplicate, false), (t.Reply.Result, t.Changed));
         Assert.Equal(job.Id, Assert.IsType<ScheduleEffect.Enqueue>(t.Effect).Entry.JobId);
+    }
+
+    [Fact]
+    public void Release_RequeuesWithTheNewPriority_WithoutUsingARetry_AndWaitsOutItsDelay()
+    {
+        var job = CreateRunningJob(retries: 2);
+
+        var t = JobLifecycle.Release(job, 1, uint.MaxValue, TimeSpan.FromSeconds(30), T0.AddSeconds(2));
+
+        Assert.Equal(ReportResult.Accepted, t.Reply.Result);
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(2, job.RetriesLeft);
+        Assert.Equal(uint.MaxValue, job.Priority);
+        Assert.Equal(AttemptOutcome.Released, job.LastAttempt!.Outcome);
+        Assert.Equal(uint.MaxValue, RequeueOf(t)!.Priority);
+        Assert.Equal(T0.AddSeconds(32), RequeueOf(t)!.NotBefore);
+        Assert.Equal(ReportResult.Duplicate, JobLifecycle.Release(job, 1, 0, TimeSpan.Zero, T0.AddSeconds(3)).Reply.Result);
+        Assert.Equal(uint.MaxValue, job.Priority);
+    }
+
+    [Fact]
+    public void Release_OfAStaleAttempt_IsRefused_AndChangesNothing()
+    {
+        var job = CreateRunningJob(retries: 2);
+
+        var t = JobLifecycle.Release(job, 2, 7, TimeSpan.Zero, T0.AddSeconds(2));
+
+        Assert.Equal(ReportResult.StaleAttempt, t.Reply.Result);
+        Assert.False(t.Changed);
+        Assert.Equal(JobStatus.Processing, job.Status);
+    }
+
+    [Fact]
+    public void Bury_SetsTheJobAside_WithItsReasonAndNewPriority_AndTheShardKeepsItsEntry()
+    {
+        var job = CreateRunningJob(retries: 2);
+
+        var t = JobLifecycle.Bury(job, 1, 4_000_000_000, "needs a human", T0.AddSeconds(2));
+
+        Assert.Equal(ReportResult.Accepted, t.Reply.Result);
+        Assert.Equal((JobStatus.Buried, 4_000_000_000L, "needs a human", 2), (job.Status, job.Priority, job.Error, job.RetriesLeft));
+        Assert.Equal(AttemptOutcome.Buried, job.LastAttempt!.Outcome);
+        var notice = NoticeOf(t);
+        Assert.Null(notice.Requeue);
+        Assert.Equal((job.Id, 4_000_000_000L, 2), (notice.Bury!.JobId, notice.Bury.Priority, notice.Bury.Attempt));
+        Assert.False(job.Status.IsTerminal());
+        Assert.Equal(ReportResult.Duplicate, JobLifecycle.Bury(job, 1, null, null, T0.AddSeconds(3)).Reply.Result);
+    }
+
+    [Fact]
+    public void Kick_SendsABuriedJobBackToPending_AndRefusesAnyOther()
+    {
+        var job = CreateRunningJob(retries: 2);
+        Assert.Equal(ReportResult.WrongState, JobLifecycle.Kick(job, T0.AddSeconds(1)).Reply.Result);
+        JobLifecycle.Bury(job, 1, null, null, T0.AddSeconds(2));
+
+        var t = JobLifecycle.Kick(job, T0.AddSeconds(3));
+
+        Assert.Equal(ReportResult.Accepted, t.Reply.Result);
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(RequeueCause.Manual, Assert.IsType<ScheduleEffect.Enqueue>(t.Effect).Cause);
+        Assert.Equal(ReportResult.WrongState, JobLifecycle.Kick(job, T0.AddSeconds(4)).Reply.Result);
+    }
+
+    [Fact]
+    public void ABuriedJob_CanBeCancelled_WhichDropsItFromItsShard()
+    {
+        var job = CreateRunningJob(retries: 2);
+        JobLifecycle.Bury(job, 1, null, null, T0.AddSeconds(2));
+
+        var t = JobLifecycle.CancelPending(job, T0.AddSeconds(3));
+
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.Equal(job.Id, Assert.IsType<ScheduleEffect.RemovePending>(t.Effect).JobId);
+    }
+
+    [Fact]
+    public void CancelPending_CancelsAPendingJob_ButNotARunningOne()
+    {
+        var running = CreateRunningJob(retries: 2);
+        var refused = JobLifecycle.CancelPending(running, T0.AddSeconds(2));
+        Assert.Equal(ReportResult.WrongState, refused.Reply.Result);
+        Assert.False(refused.Changed);
+        Assert.Equal(JobStatus.Processing, running.Status);
+
+        JobLifecycle.HandBack(running, 1, T0.AddSeconds(3));
+        var cancelled = JobLifecycle.CancelPending(running, T0.AddSeconds(4));
+        Assert.Equal(ReportResult.Accepted, cancelled.Reply.Result);
+        Assert.Equal(JobStatus.Cancelled, running.Status);
+        Assert.IsType<ScheduleEffect.RemovePending>(cancelled.Effect);
     }
 }

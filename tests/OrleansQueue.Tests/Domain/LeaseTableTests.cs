@@ -83,4 +83,22 @@ public sealed class LeaseTableTests
 
         Assert.Throws<InvalidOperationException>(() => table.Add(lease with { Worker = W("w2") }));
     }
+
+    [Fact]
+    public void Extend_MovesTheExpiry_OfTheWorkersOwnLeaseOnly_AndKeepsItsLeaseTime()
+    {
+        var table = new LeaseTable();
+        var lease = Lease(W("w1"), 2, TimeSpan.FromSeconds(5));
+        table.Add(lease);
+
+        Assert.False(table.Extend(lease.JobId, 2, W("w2"), T0.AddSeconds(30)));
+        Assert.False(table.Extend(lease.JobId, 1, W("w1"), T0.AddSeconds(30)));
+        Assert.False(table.Extend(Guid.CreateVersion7(), 2, W("w1"), T0.AddSeconds(30)));
+        Assert.True(table.Extend(lease.JobId, 2, W("w1"), T0.AddSeconds(30)));
+
+        Assert.Empty(table.TakeExpired(T0.AddSeconds(10)));
+        Assert.Equal(T0.AddSeconds(30), table.NextExpiry());
+        Assert.Equal(T0, table.Get(lease.JobId)!.LeasedAt);
+        Assert.Equal([lease.JobId], table.TakeExpired(T0.AddSeconds(30)).Select(l => l.JobId));
+    }
 }

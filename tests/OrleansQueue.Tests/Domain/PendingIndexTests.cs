@@ -8,7 +8,7 @@ public sealed class PendingIndexTests
 
     private static PendingIndex CreateIndex(TimeSpan? agingStep = null) => new(agingStep ?? TimeSpan.Zero);
 
-    private static QueueEntry Entry(int priority, DateTimeOffset? at = null, DateTimeOffset? notBefore = null) =>
+    private static QueueEntry Entry(long priority, DateTimeOffset? at = null, DateTimeOffset? notBefore = null) =>
         new(Guid.CreateVersion7(), priority, at ?? T0, TimeSpan.FromMinutes(5), notBefore);
 
     [Fact]
@@ -220,5 +220,85 @@ public sealed class PendingIndexTests
         var old = Entry(1) with { Queue = null! };
         index.Add(old, T0);
         Assert.Equal(QueueNames.Default, Assert.Single(index.Take(QueueNames.DefaultOnly, 10, T0)).Queue);
+    }
+
+    [Fact]
+    public void Take_OrdersEveryThirtyTwoBitPriority_StrictlyThenFifo()
+    {
+        var index = CreateIndex();
+        var entries = new[] { uint.MaxValue, 1024L, 0L, 11L, 1024L, 10L, 4_000_000_000L }
+            .Select((priority, i) => Entry(priority, T0.AddMilliseconds(i)))
+            .ToList();
+        entries.ForEach(e => index.Add(e, T0));
+
+        var order = index.Take(QueueNames.DefaultOnly, 10, T0.AddSeconds(1)).Select(e => e.Priority).ToList();
+
+        Assert.Equal([0L, 10, 11, 1024, 1024, 4_000_000_000, uint.MaxValue], order);
+        Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
+    public void APriorityAboveTheConsoleRange_IsRefusedOnlyAboveThirtyTwoBits()
+    {
+        var index = CreateIndex();
+        Assert.True(index.Add(Entry(uint.MaxValue), T0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Add(Entry(uint.MaxValue + 1L), T0));
+        // The metrics' last level counts 10 and above.
+        Assert.Equal(1, index.ReadyCount(PendingIndex.Levels - 1));
+    }
+
+    [Fact]
+    public void AQueueHoldingAPriorityAboveTen_IsNotAged_AndKeepsStrictOrder()
+    {
+        var step = TimeSpan.FromSeconds(1);
+        var index = CreateIndex(step);
+        var old = Entry(1000, T0);
+        var oldInConsoleRange = Entry(10, T0);
+        index.Add(old, T0);
+        index.Add(oldInConsoleRange, T0);
+        var later = T0.AddHours(1);
+        var fresh = Entry(0, later);
+        index.Add(fresh, later);
+
+        // An hour of waiting is 3,600 aging steps, yet the strict queue serves priority order.
+        Assert.Equal([fresh.JobId, oldInConsoleRange.JobId, old.JobId], index.Take(QueueNames.DefaultOnly, 3, later).Select(e => e.JobId));
+    }
+
+    [Fact]
+    public void AQueueBackInTheConsoleRange_IsAgedAgain()
+    {
+        var step = TimeSpan.FromSeconds(1);
+        var index = CreateIndex(step);
+        var wide = Entry(1000, T0);
+        index.Add(wide, T0);
+        Assert.Equal([wide.JobId], index.Take(QueueNames.DefaultOnly, 1, T0).Select(e => e.JobId));
+        var old = Entry(10, T0);
+        index.Add(old, T0);
+        var later = T0.AddMinutes(1);
+        var fresh = Entry(0, later);
+        index.Add(fresh, later);
+
+        Assert.Equal(old.JobId, index.Take(QueueNames.DefaultOnly, 1, later)[0].JobId);
+    }
+
+    [Fact]
+    public void Peeks_AndCounts_LeaveEveryEntryInPlace()
+    {
+        var index = CreateIndex();
+        var later = Entry(2000, T0);
+        var next = Entry(3, T0.AddSeconds(1));
+        var dueLast = Entry(0, T0, notBefore: T0.AddHours(2));
+        var dueFirst = Entry(0, T0, notBefore: T0.AddHours(1));
+        foreach (var e in new[] { later, next, dueLast, dueFirst })
+        {
+            index.Add(e, T0);
+        }
+
+        Assert.Equal(next.JobId, index.PeekReady(QueueNames.Default, T0)?.JobId);
+        Assert.Equal(dueFirst.JobId, index.PeekDelayed(QueueNames.Default)?.JobId);
+        Assert.Null(index.PeekReady("elsewhere", T0));
+        Assert.Equal([new QueueCounts(QueueNames.Default, 2, 1, 0, 2, 0)], index.Counts());
+        Assert.Equal(4, index.Count);
+        Assert.Equal([next.JobId, later.JobId], index.Take(QueueNames.DefaultOnly, 10, T0).Select(e => e.JobId));
     }
 }

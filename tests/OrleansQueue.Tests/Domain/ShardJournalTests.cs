@@ -57,6 +57,35 @@ public sealed class ShardJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task BuriedJobs_SurviveARestart_InTheOrderBuried_AndAKickedOneIsPendingAgain()
+    {
+        var (ledger, journal) = await Activate();
+        var entries = Enumerable.Range(0, 3).Select(i => Entry(second: i)).ToList();
+        ledger.Enqueue(entries, cause: null, T0);
+        var (_, leases) = ledger.Lease(W1, QueueNames.DefaultOnly, 3, T0);
+        // Buried in the order 2, 0, 1; then 1 is kicked (its job grain's entry comes back as an enqueue).
+        foreach (var i in new[] { 2, 0, 1 })
+        {
+            var lease = leases.Single(l => l.JobId == entries[i].JobId);
+            var notice = new AttemptEnd(new AttemptRef(lease.JobId, lease.Attempt), AttemptOutcome.Buried, null, T0, T0, Bury: entries[i] with { Attempt = 2 });
+            ledger.AttemptsEnded([notice], T0);
+            await journal.CommitAsync();
+        }
+
+        ledger.Enqueue([entries[1] with { Attempt = 2 }], RequeueCause.Manual, T0);
+        await journal.CommitAsync();
+
+        var (restored, _) = await Activate();
+
+        Assert.Equal([entries[2].JobId, entries[0].JobId], restored.List(JobStatus.Buried));
+        Assert.Equal([entries[2].JobId, entries[0].JobId], restored.Buried(QueueNames.Default));
+        Assert.Equal([entries[1].JobId], restored.List(JobStatus.Pending));
+        Assert.Empty(restored.List(JobStatus.Processing));
+        restored.Remove(entries[0].JobId, firstCancel: true);
+        Assert.Equal([entries[2].JobId], restored.List(JobStatus.Buried));
+    }
+
+    [Fact]
     public async Task CommitsThatArriveDuringAWrite_ShareTheNextWrite()
     {
         var (ledger, journal) = await Activate();

@@ -115,6 +115,63 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void LeaseJob_LeasesThatJobOnly_ReadyOrNotYetDue_AndNothingElse()
+    {
+        var ledger = Create();
+        var first = Entry();
+        var delayed = Entry(notBefore: T0.AddHours(1));
+        ledger.Enqueue([first, delayed], cause: null, T0);
+
+        var (entries, leases) = ledger.LeaseJob(W1, delayed.JobId, T0);
+
+        Assert.Equal([delayed.JobId], entries.Select(e => e.JobId));
+        Assert.Equal((delayed.JobId, W1, T0 + delayed.Deadline), (leases[0].JobId, leases[0].Worker, leases[0].ExpiresAt));
+        Assert.Equal([first.JobId], ledger.List(JobStatus.Pending));
+        Assert.Empty(ledger.LeaseJob(W1, delayed.JobId, T0).Entries);
+        Assert.Empty(ledger.LeaseJob(W1, Guid.CreateVersion7(), T0).Leases);
+    }
+
+    [Fact]
+    public void ExtendLease_MovesTheDeadline_OfTheWorkersLeaseOnly_ByAtMostTheLongestDeadline()
+    {
+        var (ledger, lease) = Leased(TimeSpan.FromSeconds(5));
+        var attempt = new AttemptRef(lease.JobId, lease.Attempt);
+
+        Assert.False(ledger.ExtendLease(new WorkerId("w2", "i2"), attempt, TimeSpan.FromSeconds(5), T0.AddSeconds(4)));
+        Assert.True(ledger.ExtendLease(W1, attempt, TimeSpan.FromSeconds(5), T0.AddSeconds(4)));
+        Assert.Empty(ledger.Sweep(T0.AddSeconds(8)).Expired);
+        Assert.Equal([lease.JobId], ledger.Sweep(T0.AddSeconds(9)).Expired.Select(l => l.JobId));
+    }
+
+    [Fact]
+    public void APausedQueue_IsNotLeased_UntilThePauseRunsOut_ThenItsJobsWakeLeases()
+    {
+        var ledger = Create();
+        var paused = Entry() with { Queue = "paused" };
+        var open = Entry();
+        ledger.Enqueue([paused, open], cause: null, T0);
+        Assert.Equal(0, ledger.Pause("paused", TimeSpan.FromSeconds(10), T0));
+        IReadOnlyList<string> both = ["paused", QueueNames.Default];
+
+        Assert.Equal([open.JobId], ledger.Lease(W1, both, 10, T0.AddSeconds(1)).Entries.Select(e => e.JobId));
+        Assert.Empty(ledger.Lease(W1, both, 10, T0.AddSeconds(9)).Entries);
+        Assert.Equal(TimeSpan.FromSeconds(10), Assert.Single(ledger.Counts("paused", T0.AddSeconds(9))).Pause?.Delay);
+        Assert.Equal(1, ledger.Sweep(T0.AddSeconds(10)).Promoted);
+        Assert.Equal([paused.JobId], ledger.Lease(W1, both, 10, T0.AddSeconds(10)).Entries.Select(e => e.JobId));
+    }
+
+    [Fact]
+    public void PausingForZero_LiftsAPause_AndCountsWhatBecameLeasable()
+    {
+        var ledger = Create();
+        ledger.Enqueue([Entry(), Entry()], cause: null, T0);
+        ledger.Pause(QueueNames.Default, TimeSpan.FromHours(1), T0);
+
+        Assert.Equal(2, ledger.Pause(QueueNames.Default, TimeSpan.Zero, T0));
+        Assert.Equal(2, ledger.Lease(W1, QueueNames.DefaultOnly, 10, T0).Entries.Count);
+    }
+
+    [Fact]
     public void Enqueue_RefusesAJobThatIsLeasedHere_SoAJobIsInOnePlaceOnly()
     {
         var (ledger, lease) = Leased();

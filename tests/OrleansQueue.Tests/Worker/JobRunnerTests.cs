@@ -33,6 +33,21 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_ReportsBury_WithTheHandlersReason()
+    {
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job("BURY", "needs a human");
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        var outcome = await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal(RunOutcome.Reported, outcome);
+        Assert.Equal(["bury 1 needs a human"], grains.Job(job.JobId).Reports);
+        Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 buried by its handler: needs a human"));
+    }
+
+    [Fact]
     public async Task RunAsync_PassesTheHandlersProgress_ToTheJob_Clamped()
     {
         var grains = new FakeGrainFactory();

@@ -49,6 +49,25 @@ public sealed class WorkerServiceClusterTests
         await worker.Logs.WaitForAsync("Worker test-worker stopped: 0 finished during grace, 0 handed back", Patience);
     }
 
+    /// <summary>A 1 s deadline, a handler that works 2.5 s touching every 300 ms: without the touches the attempt would
+    /// be stopped and taken back at 1 s.</summary>
+    [Fact]
+    public async Task AHandlersTouch_KeepsItsAttemptPastTheDeadline()
+    {
+        await using var queue = await QueueTestCluster.StartAsync();
+        await using var worker = CreateWorker(queue);
+        var job = await queue.SubmitAsync("2500", retries: 0, deadline: TimeSpan.FromSeconds(1), type: "TOUCH");
+
+        await worker.Worker.StartAsync(CancellationToken.None);
+        var finished = await WaitUntilFinishedAsync(queue, job.Id);
+        await worker.Worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal(JobStatus.Completed, finished.Status);
+        Assert.StartsWith("touched ", Text(finished.Result), StringComparison.Ordinal);
+        Assert.True(int.Parse(Text(finished.Result)["touched ".Length..], System.Globalization.CultureInfo.InvariantCulture) >= 6, Text(finished.Result));
+        Assert.Single(finished.Attempts);
+    }
+
     [Fact]
     public async Task GracefulStop_LetsWhatFinishesInTheGraceReport_AndHandsBackTheRest_KeepingTheirRetries()
     {

@@ -123,13 +123,31 @@ internal sealed class FakeJobQueue : IJobQueue
         job => job.Status is JobStatus.Pending or JobStatus.Processing,
         JobStatus.Cancelled,
         $"job {id} cancelled",
-        job => $"job {id} is already {job.Status.ToWireName()}; only PENDING or PROCESSING jobs can be cancelled");
+        job => $"job {id} is already {job.Status.ToWireName()}; only PENDING, PROCESSING or BURIED jobs can be cancelled");
 
     public Task<ReportReply> RequeueAsync(Guid id) => Apply(id,
-        job => job.Status is JobStatus.Failed or JobStatus.Cancelled,
+        job => job.Status is JobStatus.Failed or JobStatus.Cancelled or JobStatus.Buried,
         JobStatus.Pending,
         $"job {id} is pending again",
-        job => $"job {id} is {job.Status.ToWireName()}; only FAILED or CANCELLED jobs can be requeued");
+        job => $"job {id} is {job.Status.ToWireName()}; only FAILED, CANCELLED or BURIED jobs can be requeued");
+
+    public Task<long> KickAsync(string queue, long max)
+    {
+        ThrowIfFailing();
+        var kicked = Jobs.Values.Where(j => j.Status == JobStatus.Buried && j.Queue == queue).Take((int)Math.Min(max, int.MaxValue)).ToList();
+        kicked.ForEach(j => Jobs[j.Id] = j with { Status = JobStatus.Pending });
+        return Task.FromResult((long)kicked.Count);
+    }
+
+    /// <summary>Pauses asked for, in order.</summary>
+    public List<(string Queue, TimeSpan Delay)> Pauses { get; } = [];
+
+    public Task PauseAsync(string queue, TimeSpan delay)
+    {
+        ThrowIfFailing();
+        Pauses.Add((queue, delay));
+        return Task.CompletedTask;
+    }
 
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null)
     {

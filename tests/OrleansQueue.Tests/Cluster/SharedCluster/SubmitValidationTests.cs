@@ -14,10 +14,10 @@ public sealed class SubmitValidationTests(SharedQueueCluster.Fixture fixture)
     private static JobSubmission Job(string payload, int priority = 5) => new("TEST", Encoding.UTF8.GetBytes(payload), priority);
 
     [Theory]
-    [InlineData(11, null, null, "Priority 11 is out of range")]
+    [InlineData(4294967296L, null, null, "Priority 4294967296 is out of range")]
     [InlineData(null, -1, null, "Retries -1 is negative")]
     [InlineData(null, null, 0.0, "must be greater than zero")]
-    public async Task Submit_WithAnOutOfRangeValue_IsRejected_AndNothingIsStored(int? priority, int? retries, double? deadline, string expected)
+    public async Task Submit_WithAnOutOfRangeValue_IsRejected_AndNothingIsStored(long? priority, int? retries, double? deadline, string expected)
     {
         var before = (await q.Queue.GetMetricsAsync()).Submitted;
         var submission = new JobSubmission("TEST", [], priority, retries, deadline is { } d ? TimeSpan.FromSeconds(d) : null);
@@ -53,7 +53,7 @@ public sealed class SubmitValidationTests(SharedQueueCluster.Fixture fixture)
     public async Task SubmitBatch_ReportsAnInvalidJob_AndQueuesTheOthers()
     {
         var submitter = q.Client.GetGrain<ISubmitGrain>(0);
-        ImmutableArray<JobToSubmit> jobs = [new(JobId.New(), Job("a")), new(JobId.New(), Job("b", priority: 11)), new(JobId.New(), Job("c"))];
+        ImmutableArray<JobToSubmit> jobs = [new(JobId.New(), Job("a")), new(JobId.New(), Job("b", priority: -1)), new(JobId.New(), Job("c"))];
 
         var outcomes = await submitter.SubmitBatch(jobs);
 

@@ -25,6 +25,7 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
         {
             AttemptReportKind.Complete => $"complete {report.Attempt}{(report.Result is null ? "" : " " + System.Text.Encoding.UTF8.GetString(report.Result))}",
             AttemptReportKind.Fail => $"fail {report.Attempt} {report.Error}",
+            AttemptReportKind.Bury => $"bury {report.Attempt} {report.Error}",
             _ => $"hand-back {report.Attempt}",
         });
         return new EndReply(reply, null, 0);
@@ -45,6 +46,12 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
     public Task<ReportReply> Cancel() => throw new NotSupportedException();
 
     public Task<ReportReply> Requeue() => throw new NotSupportedException();
+
+    public Task<ReportReply> CancelPending() => throw new NotSupportedException();
+
+    public Task<ReportReply> Kick() => throw new NotSupportedException();
+
+    public Task<byte[]?> GetPayload() => throw new NotSupportedException();
 
     /// <summary>Reports the fake report grain answers with null, as if this job grain could not be reached from the silo.</summary>
     public int UnansweredNextReports { get; set; }

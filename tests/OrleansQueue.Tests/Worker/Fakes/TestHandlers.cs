@@ -66,3 +66,28 @@ internal sealed class GateHandler : IJobHandler
     private static TaskCompletionSource Of(string gate) =>
         Gates.GetOrAdd(gate, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
+
+/// <summary>Sets its job aside with the payload as the reason.</summary>
+internal sealed class BuryingHandler : IJobHandler
+{
+    public Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(context.Bury(context.PayloadText));
+}
+
+/// <summary>Works for the milliseconds its payload gives, touching its attempt every 300 ms, then succeeds with how many
+/// touches the schedule accepted.</summary>
+internal sealed class TouchingHandler(TimeProvider time) : IJobHandler
+{
+    public async Task<JobResult> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + TimeSpan.FromMilliseconds(int.Parse(context.PayloadText, System.Globalization.CultureInfo.InvariantCulture));
+        var accepted = 0;
+        while (time.GetUtcNow() < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(300), time, cancellationToken);
+            accepted += await context.TouchAsync() ? 1 : 0;
+        }
+
+        return JobResult.Success($"touched {accepted}");
+    }
+}

@@ -46,7 +46,9 @@ internal sealed class WorkerTestServices : IAsyncDisposable
             .AddJobHandler<UntilCancelledHandler>("UNTIL_CANCELLED")
             .AddJobHandler<OwnCancellationHandler>("OWN_CANCEL")
             .AddJobHandler<ProgressHandler>("PROGRESS")
-            .AddJobHandler<GateHandler>("GATE");
+            .AddJobHandler<GateHandler>("GATE")
+            .AddJobHandler<BuryingHandler>("BURY")
+            .AddJobHandler<TouchingHandler>("TOUCH");
         return new WorkerTestServices(services.BuildServiceProvider(validateScopes: true), logs);
     }
 

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+using OrleansQueue.Silo.Beanstalk.Hosting;
+using OrleansQueue.Silo.Beanstalk.Protocol;
+
+namespace OrleansQueue.Silo.Beanstalk.Jobs;
+
+/// <summary>
+/// The commands that only read: <c>peek</c>, <c>peek-ready</c>/<c>-delayed</c>/<c>-buried</c>, <c>stats-job</c>,
+/// <c>stats-tube</c>, <c>stats</c> and <c>list-tubes</c>, answered from the job grains and the shards, with beanstalkd's
+/// field names. A field the queue does not know is left out rather than made up (see the README's gateway section).
+/// A job in a final status (completed, failed, cancelled: deleted, for a beanstalkd client) is <c>NOT_FOUND</c>.
+/// </summary>
+internal sealed class BeanstalkInspection(
+    IGrainFactory grains,
+    IOptions<QueueOptions> queueOptions,
+    IOptions<BeanstalkOptions> beanstalkOptions,
+    TimeProvider time)
+{
+    private readonly QueueOptions _queue = queueOptions.Value;
+
+    /// <summary>The job's beanstalkd state, or null when beanstalkd would not know it (finished, or unknown).</summary>
+    public static string? StateOf(JobView job, DateTimeOffset now) => job.Status switch
+    {
+        JobStatus.Pending when job.NotBefore > now => "delayed",
+        JobStatus.Pending => "ready",
+        JobStatus.Processing => "reserved",
+        JobStatus.Buried => "buried",
+        _ => null,
+    };
+
+    /// <summary><c>peek &lt;id&gt;</c>: the job, in whatever state, unless it is gone.</summary>
+    public async Task<BeanstalkReply> PeekAsync(ulong number)
+    {
+        var job = grains.GetGrain<IJobGrain>(JobNumbers.ToGuid(number));
+        if (await job.GetStatus() is not { } view || StateOf(view, time.GetUtcNow()) is null || await job.GetPayload() is not { } payload)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        return new BeanstalkReply.Job("FOUND", number, payload);
+    }
+
+    /// <summary><c>peek-ready</c> and the like on <paramref name="tube"/>: the best candidate of each shard, then the
+    /// best of those (ready: by priority then age; delayed: due first; buried: buried first per shard).</summary>
+    public async Task<BeanstalkReply> PeekAsync(string tube, PeekKind kind)
+    {
+        var place = kind switch
+        {
+            PeekKind.Ready => PeekPlace.Ready,
+            PeekKind.Delayed => PeekPlace.Delayed,
+            _ => PeekPlace.Buried,
+        };
+        var ids = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).PeekQueue(tube, place)));
+        var views = (await Task.WhenAll(ids.OfType<Guid>().Select(id => grains.GetGrain<IJobGrain>(id).GetStatus()))).OfType<JobView>();
+        var best = place switch
+        {
+            PeekPlace.Ready => views.OrderBy(v => v.Priority).ThenBy(v => v.SubmittedAt).FirstOrDefault(),
+            PeekPlace.Delayed => views.OrderBy(v => v.NotBefore).FirstOrDefault(),
+            _ => views.FirstOrDefault(),
+        };
+        return best is not null && JobNumbers.TryGetNumber(best.Id, out var number) ? await PeekAsync(number) : BeanstalkReply.NotFound;
+    }
+
+    /// <summary><c>stats-job</c>: beanstalkd's fields but <c>delay</c> (the delay last asked for is not kept).
+    /// <paramref name="reservedUntil"/> is the ttr end when the asking connection holds the job (a touch moves it).</summary>
+    public async Task<BeanstalkReply> StatsJobAsync(ulong number, DateTimeOffset? reservedUntil)
+    {
+        var now = time.GetUtcNow();
+        if (await grains.GetGrain<IJobGrain>(JobNumbers.ToGuid(number)).GetStatus() is not { } job || StateOf(job, now) is not { } state)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var timeLeft = state switch
+        {
+            "reserved" => (reservedUntil ?? job.Attempts[^1].StartedAt + job.Deadline) - now,
+            "delayed" => job.NotBefore!.Value - now,
+            _ => TimeSpan.Zero,
+        };
+        var buries = job.Attempts.Count(a => a.Outcome == AttemptOutcome.Buried);
+        return new BeanstalkReply.Data(new YamlDocument()
+            .Add("id", number)
+            .Add("tube", job.Queue)
+            .Add("state", state)
+            .Add("pri", job.Priority)
+            .Add("age", Seconds(now - job.SubmittedAt))
+            .Add("ttr", Seconds(job.Deadline))
+            .Add("time-left", Seconds(timeLeft))
+            .Add("file", 0L)
+            .Add("reserves", (long)job.Attempts.Count)
+            .Add("timeouts", (long)job.Attempts.Count(a => a.Outcome == AttemptOutcome.DeadlineExceeded))
+            .Add("releases", (long)job.Attempts.Count(a => a.Outcome == AttemptOutcome.Released))
+            .Add("buries", (long)buries)
+            // Every bury but a current one ended in a kick: the only other way out is a delete, after which it is gone.
+            .Add("kicks", (long)(buries - (state == "buried" ? 1 : 0)))
+            .ToBytes());
+    }
+
+    /// <summary><c>stats-tube</c>: the tube's jobs by state, added up over the shards; <c>NOT_FOUND</c> when no job
+    /// lives in it and the asking connection neither uses nor watches it (beanstalkd's tubes also exist while another
+    /// connection uses or watches them).</summary>
+    public async Task<BeanstalkReply> StatsTubeAsync(string tube, bool connectionUsesIt)
+    {
+        var counts = await CountsAsync(tube);
+        if (counts.Count == 0 && tube != QueueNames.Default && !connectionUsesIt)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var sum = QueueCounts.Sum(tube, counts);
+        var pause = sum.Pause is { } p ? (Seconds(p.Delay), Seconds(p.Until - time.GetUtcNow())) : (0L, 0L);
+        return new BeanstalkReply.Data(Jobs(new YamlDocument().Add("name", tube), sum)
+            .Add("pause", pause.Item1)
+            .Add("pause-time-left", pause.Item2)
+            .ToBytes());
+    }
+
+    /// <summary><c>stats</c>: the job counts over every tube, and what this silo knows of itself.</summary>
+    public async Task<BeanstalkReply> StatsAsync()
+    {
+        var counts = await CountsAsync(null);
+        var metrics = QueueMetrics.Combine([.. await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).GetMetrics()))]);
+        var tubes = counts.Select(c => c.Queue).Append(QueueNames.Default).Distinct(StringComparer.Ordinal).Count();
+        var document = Jobs(new YamlDocument(), QueueCounts.Sum("", counts))
+            .Add("job-timeouts", metrics.RequeuedDeadline)
+            .Add("total-jobs", metrics.Submitted)
+            .Add("max-job-size", (long)beanstalkOptions.Value.MaxJobSize)
+            .Add("current-tubes", (long)tubes)
+            .Add("pid", (long)Environment.ProcessId)
+            .Add("version", "\"OrleansQueue\"")
+            .Add("uptime", Seconds(DateTime.Now - Process.GetCurrentProcess().StartTime))
+            .Add("draining", "false")
+            .Add("hostname", Environment.MachineName);
+        return new BeanstalkReply.Data(document.ToBytes());
+    }
+
+    /// <summary>Whether any job (or a pause) lives in <paramref name="tube"/>.</summary>
+    public async Task<bool> HoldsJobsAsync(string tube) => (await CountsAsync(tube)).Count > 0;
+
+    /// <summary><c>list-tubes</c>: <c>default</c> and every tube holding a job.</summary>
+    public async Task<BeanstalkReply> ListTubesAsync()
+    {
+        var names = (await CountsAsync(null)).Select(c => c.Queue).Prepend(QueueNames.Default).Distinct(StringComparer.Ordinal);
+        return new BeanstalkReply.Data(YamlDocument.List(names));
+    }
+
+    private static YamlDocument Jobs(YamlDocument document, QueueCounts counts) => document
+        .Add("current-jobs-urgent", counts.Urgent)
+        .Add("current-jobs-ready", counts.Ready)
+        .Add("current-jobs-reserved", counts.Reserved)
+        .Add("current-jobs-delayed", counts.Delayed)
+        .Add("current-jobs-buried", counts.Buried);
+
+    private async Task<List<QueueCounts>> CountsAsync(string? tube)
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).GetQueueCounts(tube)));
+        var all = shards.SelectMany(c => c).Where(c => tube is null || c.Ready + c.Reserved + c.Delayed + c.Buried > 0 || c.Pause is not null).ToList();
+        return tube is null ? [.. all.GroupBy(c => c.Queue, StringComparer.Ordinal).Select(g => QueueCounts.Sum(g.Key, g))] : all;
+    }
+
+    private static long Seconds(TimeSpan span) => span <= TimeSpan.Zero ? 0 : (long)span.TotalSeconds;
+}

@@ -1,0 +1,18 @@
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Silo.Beanstalk.Jobs;
+
+internal sealed partial class BeanstalkJobs
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk put of job {Number} refused by the silo: {Error}")]
+    private partial void LogPutRefused(ulong number, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk put of job {Number} failed: {Error}")]
+    private partial void LogPutFailed(ulong number, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk reserve leased job {JobId} of queue {Queue}, which has no job number; it is handed back")]
+    private partial void LogUnnumbered(Guid jobId, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk worker {Worker}: handing back its jobs on shard {Shard} failed; the shard takes them back when it declares the worker lost")]
+    private partial void LogHandBackFailed(Exception exception, WorkerId worker, int shard);
+}

@@ -1,0 +1,369 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using OrleansQueue.Client;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+using OrleansQueue.Silo.Beanstalk.Connections;
+using OrleansQueue.Silo.Beanstalk.Protocol;
+
+namespace OrleansQueue.Silo.Beanstalk.Jobs;
+
+/// <summary>
+/// The job commands, carried out on the queue through the same paths as everyone's: a <c>put</c> is a batch of one to
+/// <see cref="ISubmitGrain"/> under a job number (<see cref="JobNumbers"/>), a <c>reserve</c> leases through
+/// <see cref="IScheduleGrain.Lease"/> like a worker host, and <c>delete</c> / <c>release</c> of a reserved job are
+/// reports to <see cref="IReportGrain"/>. A tube is a queue.
+/// <para>Deleting a job a connection reserved completes it (status COMPLETED); deleting a ready or delayed job cancels it
+/// (status CANCELLED). Either way it is gone for every beanstalkd command: a job in a final status is
+/// <c>NOT_FOUND</c>.</para>
+/// </summary>
+internal sealed partial class BeanstalkJobs(
+    IGrainFactory grains,
+    IOptions<QueueOptions> queueOptions,
+    GatewayHeartbeats workers,
+    BeanstalkInspection inspection,
+    TimeProvider time,
+    ILogger<BeanstalkJobs> logger) : IBeanstalkJobs
+{
+    /// <summary>The job type of every job put through the gateway: a worker host runs them with its handler for it.</summary>
+    public const string JobType = "BEANSTALK";
+
+    /// <summary>The protocol's safety margin: within the last second of a reservation's ttr a reserve does not wait.</summary>
+    public static readonly TimeSpan SafetyMargin = TimeSpan.FromSeconds(1);
+
+    private readonly QueueOptions _queue = queueOptions.Value;
+    private readonly JobQueueClient _client = new(grains, time);
+    private readonly JobNumberSource _numbers = new(count => grains.GetGrain<IJobNumberGrain>(0).Reserve(count));
+
+    public async ValueTask<BeanstalkReply> ExecuteAsync(BeanstalkCommand command, BeanstalkSession session, CancellationToken clientGone)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(session);
+        workers.Find(session.ConnectionId)?.DropExpired(time.GetUtcNow());
+        return command switch
+        {
+            BeanstalkCommand.Put put => await PutAsync(put, session.UsedTube),
+            BeanstalkCommand.Reserve reserve => await ReserveAsync(workers.WorkerOf(session.ConnectionId), session.Watched, reserve.TimeoutSeconds, clientGone),
+            BeanstalkCommand.ReserveJob reserveJob => await ReserveJobAsync(workers.WorkerOf(session.ConnectionId), reserveJob.Id),
+            BeanstalkCommand.Delete delete => await DeleteAsync(workers.Find(session.ConnectionId), delete.Id),
+            BeanstalkCommand.Release release => await ReleaseAsync(workers.Find(session.ConnectionId), release),
+            BeanstalkCommand.Bury bury => await BuryAsync(workers.Find(session.ConnectionId), bury),
+            BeanstalkCommand.Kick kick => BeanstalkReply.WithNumber("KICKED", (ulong)await _client.KickAsync(session.UsedTube, kick.Bound)),
+            BeanstalkCommand.KickJob kickJob => await KickJobAsync(kickJob.Id),
+            BeanstalkCommand.Touch touch => await TouchAsync(workers.Find(session.ConnectionId), touch.Id),
+            BeanstalkCommand.Peek peek => JobIdOf(peek.Id) is null ? BeanstalkReply.NotFound : await inspection.PeekAsync(peek.Id),
+            BeanstalkCommand.PeekState peek => await inspection.PeekAsync(session.UsedTube, peek.Kind),
+            BeanstalkCommand.StatsJob stats => JobIdOf(stats.Id) is null
+                ? BeanstalkReply.NotFound
+                : await inspection.StatsJobAsync(stats.Id, workers.Find(session.ConnectionId)?.Get(stats.Id)?.ExpiresAt),
+            BeanstalkCommand.StatsTube stats => await inspection.StatsTubeAsync(stats.Tube, Uses(session, stats.Tube)),
+            BeanstalkCommand.Stats => await inspection.StatsAsync(),
+            BeanstalkCommand.ListTubes => await inspection.ListTubesAsync(),
+            BeanstalkCommand.PauseTube pause => await PauseAsync(session, pause),
+            _ => BeanstalkReply.UnknownCommand,
+        };
+    }
+
+    public async ValueTask ConnectionClosedAsync(BeanstalkSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (workers.Forget(session.ConnectionId) is not { } worker)
+        {
+            return;
+        }
+
+        // The shards take back at once whatever the worker still leases (a hand-back: no retry used).
+        await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(async shard =>
+        {
+            try
+            {
+                await grains.GetGrain<IScheduleGrain>(shard).WorkerStopped(worker.Id);
+            }
+            catch (Exception ex)
+            {
+                // The worker's heartbeats have stopped: the shard declares it lost and takes its jobs back then.
+                LogHandBackFailed(ex, worker.Id, shard);
+            }
+        }));
+    }
+
+    private async Task<BeanstalkReply> PutAsync(BeanstalkCommand.Put put, string tube)
+    {
+        var number = await _numbers.NextAsync();
+        var submission = new JobSubmission(
+            JobType,
+            put.Body.ToArray(),
+            put.Priority,
+            // A ttr running out is not a failure in beanstalkd: the job is ready again. The job keeps every retry the
+            // silo allows, so only that many timeouts in a row fail it.
+            _queue.MaxRetries,
+            TimeToRun(put.TimeToRun),
+            TimeSpan.Zero,
+            tube,
+            put.Delay > 0 ? TimeSpan.FromSeconds(put.Delay) : null);
+        var outcome = (await grains.GetGrain<ISubmitGrain>(0).SubmitBatch([new JobToSubmit(JobNumbers.ToGuid(number), submission)]))[0];
+        switch (outcome.Kind)
+        {
+            case SubmitOutcomeKind.Queued:
+                return BeanstalkReply.WithNumber("INSERTED", number);
+            case SubmitOutcomeKind.Invalid:
+                // The line was checked by the parser, so only the silo's own payload limit can refuse it.
+                LogPutRefused(number, outcome.Error);
+                return BeanstalkReply.JobTooBig;
+            default:
+                LogPutFailed(number, outcome.Error);
+                return BeanstalkReply.InternalError;
+        }
+    }
+
+    /// <summary>A ttr within the silo's longest deadline (beanstalkd's 2³² − 1 s is cut to it).</summary>
+    private TimeSpan TimeToRun(uint seconds) =>
+        TimeSpan.FromSeconds(Math.Max(seconds, 1)) is var ttr && ttr > _queue.MaxDeadline ? _queue.MaxDeadline : ttr;
+
+    /// <summary>
+    /// Leases one job of the watched tubes. Within the last second of one of the connection's reservations it does not
+    /// wait (<c>DEADLINE_SOON</c> unless a job is ready at once); otherwise it waits up to the timeout (none: for ever),
+    /// in long polls no longer than the silo allows.
+    /// </summary>
+    private async Task<BeanstalkReply> ReserveAsync(GatewayWorker worker, IReadOnlyList<string> watched, uint? timeoutSeconds, CancellationToken clientGone)
+    {
+        var until = timeoutSeconds is { } seconds ? time.GetUtcNow() + TimeSpan.FromSeconds(seconds) : DateTimeOffset.MaxValue;
+        var queues = watched.ToArray();
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var soon = worker.FirstExpiry() is { } expiry ? expiry - SafetyMargin : DateTimeOffset.MaxValue;
+            var waitUntil = until < soon ? until : soon;
+            var wait = waitUntil <= now ? TimeSpan.Zero : waitUntil - now;
+            wait = wait > _queue.MaxLeaseWait ? _queue.MaxLeaseWait : wait;
+            if (await LeaseOneAsync(worker, queues, wait, clientGone) is { } reservation)
+            {
+                worker.Add(reservation);
+                return new BeanstalkReply.Job("RESERVED", reservation.Number, reservation.Job.Payload);
+            }
+
+            now = time.GetUtcNow();
+            if (soon <= now)
+            {
+                return BeanstalkReply.DeadlineSoon;
+            }
+
+            if (until <= now)
+            {
+                return BeanstalkReply.TimedOut;
+            }
+        }
+    }
+
+    /// <summary>One job from the shards: each is asked at once first, in turn; when none has one, all are polled
+    /// together for <paramref name="wait"/> and the first job wins. A job another poll brings meanwhile is handed back.</summary>
+    private async Task<Reservation?> LeaseOneAsync(GatewayWorker worker, string[] queues, TimeSpan wait, CancellationToken clientGone)
+    {
+        for (var shard = 0; shard < _queue.Shards; shard++)
+        {
+            if (await LeaseAsync(worker, shard, queues, TimeSpan.Zero, clientGone) is { } now)
+            {
+                return now;
+            }
+        }
+
+        if (wait <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        if (_queue.Shards == 1)
+        {
+            return await LeaseAsync(worker, 0, queues, wait, clientGone);
+        }
+
+        using var won = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
+        var polls = Enumerable.Range(0, _queue.Shards).Select(shard => LeaseAsync(worker, shard, queues, wait, won.Token)).ToList();
+        Reservation? first = null;
+        var extra = new List<Reservation>();
+        while (polls.Count > 0)
+        {
+            var done = await Task.WhenAny(polls);
+            polls.Remove(done);
+            if (await done is not { } reservation)
+            {
+                continue;
+            }
+
+            if (first is null)
+            {
+                first = reservation;
+                await won.CancelAsync();
+            }
+            else
+            {
+                extra.Add(reservation);
+            }
+        }
+
+        if (extra.Count > 0)
+        {
+            await ReportAsync([.. extra.Select(r => new AttemptReport(r.Job.JobId, r.Job.Attempt, AttemptReportKind.HandBack))]);
+        }
+
+        return first;
+    }
+
+    private async Task<Reservation?> LeaseAsync(GatewayWorker worker, int shard, string[] queues, TimeSpan wait, CancellationToken cancel)
+    {
+        ImmutableArray<LeasedJob> leased;
+        try
+        {
+            leased = await grains.GetGrain<IScheduleGrain>(shard).Lease(worker.Id, 1, wait, queues, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        if (leased.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var job = leased[0];
+        if (!JobNumbers.TryGetNumber(job.JobId, out var number))
+        {
+            // A job submitted with a GUID id (the console's) has no number to name it by: it goes back to its queue.
+            LogUnnumbered(job.JobId, job.Queue);
+            await ReportAsync([new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.HandBack)]);
+            return null;
+        }
+
+        return Reservation.Of(number, job, shard);
+    }
+
+    /// <summary>Leases the job by its number from its shard, whatever tube it is in, if it is ready or delayed.</summary>
+    private async Task<BeanstalkReply> ReserveJobAsync(GatewayWorker worker, ulong number)
+    {
+        if (JobIdOf(number) is not { } id)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var shard = ScheduleShards.Of(id, _queue.Shards);
+        if (await grains.GetGrain<IScheduleGrain>(shard).LeaseJob(worker.Id, id) is not { } job)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var reservation = Reservation.Of(number, job, shard);
+        worker.Add(reservation);
+        return new BeanstalkReply.Job("RESERVED", number, job.Payload);
+    }
+
+    /// <summary>A tube exists for beanstalkd while it holds jobs or a connection uses or watches it: this connection's
+    /// tubes count, other connections' (maybe on other silos) do not.</summary>
+    private async Task<BeanstalkReply> PauseAsync(BeanstalkSession session, BeanstalkCommand.PauseTube pause)
+    {
+        if (!Uses(session, pause.Tube) && !await inspection.HoldsJobsAsync(pause.Tube))
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        await _client.PauseAsync(pause.Tube, TimeSpan.FromSeconds(pause.Delay));
+        return BeanstalkReply.Paused;
+    }
+
+    private static bool Uses(BeanstalkSession session, string tube) =>
+        tube == session.UsedTube || session.Watched.Contains(tube, StringComparer.Ordinal);
+
+    /// <summary>A reserved job is completed; a ready or delayed one is cancelled; anything else is not found.</summary>
+    private async Task<BeanstalkReply> DeleteAsync(GatewayWorker? worker, ulong number)
+    {
+        if (worker?.Get(number) is { } reservation)
+        {
+            worker.Remove(number);
+            return await EndAsync(new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Complete), BeanstalkReply.Deleted);
+        }
+
+        if (JobIdOf(number) is not { } id)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var reply = await grains.GetGrain<IJobGrain>(id).CancelPending();
+        return reply.Result == ReportResult.Accepted ? BeanstalkReply.Deleted : BeanstalkReply.NotFound;
+    }
+
+    private async Task<BeanstalkReply> ReleaseAsync(GatewayWorker? worker, BeanstalkCommand.Release release)
+    {
+        if (worker?.Get(release.Id) is not { } reservation)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        worker.Remove(release.Id);
+        return await EndAsync(
+            new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Release,
+                Priority: release.Priority, Delay: TimeSpan.FromSeconds(release.Delay)),
+            BeanstalkReply.Released);
+    }
+
+    private async Task<BeanstalkReply> BuryAsync(GatewayWorker? worker, BeanstalkCommand.Bury bury)
+    {
+        if (worker?.Get(bury.Id) is not { } reservation)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        worker.Remove(bury.Id);
+        return await EndAsync(
+            new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Bury, Priority: bury.Priority),
+            BeanstalkReply.Buried);
+    }
+
+    private async Task<BeanstalkReply> KickJobAsync(ulong number)
+    {
+        if (JobIdOf(number) is not { } id)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        return (await grains.GetGrain<IJobGrain>(id).Kick()).Result == ReportResult.Accepted ? BeanstalkReply.Kicked : BeanstalkReply.NotFound;
+    }
+
+    /// <summary>The reservation's ttr starts again from now, in the shard that leased it.</summary>
+    private async Task<BeanstalkReply> TouchAsync(GatewayWorker? worker, ulong number)
+    {
+        if (worker?.Get(number) is not { } reservation)
+        {
+            return BeanstalkReply.NotFound;
+        }
+
+        var now = time.GetUtcNow();
+        if (!await grains.GetGrain<IScheduleGrain>(reservation.Shard).ExtendLease(worker.Id, reservation.Attempt, reservation.Job.Deadline))
+        {
+            worker.Remove(number);
+            return BeanstalkReply.NotFound;
+        }
+
+        worker.Add(reservation with { ExpiresAt = now + reservation.Job.Deadline });
+        return BeanstalkReply.Touched;
+    }
+
+    /// <summary>Ends a reserved attempt through the report path: <paramref name="success"/> when the job grain applied
+    /// it, <c>NOT_FOUND</c> when the attempt was no longer the connection's (its ttr ran out).</summary>
+    private async Task<BeanstalkReply> EndAsync(AttemptReport report, BeanstalkReply success)
+    {
+        var replies = await ReportAsync([report]);
+        return replies[0] switch
+        {
+            { Result: ReportResult.Accepted or ReportResult.Duplicate } => success,
+            null => BeanstalkReply.InternalError,
+            _ => BeanstalkReply.NotFound,
+        };
+    }
+
+    /// <summary>The job a number names; none for 0 (numbers start at 1).</summary>
+    private static Guid? JobIdOf(ulong number) => number == 0 ? null : JobNumbers.ToGuid(number);
+
+    private Task<ImmutableArray<ReportReply?>> ReportAsync(ImmutableArray<AttemptReport> reports) =>
+        grains.GetGrain<IReportGrain>(0).Report(reports);
+}
