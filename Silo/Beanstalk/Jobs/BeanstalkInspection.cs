@@ -32,10 +32,11 @@ internal sealed class BeanstalkInspection(
         _ => null,
     };
 
-    /// <summary><c>peek &lt;id&gt;</c>: the job, in whatever state, unless it is gone.</summary>
-    public async Task<BeanstalkReply> PeekAsync(ulong number)
+    /// <summary><c>peek &lt;id&gt;</c>: the job <paramref name="id"/>, in whatever state, unless it is gone; it is named
+    /// <paramref name="number"/> in the reply (its job number, or the asking connection's alias of it).</summary>
+    public async Task<BeanstalkReply> PeekAsync(Guid id, ulong number)
     {
-        var job = grains.GetGrain<IJobGrain>(JobNumbers.ToGuid(number));
+        var job = grains.GetGrain<IJobGrain>(id);
         if (await job.GetStatus() is not { } view || StateOf(view, time.GetUtcNow()) is null || await job.GetPayload() is not { } payload)
         {
             return BeanstalkReply.NotFound;
@@ -62,15 +63,16 @@ internal sealed class BeanstalkInspection(
             PeekPlace.Delayed => views.OrderBy(v => v.NotBefore).FirstOrDefault(),
             _ => views.FirstOrDefault(),
         };
-        return best is not null && JobNumbers.TryGetNumber(best.Id, out var number) ? await PeekAsync(number) : BeanstalkReply.NotFound;
+        return best is not null && JobNumbers.TryGetNumber(best.Id, out var number) ? await PeekAsync(best.Id, number) : BeanstalkReply.NotFound;
     }
 
     /// <summary><c>stats-job</c>: beanstalkd's fields but <c>delay</c> (the delay last asked for is not kept).
-    /// <paramref name="reservedUntil"/> is the ttr end when the asking connection holds the job (a touch moves it).</summary>
-    public async Task<BeanstalkReply> StatsJobAsync(ulong number, DateTimeOffset? reservedUntil)
+    /// <paramref name="reservedUntil"/> is the ttr end when the asking connection holds the job (a touch moves it);
+    /// <paramref name="number"/> is the <c>id</c> shown (its job number, or the asking connection's alias of it).</summary>
+    public async Task<BeanstalkReply> StatsJobAsync(Guid id, ulong number, DateTimeOffset? reservedUntil)
     {
         var now = time.GetUtcNow();
-        if (await grains.GetGrain<IJobGrain>(JobNumbers.ToGuid(number)).GetStatus() is not { } job || StateOf(job, now) is not { } state)
+        if (await grains.GetGrain<IJobGrain>(id).GetStatus() is not { } job || StateOf(job, now) is not { } state)
         {
             return BeanstalkReply.NotFound;
         }

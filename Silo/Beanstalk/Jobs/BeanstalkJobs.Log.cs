@@ -10,8 +10,8 @@ internal sealed partial class BeanstalkJobs
     [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk put of job {Number} failed: {Error}")]
     private partial void LogPutFailed(ulong number, string? error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk reserve leased job {JobId} of queue {Queue}, which has no job number; it is handed back")]
-    private partial void LogUnnumbered(Guid jobId, string queue);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Beanstalk reserve leased job {JobId} of queue {Queue}, which has no job number; it is reserved as {Alias}")]
+    private partial void LogAliased(Guid jobId, string queue, ulong alias);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk worker {Worker}: handing back its jobs on shard {Shard} failed; the shard takes them back when it declares the worker lost")]
     private partial void LogHandBackFailed(Exception exception, WorkerId worker, int shard);

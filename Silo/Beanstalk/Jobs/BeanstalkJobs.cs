@@ -52,11 +52,11 @@ internal sealed partial class BeanstalkJobs(
             BeanstalkCommand.Kick kick => BeanstalkReply.WithNumber("KICKED", (ulong)await _client.KickAsync(session.UsedTube, kick.Bound)),
             BeanstalkCommand.KickJob kickJob => await KickJobAsync(kickJob.Id),
             BeanstalkCommand.Touch touch => await TouchAsync(workers.Find(session.ConnectionId), touch.Id),
-            BeanstalkCommand.Peek peek => JobIdOf(peek.Id) is null ? BeanstalkReply.NotFound : await inspection.PeekAsync(peek.Id),
+            BeanstalkCommand.Peek peek => JobIdOf(workers.Find(session.ConnectionId), peek.Id) is { } id
+                ? await inspection.PeekAsync(id, peek.Id)
+                : BeanstalkReply.NotFound,
             BeanstalkCommand.PeekState peek => await inspection.PeekAsync(session.UsedTube, peek.Kind),
-            BeanstalkCommand.StatsJob stats => JobIdOf(stats.Id) is null
-                ? BeanstalkReply.NotFound
-                : await inspection.StatsJobAsync(stats.Id, workers.Find(session.ConnectionId)?.Get(stats.Id)?.ExpiresAt),
+            BeanstalkCommand.StatsJob stats => await StatsJobAsync(workers.Find(session.ConnectionId), stats.Id),
             BeanstalkCommand.StatsTube stats => await inspection.StatsTubeAsync(stats.Tube, Uses(session, stats.Tube)),
             BeanstalkCommand.Stats => await inspection.StatsAsync(),
             BeanstalkCommand.ListTubes => await inspection.ListTubesAsync(),
@@ -228,15 +228,28 @@ internal sealed partial class BeanstalkJobs(
         }
 
         var job = leased[0];
-        if (!JobNumbers.TryGetNumber(job.JobId, out var number))
-        {
-            // A job submitted with a GUID id (the console's) has no number to name it by: it goes back to its queue.
-            LogUnnumbered(job.JobId, job.Queue);
-            await ReportAsync([new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.HandBack)]);
-            return null;
-        }
+        return Reservation.Of(JobNumbers.TryGetNumber(job.JobId, out var number) ? number : await AliasAsync(job), job, shard);
+    }
 
-        return Reservation.Of(number, job, shard);
+    /// <summary>
+    /// A number for a job submitted with a GUID id (the console's), which has none: a fresh one from the allocator of
+    /// job numbers, so it never names another job. It names the job for this reservation and this connection only (the
+    /// reservation is kept under it; other connections find no job by it), and is gone when the reservation ends; the
+    /// next reservation of the job gets a new one. When none can be had, the job goes back to its queue at once.
+    /// </summary>
+    private async Task<ulong> AliasAsync(LeasedJob job)
+    {
+        try
+        {
+            var alias = await _numbers.NextAsync();
+            LogAliased(job.JobId, job.Queue, alias);
+            return alias;
+        }
+        catch
+        {
+            await ReportAsync([new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.HandBack)]);
+            throw;
+        }
     }
 
     /// <summary>Leases the job by its number from its shard, whatever tube it is in, if it is ready or delayed.</summary>
@@ -363,6 +376,18 @@ internal sealed partial class BeanstalkJobs(
 
     /// <summary>The job a number names; none for 0 (numbers start at 1).</summary>
     private static Guid? JobIdOf(ulong number) => number == 0 ? null : JobNumbers.ToGuid(number);
+
+    /// <summary>The job a number names for this connection: the job of its own reservation under that number (so an
+    /// alias names its console job here only), else the numbered job.</summary>
+    private static Guid? JobIdOf(GatewayWorker? worker, ulong number) => worker?.Get(number)?.Job.JobId ?? JobIdOf(number);
+
+    private async Task<BeanstalkReply> StatsJobAsync(GatewayWorker? worker, ulong number)
+    {
+        var reservation = worker?.Get(number);
+        return (reservation?.Job.JobId ?? JobIdOf(number)) is { } id
+            ? await inspection.StatsJobAsync(id, number, reservation?.ExpiresAt)
+            : BeanstalkReply.NotFound;
+    }
 
     private Task<ImmutableArray<ReportReply?>> ReportAsync(ImmutableArray<AttemptReport> reports) =>
         grains.GetGrain<IReportGrain>(0).Report(reports);

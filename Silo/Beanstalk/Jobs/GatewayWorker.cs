@@ -3,8 +3,9 @@ using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Silo.Beanstalk.Jobs;
 
-/// <summary>A job a connection reserved: the lease it holds (the attempt is its fencing token), the shard that leased
-/// it, and when its ttr runs out.</summary>
+/// <summary>A job a connection reserved, under the number the connection names it by (its job number, or for a job
+/// without one, an alias drawn for this reservation), with the lease it holds (the attempt is its fencing token), the
+/// shard that leased it, and when its ttr runs out.</summary>
 internal sealed record Reservation(ulong Number, LeasedJob Job, int Shard, DateTimeOffset ExpiresAt)
 {
     public AttemptRef Attempt => new(Job.JobId, Job.Attempt);

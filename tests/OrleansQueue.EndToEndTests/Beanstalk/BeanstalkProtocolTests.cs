@@ -434,7 +434,7 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
             .ToDictionary(kv => kv[0], kv => kv[1]);
     }
 
-    private static void AssertFields(Dictionary<string, string> stats, params (string Key, string Value)[] expected)
+    protected static void AssertFields(Dictionary<string, string> stats, params (string Key, string Value)[] expected)
     {
         foreach (var (key, value) in expected)
         {
@@ -798,6 +798,55 @@ public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTe
         Assert.Equal(("PENDING", 123456L), (job.Status, job.Priority));
         Assert.Equal("RELEASED", Assert.Single(job.AttemptHistory).Outcome);
     });
+
+    /// <summary>A job submitted with the console has no number: a reserving connection names it by an alias, a fresh
+    /// number that is its own for that reservation (another connection finds no job by it). Deleted, the job is
+    /// COMPLETED; released, it is PENDING and reserved again under an alias; the connection closing puts it back at once
+    /// (long before its hour of ttr).</summary>
+    [Fact]
+    public async Task ConsoleJob_IsReservedUnderAnAlias_ThatOnlyTheReservingConnectionKnows()
+    {
+        var tube = NewTube();
+        var done = await silo.Cluster.SubmitAsync("REPORT", "{\"n\":1}", "--queue", tube, "--priority", "7", "--deadline", "3600");
+        string again;
+        await using (var reserving = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            await OnlyAsync(reserving, tube);
+            var (alias, body) = await ReserveAsync(reserving, timeout: 5);
+            Assert.Equal("{\"n\":1}", body);
+            AssertFields(await StatsAsync(reserving, $"stats-job {alias}"), ("id", $"{alias}"), ("tube", tube), ("state", "reserved"), ("pri", "7"));
+            await WithConnectionAsync(async other =>
+            {
+                Assert.Equal("NOT_FOUND", await other.CommandAsync($"stats-job {alias}"));
+                Assert.Equal("NOT_FOUND", await other.CommandAsync($"delete {alias}"));
+            });
+            Assert.Equal("DELETED", await reserving.CommandAsync($"delete {alias}"));
+            Assert.Equal("COMPLETED", (await silo.Cluster.GetJobAsync(done)).Status);
+            Assert.Equal("NOT_FOUND", await reserving.CommandAsync($"stats-job {alias}"));
+
+            again = await silo.Cluster.SubmitAsync("REPORT", "{\"n\":2}", "--queue", tube, "--priority", "9", "--deadline", "3600");
+
+            var (first, firstBody) = await ReserveAsync(reserving, timeout: 5);
+            Assert.Equal("{\"n\":2}", firstBody);
+            Assert.Equal("RELEASED", await reserving.CommandAsync($"release {first} 9 0"));
+            Assert.Equal("PENDING", (await silo.Cluster.GetJobAsync(again)).Status);
+            Assert.Equal("NOT_FOUND", await reserving.CommandAsync($"touch {first}"));
+            var (second, secondBody) = await ReserveAsync(reserving, timeout: 5);
+            Assert.Equal("{\"n\":2}", secondBody);
+            Assert.NotEqual(first, second);
+            Assert.Equal("TOUCHED", await reserving.CommandAsync($"touch {second}"));
+            Assert.Equal("PROCESSING", (await silo.Cluster.GetJobAsync(again)).Status);
+        }
+
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            var (alias, body) = await ReserveAsync(other, timeout: 5);
+            Assert.Equal("{\"n\":2}", body);
+            Assert.Equal("DELETED", await other.CommandAsync($"delete {alias}"));
+        });
+        Assert.Equal("COMPLETED", (await silo.Cluster.GetJobAsync(again)).Status);
+    }
 
     /// <summary>Where beanstalkd 1.12 is wrong: a 225-byte line whose CR is its 224th byte is refused, but beanstalkd
     /// drops the LF with the line and then misses the next line's end too, so the command after it is lost. The
