@@ -18,7 +18,11 @@
 # it); the server's CPU is counted with the silo's.
 # CPU per job: W1 batched and W2 print the CPU microseconds per job of every process of the run (silo, worker, client,
 # redis-server), each and in all: a figure that holds on a busy machine where rates do not.
-# Env: STORAGE (local|redis), REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), WARMUP (5000),
+# With GATEWAY=1 the peers' beanstalkd client program (../shared/bench/peers/beanstalkd_bench.js, jackd and fivebeans)
+# runs its phases W1-W4 against beanstalkd (../shared/bench/peers/beanstalkd.sh), then the same phases against the
+# silo's beanstalkd gateway (a fresh silo per phase, warmed up with WARMUP jobs through the same client): one client
+# program, two servers, two RESULT lines; the CPU splits are the client's and the server's (beanstalkd / the silo).
+# Env: GATEWAY (0|1), STORAGE (local|redis), REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), WARMUP (5000),
 #      BIG, SMALL_N, BIG_N,
 #      BUILD=0 (skip the Release build), OUT (.oq/bench: logs and per-repetition figures).
 set -uo pipefail
@@ -28,7 +32,7 @@ REPS=${REPS:-3}; N=${N:-50000}; WINDOW=${WINDOW:-1000}; BATCH=${BATCH:-1000}; BA
 W3_N=${W3_N:-2000}; W4_N=${W4_N:-1000}; WARMUP=${WARMUP:-5000}
 STORAGE=${STORAGE:-local}
 case "$STORAGE" in local|redis) ;; *) echo "bench.sh: STORAGE is local or redis, not '$STORAGE'" >&2; exit 2 ;; esac
-BIG=${BIG:-0}; SMALL_N=${SMALL_N:-10000}; BIG_N=${BIG_N:-1000000}; BUILD=${BUILD:-1}
+GATEWAY=${GATEWAY:-0}; BIG=${BIG:-0}; SMALL_N=${SMALL_N:-10000}; BIG_N=${BIG_N:-1000000}; BUILD=${BUILD:-1}
 OUT=${OUT:-.oq/bench}
 mkdir -p "$OUT"
 REPS_FILE="$OUT/reps.txt"; : > "$REPS_FILE"
@@ -95,7 +99,7 @@ start_silo() { # name
   [ "$silo_port" != "$gateway_port" ] || gateway_port=$((silo_port + 1))
   GATEWAY="127.0.0.1:$gateway_port"
   : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
-  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port 0 "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
+  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port "${BEANSTALK_PORT:-0}" "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
   SILO_PID=$!
   wait_for "$OUT/silo-$1.log" "Silo ready" 60 "$SILO_PID" || die "silo did not start (see $OUT/silo-$1.log)"
 }
@@ -184,6 +188,37 @@ fi
 
 HZ=$(getconf CLK_TCK)
 [ "$STORAGE" = redis ] && start_redis
+
+# GATEWAY=1: the beanstalkd peer's phases against beanstalkd, then against the gateway; nothing else.
+if [ "$GATEWAY" = 1 ]; then
+  peers=../shared/bench/peers
+  [ -f "$peers/beanstalkd_bench.js" ] || die "GATEWAY=1 runs $peers/beanstalkd_bench.js, which is not there"
+  command -v node >/dev/null || die "GATEWAY=1 needs node and npm"
+  node_dir="$OUT/node"
+  if [ ! -d "$node_dir/node_modules/jackd" ] || [ ! -d "$node_dir/node_modules/fivebeans" ]; then
+    mkdir -p "$node_dir"
+    (cd "$node_dir" && npm install --no-audit --no-fund jackd@2.2.2 fivebeans@1.5.0) >>"$LOG" 2>&1 || die "npm install jackd fivebeans (see $LOG)"
+  fi
+  log "GATEWAY=1: the phases against beanstalkd ($peers/beanstalkd.sh, REPS=$REPS N=$N)"
+  REPS=$REPS N=$N bash "$peers/beanstalkd.sh" 2>>"$LOG" | grep '^RESULT' || die "beanstalkd.sh failed (see /tmp/peers/beanstalkd.log)"
+  lines="$OUT/gateway.reps"; : > "$lines"
+  for rep in $(seq 1 "$REPS"); do
+    result=""
+    for phase in w1seq w1seq5 w1pipe w2 w2procs w3 w4; do
+      BEANSTALK_PORT=$(free_port) || die "no free port"
+      BEANSTALK_PORT=$BEANSTALK_PORT start_silo "gw-r$rep-$phase"
+      export NODE_PATH="$node_dir/node_modules" BS_PORT=$BEANSTALK_PORT SERVER_PID=$SILO_PID
+      N=$WARMUP timeout 400 node --no-deprecation "$peers/beanstalkd_bench.js" w2 >/dev/null 2>>"$LOG" || die "gateway warm-up (see $LOG)"
+      out=$(N=$N timeout 400 node --no-deprecation "$peers/beanstalkd_bench.js" "$phase" 2>>"$LOG") || die "gateway phase $phase (see $LOG)"
+      log "  gateway rep $rep $phase: $out"
+      result="$result $out"
+    done
+    echo "$result" >> "$lines"
+  done
+  cleanup
+  echo "RESULT peer=orleansqueue-gateway STORAGE=$STORAGE $(node "$peers/agg.js" < "$lines")"
+  exit 0
+fi
 for rep in $(seq 1 "$REPS"); do
   log "rep $rep/$REPS: N=$N"
 
