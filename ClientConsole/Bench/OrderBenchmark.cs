@@ -35,7 +35,8 @@ internal static class OrderBenchmark
             throw new CliException(ExitCodes.Refused, $"{notDone} of {count} benchmark jobs are not COMPLETED");
         }
 
-        // Equal start times (never seen with one slot) fall back to submission order.
+        // Equal start times (the jobs of one lease share one: run the worker with one slot and --prefetch 0) fall back to
+        // submission order.
         var startOrder = Enumerable.Range(0, count)
             .OrderBy(i => views[i]!.Attempts[0].StartedAt)
             .ThenBy(i => i)
