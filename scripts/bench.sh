@@ -23,7 +23,7 @@
 # silo's beanstalkd gateway (a fresh silo per phase, warmed up with WARMUP jobs through the same client): one client
 # program, two servers, two RESULT lines; the CPU splits are the client's and the server's (beanstalkd / the silo).
 # Env: GATEWAY (0|1), STORAGE (local|redis), REPS (3), N (50000), WINDOW (1000), BATCH (1000), BATCH_IN_FLIGHT (2), W3_N (2000), W4_N (1000), WARMUP (5000),
-#      BIG, SMALL_N, BIG_N,
+#      BIG, SMALL_N, BIG_N, PEERS (../shared/bench/peers, for GATEWAY=1),
 #      BUILD=0 (skip the Release build), OUT (.oq/bench: logs and per-repetition figures).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -191,7 +191,7 @@ HZ=$(getconf CLK_TCK)
 
 # GATEWAY=1: the beanstalkd peer's phases against beanstalkd, then against the gateway; nothing else.
 if [ "$GATEWAY" = 1 ]; then
-  peers=../shared/bench/peers
+  peers=${PEERS:-../shared/bench/peers}
   [ -f "$peers/beanstalkd_bench.js" ] || die "GATEWAY=1 runs $peers/beanstalkd_bench.js, which is not there"
   command -v node >/dev/null || die "GATEWAY=1 needs node and npm"
   node_dir="$OUT/node"
