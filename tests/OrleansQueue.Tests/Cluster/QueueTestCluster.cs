@@ -60,6 +60,13 @@ public sealed class QueueTestCluster : IAsyncDisposable
 
     public IJobGrain Job(Guid id) => Client.GetGrain<IJobGrain>(id);
 
+    /// <summary>A name of its own for one test (a queue, a worker), so tests sharing a cluster do not meet.</summary>
+    public static string Unique(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    /// <summary>Submits a job of type TEST to <paramref name="queue"/>.</summary>
+    public Task<JobView> SubmitToAsync(string queue, long priority = 5) =>
+        Queue.SubmitAsync(new JobSubmission("TEST", Encoding.UTF8.GetBytes("{}"), priority, Queue: queue));
+
     public Task<JobView> SubmitAsync(string payload = "{}", int? priority = null, int? retries = null, TimeSpan? deadline = null, string type = "TEST") =>
         Queue.SubmitAsync(new JobSubmission(type, Encoding.UTF8.GetBytes(payload), priority, retries, deadline));
 

@@ -12,11 +12,6 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
 {
     private readonly QueueTestCluster q = fixture.Queue;
 
-    private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    private Task<JobView> SubmitToAsync(string queue, long priority = 5) =>
-        q.Queue.SubmitAsync(new JobSubmission("TEST", Encoding.UTF8.GetBytes("body"), priority, Queue: queue));
-
     private async Task<LeasedJob> LeaseFromAsync(string worker, string queue) =>
         Assert.Single(await q.LeaseAsync(worker, 1, TimeSpan.FromSeconds(5), [queue]));
 
@@ -25,9 +20,9 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task Release_IsAReport_ThatRequeuesWithTheNewPriority_AfterItsDelay()
     {
-        var queue = Unique("release");
-        var worker = Unique("w");
-        var job = await SubmitToAsync(queue, priority: 3_000_000_000);
+        var queue = QueueTestCluster.Unique("release");
+        var worker = QueueTestCluster.Unique("w");
+        var job = await q.SubmitToAsync(queue, priority: 3_000_000_000);
         var leased = await LeaseFromAsync(worker, queue);
         Assert.Equal(3_000_000_000, leased.Priority);
 
@@ -43,9 +38,9 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task Bury_KeepsTheJobOutOfEveryLease_UntilItsKick()
     {
-        var queue = Unique("bury");
-        var worker = Unique("w");
-        var job = await SubmitToAsync(queue);
+        var queue = QueueTestCluster.Unique("bury");
+        var worker = QueueTestCluster.Unique("w");
+        var job = await q.SubmitToAsync(queue);
         var leased = await LeaseFromAsync(worker, queue);
 
         var reply = await q.ReportAsync(new AttemptReport(job.Id, leased.Attempt, AttemptReportKind.Bury, Error: "needs a human", Priority: 9));
@@ -67,11 +62,11 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task CancelPending_CancelsAPendingOrBuriedJob_ButNeverALeasedOne()
     {
-        var queue = Unique("cancel");
-        var worker = Unique("w");
-        var leasedJob = await SubmitToAsync(queue);
+        var queue = QueueTestCluster.Unique("cancel");
+        var worker = QueueTestCluster.Unique("w");
+        var leasedJob = await q.SubmitToAsync(queue);
         var leased = await LeaseFromAsync(worker, queue);
-        var pending = await SubmitToAsync(queue);
+        var pending = await q.SubmitToAsync(queue);
 
         Assert.Equal(ReportResult.WrongState, (await q.Job(leasedJob.Id).CancelPending()).Result);
         Assert.Equal(JobStatus.Processing, (await q.StatusAsync(leasedJob.Id)).Status);
@@ -86,14 +81,14 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task ExtendLease_WorksForTheLeasingWorkerOnly()
     {
-        var queue = Unique("touch");
-        var worker = Unique("w");
-        await SubmitToAsync(queue);
+        var queue = QueueTestCluster.Unique("touch");
+        var worker = QueueTestCluster.Unique("w");
+        await q.SubmitToAsync(queue);
         var leased = await LeaseFromAsync(worker, queue);
         var attempt = new AttemptRef(leased.JobId, leased.Attempt);
 
         Assert.True(await q.Schedule.ExtendLease(QueueTestCluster.W(worker), attempt, TimeSpan.FromMinutes(2)));
-        Assert.False(await q.Schedule.ExtendLease(QueueTestCluster.W(Unique("other")), attempt, TimeSpan.FromMinutes(2)));
+        Assert.False(await q.Schedule.ExtendLease(QueueTestCluster.W(QueueTestCluster.Unique("other")), attempt, TimeSpan.FromMinutes(2)));
         Assert.False(await q.Schedule.ExtendLease(QueueTestCluster.W(worker), attempt with { Attempt = 2 }, TimeSpan.FromMinutes(2)));
         Assert.Equal(1, (await CountsAsync(queue)).Reserved);
     }
@@ -101,9 +96,9 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task LeaseJob_LeasesThatPendingJob_OnceOnly_EvenWhenDelayed()
     {
-        var queue = Unique("by-id");
-        var worker = Unique("w");
-        await SubmitToAsync(queue, priority: 0);
+        var queue = QueueTestCluster.Unique("by-id");
+        var worker = QueueTestCluster.Unique("w");
+        await q.SubmitToAsync(queue, priority: 0);
         var delayed = await q.Queue.SubmitAsync(new JobSubmission("TEST", [1, 2], 9, Queue: queue, Delay: TimeSpan.FromHours(1)));
 
         var leased = await q.Schedule.LeaseJob(QueueTestCluster.W(worker), delayed.Id);
@@ -118,9 +113,9 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task PauseQueue_StopsItsLeases_AndLiftingItLetsAParkedLeaseTakeTheJob()
     {
-        var queue = Unique("pause");
-        var worker = Unique("w");
-        var job = await SubmitToAsync(queue);
+        var queue = QueueTestCluster.Unique("pause");
+        var worker = QueueTestCluster.Unique("w");
+        var job = await q.SubmitToAsync(queue);
         await q.Schedule.PauseQueue(queue, TimeSpan.FromHours(1));
         Assert.Empty(await q.LeaseAsync(worker, 1, null, [queue]));
         Assert.Equal(TimeSpan.FromHours(1), (await CountsAsync(queue)).Pause?.Delay);

@@ -11,17 +11,12 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
 {
     private readonly QueueTestCluster q = fixture.Queue;
 
-    private static string UniqueQueue(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    private Task<JobView> SubmitToAsync(string queue, int priority = 5) =>
-        q.Queue.SubmitAsync(new JobSubmission("TEST", Encoding.UTF8.GetBytes("{}"), priority, Queue: queue));
-
     [Fact]
     public async Task Lease_TakesOnlyFromTheQueuesItNames()
     {
-        var emails = UniqueQueue("emails");
-        var reports = UniqueQueue("reports");
-        var email = await SubmitToAsync(emails);
+        var emails = QueueTestCluster.Unique("emails");
+        var reports = QueueTestCluster.Unique("reports");
+        var email = await q.SubmitToAsync(emails);
         Assert.Equal(emails, email.Queue);
 
         Assert.Empty(await q.LeaseAsync("w-named-1", max: 10, queues: [reports]));
@@ -34,11 +29,11 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task Lease_AcrossQueues_IsStrictPriorityThenFifo()
     {
-        var a = UniqueQueue("a");
-        var b = UniqueQueue("b");
-        var low = await SubmitToAsync(a, priority: 7);
-        var urgent = await SubmitToAsync(b, priority: 1);
-        var lowToo = await SubmitToAsync(b, priority: 7);
+        var a = QueueTestCluster.Unique("a");
+        var b = QueueTestCluster.Unique("b");
+        var low = await q.SubmitToAsync(a, priority: 7);
+        var urgent = await q.SubmitToAsync(b, priority: 1);
+        var lowToo = await q.SubmitToAsync(b, priority: 7);
 
         var order = (await q.LeaseAsync("w-named-2", max: 10, queues: [a, b])).Select(j => j.JobId);
 
@@ -48,14 +43,14 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task ParkedLease_OnAnotherQueue_DoesNotSwallowTheWakeOfAJobInMine()
     {
-        var mine = UniqueQueue("mine");
-        var other = UniqueQueue("other");
+        var mine = QueueTestCluster.Unique("mine");
+        var other = QueueTestCluster.Unique("other");
         // Parked first: a wake given to the oldest waiter alone would go to it, and it would find nothing.
         var parkedOther = q.LeaseAsync("w-named-other", max: 1, wait: TimeSpan.FromSeconds(8), queues: [other]);
         var parkedMine = q.LeaseAsync("w-named-mine", max: 1, wait: TimeSpan.FromSeconds(8), queues: [mine]);
         await Task.Delay(300);
 
-        var job = await SubmitToAsync(mine);
+        var job = await q.SubmitToAsync(mine);
 
         var leased = await parkedMine.WaitAsync(TimeSpan.FromSeconds(4));
         Assert.Equal(job.Id, Assert.Single(leased).JobId);
@@ -65,9 +60,9 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task Metrics_CountPendingJobsPerQueue()
     {
-        var queue = UniqueQueue("counted");
-        await SubmitToAsync(queue);
-        await SubmitToAsync(queue);
+        var queue = QueueTestCluster.Unique("counted");
+        await q.SubmitToAsync(queue);
+        await q.SubmitToAsync(queue);
         await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromMinutes(5)));
 
         var figures = Assert.Single((await q.Queue.GetMetricsAsync()).Queues, f => f.Name == queue);
@@ -78,9 +73,9 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task Metrics_CountLeasedJobsPerQueue()
     {
-        var queue = UniqueQueue("busy");
-        await SubmitToAsync(queue);
-        await SubmitToAsync(queue);
+        var queue = QueueTestCluster.Unique("busy");
+        await q.SubmitToAsync(queue);
+        await q.SubmitToAsync(queue);
 
         await q.LeaseAsync("w-named-busy", max: 1, queues: [queue]);
 
@@ -91,12 +86,12 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task List_WithAQueue_GivesThatQueuesJobs_InEachStatus_AndAnUnknownQueueNone()
     {
-        var mine = UniqueQueue("listed");
-        var other = UniqueQueue("other");
-        var done = await SubmitToAsync(mine);
-        var running = await SubmitToAsync(mine);
-        var waiting = await SubmitToAsync(mine);
-        var elsewhere = await SubmitToAsync(other);
+        var mine = QueueTestCluster.Unique("listed");
+        var other = QueueTestCluster.Unique("other");
+        var done = await q.SubmitToAsync(mine);
+        var running = await q.SubmitToAsync(mine);
+        var waiting = await q.SubmitToAsync(mine);
+        var elsewhere = await q.SubmitToAsync(other);
         var leased = await q.LeaseAsync("w-named-list", max: 2, queues: [mine]);
         Assert.Equal([done.Id, running.Id], leased.Select(l => l.JobId));
         await q.CompleteAsync(done.Id, leased[0].Attempt);
@@ -108,7 +103,7 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
         Assert.Equal([running.Id], (await q.Queue.ListAsync(JobStatus.Processing, 1000, mine)).Select(j => j.Id));
         Assert.Equal([waiting.Id], (await q.Queue.ListAsync(JobStatus.Pending, 1000, mine)).Select(j => j.Id));
         Assert.Equal([elsewhere.Id], (await q.Queue.ListAsync(JobStatus.Pending, 1000, other)).Select(j => j.Id));
-        Assert.Empty(await q.Queue.ListAsync(JobStatus.Pending, 1000, UniqueQueue("unknown")));
+        Assert.Empty(await q.Queue.ListAsync(JobStatus.Pending, 1000, QueueTestCluster.Unique("unknown")));
         Assert.Contains(await q.Queue.ListAsync(JobStatus.Pending, 100_000), j => j.Id == elsewhere.Id);
     }
 
@@ -123,7 +118,7 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     [Fact]
     public async Task DelayedSubmit_IsNotLeasedBeforeItIsDue_ThenIs()
     {
-        var queue = UniqueQueue("delayed");
+        var queue = QueueTestCluster.Unique("delayed");
         var job = await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromSeconds(1)));
         Assert.Equal(JobStatus.Pending, job.Status);
         Assert.True(job.NotBefore > job.SubmittedAt);
@@ -149,7 +144,7 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     [InlineData("")]
     public async Task Submit_ToAMalformedQueueName_IsRefused_NothingStored(string queue)
     {
-        var error = await Assert.ThrowsAsync<InvalidJobException>(() => SubmitToAsync(queue));
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => q.SubmitToAsync(queue));
         Assert.Contains("Queue name", error.Message, StringComparison.Ordinal);
     }
 
