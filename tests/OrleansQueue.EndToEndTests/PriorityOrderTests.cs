@@ -20,7 +20,9 @@ public sealed class PriorityOrderTests(ITestOutputHelper output)
         }
 
         // Act
-        await cluster.StartWorkerAsync("worker-a", concurrency: 1);
+        // No prefetch: the order is read from the attempts' start times, which the silo records at lease time, and the
+        // jobs of one lease share one (a held job runs in lease order: WorkerServiceClusterTests.Prefetch_HeldJobsTakeTheSlotInLeaseOrder).
+        await cluster.StartWorkerAsync("worker-a", 1, "--prefetch", "0");
         var jobs = await client.WaitForJobsAsync(submitted.Select(s => s.Id).ToList(), j => j.Status == Outcomes.Completed,
             TimeSpan.FromSeconds(30), "completed");
 
