@@ -250,6 +250,7 @@ internal sealed partial class WorkerService(
             }
 
             _slots.Release(reserved - Math.Min(reserved, jobs.Length));
+            _turnover.Finished(counted: false); // Places this loop held came back: a loop waiting for one looks again.
         }
 
         await Task.WhenAll(handBacks).ConfigureAwait(false);
