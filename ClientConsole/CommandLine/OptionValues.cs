@@ -56,6 +56,23 @@ internal static class OptionValues
         },
     };
 
+    /// <summary>A whole-number argument from <paramref name="min"/> to <paramref name="max"/>, named in its error.</summary>
+    public static Argument<long> WholeNumberArgument(string name, string description, long min, long max) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                result.AddError($"{name} must be a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, got '{DisplayText.Echo(text)}'");
+                return 0;
+            }
+
+            return value;
+        },
+    };
+
     public static Argument<Guid> JobIdArgument() => new("ID")
     {
         Description = "The job's id, as submit printed it.",

@@ -24,7 +24,7 @@ internal static class JobCommand
     public static Command Pause(CliContext context)
     {
         var queueName = QueueArgument("The queue to pause.");
-        var seconds = new Argument<uint>("SECONDS") { Description = "How long no job of it is leased (0 lifts a pause)." };
+        var seconds = OptionValues.WholeNumberArgument("SECONDS", "How long no job of it is leased (0 lifts a pause).", 0, uint.MaxValue);
         var command = new Command("pause", "Lease no job of a queue for SECONDS (beanstalkd's pause-tube); 0 lifts the pause.") { queueName, seconds };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,15 +42,8 @@ internal static class JobCommand
     public static Command Kick(CliContext context)
     {
         var queueName = QueueArgument("The queue whose buried jobs are kicked.");
-        var count = new Argument<long>("N") { Description = "The most jobs to kick (1 or more)." };
+        var count = OptionValues.WholeNumberArgument("N", "The most jobs to kick (1 or more).", 1, long.MaxValue);
         var command = new Command("kick", "Send up to N BURIED jobs of a queue back to PENDING, first buried first.") { queueName, count };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(count) < 1)
-            {
-                result.AddError($"N must be 1 or more, got {result.GetValue(count)}.");
-            }
-        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var queue = await context.QueueAsync(parse, cancellationToken);

@@ -31,11 +31,7 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     public Task<long> KickAsync(string queue, long max) => GuardAsync(() => client.KickAsync(queue, max));
 
-    public Task PauseAsync(string queue, TimeSpan delay) => GuardAsync(async () =>
-    {
-        await client.PauseAsync(queue, delay);
-        return true;
-    });
+    public Task PauseAsync(string queue, TimeSpan delay) => GuardAsync(() => client.PauseAsync(queue, delay));
 
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null) =>
         GuardAsync(() => client.ListAsync(status, limit, queue));
@@ -44,9 +40,18 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     private async Task<T> GuardAsync<T>(Func<Task<T>> call)
     {
+        var running = call();
+        await GuardAsync(() => running).ConfigureAwait(false);
+        return await running.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a call to the silo; when the connection is lost meanwhile, the call ends with the one error that
+    /// says so (exit 4) instead of waiting out its response timeout.</summary>
+    private async Task GuardAsync(Func<Task> call)
+    {
         try
         {
-            return await call().WaitAsync(loss.Token).ConfigureAwait(false);
+            await call().WaitAsync(loss.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (loss.IsLost && ex is not CliException)
         {

@@ -109,7 +109,8 @@ public sealed partial class CommandOutcomeTests
 
     [Theory]
     [InlineData("-bad", "1", "Queue name '-bad' is not valid")]
-    [InlineData("mail", "0", "N must be 1 or more, got 0.")]
+    [InlineData("mail", "0", "N must be a whole number from 1 to 9223372036854775807, got '0'")]
+    [InlineData("mail", "lots", "N must be a whole number from 1 to 9223372036854775807, got 'lots'")]
     public async Task Kick_WithABadQueueOrCount_IsAUsageError(string queue, string count, string expected)
     {
         var connector = new FakeQueueConnector();
@@ -118,6 +119,22 @@ public sealed partial class CommandOutcomeTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("4294967296")]
+    [InlineData("soon")]
+    public async Task Pause_WithSecondsOutOfRange_IsAUsageError_NamingTheRange(string seconds)
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["pause", "mail", seconds]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"SECONDS must be a whole number from 0 to 4294967295, got '{seconds}'", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(connector.Queue.Pauses);
     }
 
     [Fact]
