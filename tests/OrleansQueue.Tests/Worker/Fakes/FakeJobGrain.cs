@@ -17,6 +17,12 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
     /// <summary>Calls that throw this before any is answered (simulates a silo that is briefly unreachable).</summary>
     public int FailNextCalls { get; set; }
 
+    /// <summary>The clock <see cref="FailedAt"/> is read from; none: failures are not timed.</summary>
+    public TimeProvider? Clock { get; set; }
+
+    /// <summary>When each simulated failure happened, by <see cref="Clock"/>.</summary>
+    public ConcurrentQueue<DateTimeOffset> FailedAt { get; } = new();
+
     /// <summary>The production path of a report (the report grain calls it): recorded as e.g. <c>complete 1 result</c>.</summary>
     public async Task<EndReply> EndAttempt(AttemptReport report)
     {
@@ -62,6 +68,11 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
         if (FailNextCalls > 0)
         {
             FailNextCalls--;
+            if (Clock is { } clock)
+            {
+                FailedAt.Enqueue(clock.GetUtcNow());
+            }
+
             return true;
         }
 
