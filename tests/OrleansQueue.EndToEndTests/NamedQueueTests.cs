@@ -8,8 +8,9 @@ namespace OrleansQueue.EndToEndTests;
 /// <c>metrics</c> and <c>watch</c>, <c>list --queue</c>, and a malformed name refused.</summary>
 public sealed class NamedQueueTests(ITestOutputHelper output)
 {
-    /// <summary>Long enough that the leased job is still running when the test looks.</summary>
-    private const string LongJob = "{\"durationMs\": 60000}";
+    /// <summary>Long enough that the leased job is still running when the test looks, even on a machine so busy that
+    /// the test takes minutes (a 60 s job finished mid-test in CI at a load of 40), and within the 300 s deadline.</summary>
+    private const string LongJob = "{\"durationMs\": 240000}";
 
     [Fact]
     public Task PerQueueFigures_AndLists_ShowEachQueuesJobs_WhileAWorkerServesOneQueue() => QueueCluster.RunAsync(output, async cluster =>
