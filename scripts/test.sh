@@ -46,9 +46,11 @@ for arg in "$@"; do
   previous=$arg
 done
 
-# One build of everything, then the tests on what it built. `dotnet test OrleansQueue.sln` ran the test projects one
-# after another. The end-to-end project takes longest and mostly waits on its processes, so it runs in one lane while
-# every other test project runs, one after another, in a second lane: no more than two projects share the machine.
+# One build of everything, then the tests on what it built, in two lanes so that no more than two test runs share the
+# machine. The end-to-end project takes longest and mostly waits on its processes: most of it runs in the first lane,
+# while the second runs every other test project, one after another, and then the end-to-end tests that need no
+# process of their own beyond one shared server (the beanstalkd protocol tests, the silo's refusals), which would
+# otherwise make the first lane the whole run. With a --filter of your own, the end-to-end project runs whole in the first lane.
 dotnet build OrleansQueue.sln "${build_args[@]}"
 
 mapfile -t projects < <(dotnet sln OrleansQueue.sln list | grep -E '^tests/.+\.csproj$')
@@ -57,23 +59,48 @@ if [ "${#projects[@]}" -eq 0 ]; then
   exit 1
 fi
 long=tests/OrleansQueue.EndToEndTests/OrleansQueue.EndToEndTests.csproj
-others=()
-for project in "${projects[@]}"; do
-  [ "$project" = "$long" ] || others+=("$project")
+moved='FullyQualifiedName~OrleansQueue.EndToEndTests.Beanstalk.|FullyQualifiedName~OrleansQueue.EndToEndTests.SiloRefusalTests.'
+kept='FullyQualifiedName!~OrleansQueue.EndToEndTests.Beanstalk.&FullyQualifiedName!~OrleansQueue.EndToEndTests.SiloRefusalTests.'
+own_filter=0
+for arg in "$@"; do
+  case "$arg" in --filter|--filter=*) own_filter=1 ;; esac
 done
+
+first=()
+second=()
+for project in "${projects[@]}"; do
+  [ "$project" = "$long" ] || second+=("$project")
+done
+if printf '%s\n' "${projects[@]}" | grep -qxF "$long"; then
+  if [ "$own_filter" = 1 ]; then
+    first+=("$long")
+  else
+    first+=("$long|$kept")
+    second+=("$long|$moved")
+  fi
+fi
 
 logs=$(mktemp -d)
 lanes=()
 trap 'for pid in "${lanes[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$logs"' EXIT
 trap 'exit 130' INT TERM
 
-# Runs the given projects one after another; each one's output is printed whole when it ends, never interleaved.
+# Runs the given runs ("project" or "project|filter") one after another; each one's output is printed whole when it
+# ends, never interleaved.
 run_lane() {
-  local lane_status=0 project log
-  for project in "$@"; do
-    log="$logs/$(basename "$project" .csproj).log"
-    dotnet test "$project" --no-build "${test_args[@]}" >"$log" 2>&1 || {
-      echo "test.sh: $project failed" >>"$log"
+  local lane_status=0 run project filter log
+  local -a filter_args
+  for run in "$@"; do
+    project=${run%%|*}
+    filter=""
+    filter_args=()
+    if [ "$project" != "$run" ]; then
+      filter=${run#*|}
+      filter_args=(--filter "$filter")
+    fi
+    log=$(mktemp "$logs/$(basename "$project" .csproj).XXXX")
+    dotnet test "$project" --no-build "${filter_args[@]}" "${test_args[@]}" >"$log" 2>&1 || {
+      echo "test.sh: $project${filter:+ ($filter)} failed" >>"$log"
       lane_status=1
     }
     cat "$log"
@@ -82,12 +109,12 @@ run_lane() {
 }
 
 test_args=("$@")
-echo "test.sh: running the test projects in two lanes; each one's output follows when it ends" >&2
-if printf '%s\n' "${projects[@]}" | grep -qxF "$long"; then
-  run_lane "$long" &
+echo "test.sh: running the tests in two lanes; each run's output follows when it ends" >&2
+if [ "${#first[@]}" -gt 0 ]; then
+  run_lane "${first[@]}" &
   lanes+=($!)
 fi
-run_lane "${others[@]}" &
+run_lane "${second[@]}" &
 lanes+=($!)
 
 status=0
