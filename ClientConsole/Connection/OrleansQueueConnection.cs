@@ -31,7 +31,7 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     public Task<long> KickAsync(string queue, long max) => GuardAsync(() => client.KickAsync(queue, max));
 
-    public Task PauseAsync(string queue, TimeSpan delay) => GuardAsync(() => client.PauseAsync(queue, delay));
+    public Task PauseAsync(string queue, TimeSpan delay) => GuardCallAsync(() => client.PauseAsync(queue, delay));
 
     public Task<IReadOnlyList<JobView>> ListAsync(JobStatus status, int limit, string? queue = null) =>
         GuardAsync(() => client.ListAsync(status, limit, queue));
@@ -40,14 +40,14 @@ internal sealed class OrleansQueueConnection(IHost host, JobQueueClient client, 
 
     private async Task<T> GuardAsync<T>(Func<Task<T>> call)
     {
-        var running = call();
-        await GuardAsync(() => running).ConfigureAwait(false);
-        return await running.ConfigureAwait(false);
+        Task<T>? running = null;
+        await GuardCallAsync(() => running = call()).ConfigureAwait(false);
+        return await running!.ConfigureAwait(false);
     }
 
     /// <summary>Runs a call to the silo; when the connection is lost meanwhile, the call ends with the one error that
     /// says so (exit 4) instead of waiting out its response timeout.</summary>
-    private async Task GuardAsync(Func<Task> call)
+    private async Task GuardCallAsync(Func<Task> call)
     {
         try
         {
