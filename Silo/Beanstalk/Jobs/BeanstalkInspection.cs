@@ -25,6 +25,7 @@ internal sealed class BeanstalkInspection(
     /// <summary>The job's beanstalkd state, or null when beanstalkd would not know it (finished, or unknown).</summary>
     public static string? StateOf(JobView job, DateTimeOffset now) => job.Status switch
     {
+        JobStatus.Delayed => "delayed",
         JobStatus.Pending when job.NotBefore > now => "delayed",
         JobStatus.Pending => "ready",
         JobStatus.Processing => "reserved",
@@ -66,7 +67,7 @@ internal sealed class BeanstalkInspection(
         return best is not null && JobNumbers.TryGetNumber(best.Id, out var number) ? await PeekAsync(best.Id, number) : BeanstalkReply.NotFound;
     }
 
-    /// <summary><c>stats-job</c>: beanstalkd's fields but <c>delay</c> (the delay last asked for is not kept).
+    /// <summary><c>stats-job</c>: beanstalkd's fields (<c>file</c> is always 0: there is no binlog).
     /// <paramref name="reservedUntil"/> is the ttr end when the asking connection holds the job (a touch moves it);
     /// <paramref name="number"/> is the <c>id</c> shown (its job number, or the asking connection's alias of it).</summary>
     public async Task<BeanstalkReply> StatsJobAsync(Guid id, ulong number, DateTimeOffset? reservedUntil)
@@ -90,6 +91,7 @@ internal sealed class BeanstalkInspection(
             .Add("state", state)
             .Add("pri", job.Priority)
             .Add("age", Seconds(now - job.SubmittedAt))
+            .Add("delay", Seconds(job.Delay))
             .Add("ttr", Seconds(job.Deadline))
             .Add("time-left", Seconds(timeLeft))
             .Add("file", 0L)
@@ -98,7 +100,8 @@ internal sealed class BeanstalkInspection(
             .Add("releases", (long)job.Attempts.Count(a => a.Outcome == AttemptOutcome.Released))
             .Add("buries", (long)buries)
             // Every bury but a current one ended in a kick: the only other way out is a delete, after which it is gone.
-            .Add("kicks", (long)(buries - (state == "buried" ? 1 : 0)))
+            // Kicks of a delayed job are counted apart.
+            .Add("kicks", (long)(buries - (state == "buried" ? 1 : 0) + job.DelayedKicks))
             .ToBytes());
     }
 

@@ -494,7 +494,7 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         await OnlyAsync(wire, tube);
         var id = await PutAsync(wire, "counted", priority: 4_000_000_000, ttr: 77);
         AssertFields(await StatsAsync(wire, $"stats-job {id}"),
-            ("id", $"{id}"), ("tube", tube), ("state", "ready"), ("pri", "4000000000"), ("ttr", "77"), ("time-left", "0"),
+            ("id", $"{id}"), ("tube", tube), ("state", "ready"), ("pri", "4000000000"), ("delay", "0"), ("ttr", "77"), ("time-left", "0"),
             ("file", "0"), ("reserves", "0"), ("timeouts", "0"), ("releases", "0"), ("buries", "0"), ("kicks", "0"));
 
         Assert.Equal((id, "counted"), await ReserveAsync(wire));
@@ -504,7 +504,7 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
 
         Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 12 3600"));
         var delayed = await StatsAsync(wire, $"stats-job {id}");
-        AssertFields(delayed, ("state", "delayed"), ("pri", "12"), ("releases", "1"));
+        AssertFields(delayed, ("state", "delayed"), ("pri", "12"), ("delay", "3600"), ("releases", "1"));
         Assert.InRange(int.Parse(delayed["time-left"], System.Globalization.CultureInfo.InvariantCulture), 3590, 3600);
 
         await wire.SendAsync($"reserve-job {id}\r\n");
@@ -512,10 +512,49 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 3"));
         AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "buried"), ("pri", "3"), ("reserves", "2"), ("buries", "1"), ("kicks", "0"));
         Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {id}"));
-        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("buries", "1"), ("kicks", "1"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("delay", "3600"), ("buries", "1"), ("kicks", "1"));
         Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
         Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-job {id}"));
     });
+
+    [Fact]
+    public Task StatsJob_OfADelayedPut_IsDelayedWithItsDelay_UntilAKickMakesItReady() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "later", delay: 3600);
+        var delayed = await StatsAsync(wire, $"stats-job {id}");
+        AssertFields(delayed, ("state", "delayed"), ("delay", "3600"), ("kicks", "0"));
+        Assert.InRange(int.Parse(delayed["time-left"], System.Globalization.CultureInfo.InvariantCulture), 3590, 3600);
+
+        Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {id}"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("delay", "3600"), ("time-left", "0"), ("kicks", "1"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {id}"));
+        Assert.Equal((id, "later"), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task Kick_KicksTheBuriedJobsWhenTheTubeHasAny_ElseItsDelayedOnes() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var later = await PutAsync(wire, "later", delay: 3600);
+        var evenLater = await PutAsync(wire, "even later", delay: 7200);
+        var aside = await PutAsync(wire, "aside");
+        Assert.Equal((aside, "aside"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {aside} 0"));
+
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 10"));
+        AssertFields(await StatsAsync(wire, $"stats-job {later}"), ("state", "delayed"));
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 1"));
+        AssertFields(await StatsAsync(wire, $"stats-job {later}"), ("state", "ready"), ("kicks", "1"));
+        AssertFields(await StatsAsync(wire, $"stats-job {evenLater}"), ("state", "delayed"));
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 10"));
+        Assert.Equal("KICKED 0", await wire.CommandAsync("kick 10"));
+        AssertFields(await StatsAsync(wire, $"stats-job {evenLater}"), ("state", "ready"));
+        var stats = await StatsAsync(wire, $"stats-tube {await UsedTubeAsync(wire)}");
+        AssertFields(stats, ("current-jobs-ready", "3"), ("current-jobs-delayed", "0"), ("current-jobs-buried", "0"));
+    });
+
+    private static async Task<string> UsedTubeAsync(BeanstalkWire wire) => (await wire.CommandAsync("list-tube-used"))["USING ".Length..];
 
     [Fact]
     public Task StatsTube_CountsTheTubesJobsByState() => WithConnectionAsync(async wire =>
@@ -754,6 +793,35 @@ public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTe
         Assert.Equal("CANCELLED", (await silo.Cluster.GetJobAsync($"{dropped}")).Status);
     });
 
+    /// <summary>A job put or released with a delay is DELAYED for the console until due, and listed under that status
+    /// only; the console's <c>kick</c>, like beanstalkd's, makes a tube's delayed jobs ready when none is buried.</summary>
+    [Fact]
+    public Task DelayedJob_IsDelayedForTheConsole_UntilKicked() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var put = await PutAsync(wire, "later", delay: 3600);
+        var released = await PutAsync(wire, "again");
+        Assert.Equal((released, "again"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {released} 0 3600"));
+        var submitted = await silo.Cluster.SubmitAsync("REPORT", "{}", "--queue", tube, "--delay", "600");
+
+        foreach (var id in new[] { $"{put}", $"{released}", submitted })
+        {
+            Assert.Equal("DELAYED", (await silo.Cluster.GetJobAsync(id)).Status);
+        }
+
+        var delayedList = await silo.Cluster.RunCliOkAsync("list", "--status", "delayed", "--queue", tube);
+        Assert.Contains(submitted, delayedList, StringComparison.Ordinal);
+        Assert.Contains("DELAYED", delayedList, StringComparison.Ordinal);
+        Assert.DoesNotContain(submitted, await silo.Cluster.RunCliOkAsync("list", "--status", "pending", "--queue", tube), StringComparison.Ordinal);
+        AssertFields(await StatsAsync(wire, $"stats-job {put}"), ("state", "delayed"));
+
+        Assert.Equal($"kicked 3 jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
+        Assert.Equal("PENDING", (await silo.Cluster.GetJobAsync(submitted)).Status);
+        AssertFields(await StatsAsync(wire, $"stats-job {put}"), ("state", "ready"));
+    });
+
     /// <summary>A buried job is BURIED for the console, and its <c>requeue</c> kicks it.</summary>
     [Fact]
     public Task BuriedJob_IsBuriedForTheConsole_AndRequeueKicksIt() => WithConnectionAsync(async wire =>
@@ -781,7 +849,7 @@ public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTe
         Assert.Equal((id, "aside"), await ReserveAsync(wire));
         Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 0"));
 
-        Assert.Equal($"kicked 1 buried jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
+        Assert.Equal($"kicked 1 jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
         Assert.Equal((id, "aside"), await ReserveAsync(wire));
     });
 
