@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansQueue.EndToEndTests.Harness;
 using OrleansQueue.EndToEndTests.Harness.Beanstalk;
 
 namespace OrleansQueue.EndToEndTests.Beanstalk;
@@ -592,6 +593,117 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.Contains($"\n- {tube}\n", tubes, StringComparison.Ordinal);
         Assert.Contains("\n- default\n", tubes, StringComparison.Ordinal);
     });
+
+    /// <summary>The field names of a YAML reply, in their order.</summary>
+    private static async Task<string[]> KeysAsync(BeanstalkWire wire, string line) =>
+        [.. (await wire.DataAsync(line)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(": ", 2)[0])];
+
+    private static long Number(Dictionary<string, string> stats, string key) =>
+        long.Parse(stats[key], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public Task Stats_StatsTube_AndStatsJob_HaveBeanstalkdsFields_InItsOrder() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "fields");
+
+        Assert.Equal(
+            ["id", "tube", "state", "pri", "age", "delay", "ttr", "time-left", "file", "reserves", "timeouts", "releases", "buries", "kicks"],
+            await KeysAsync(wire, $"stats-job {id}"));
+        Assert.Equal(
+            ["name", "current-jobs-urgent", "current-jobs-ready", "current-jobs-reserved", "current-jobs-delayed", "current-jobs-buried",
+                "total-jobs", "current-using", "current-watching", "current-waiting", "cmd-delete", "cmd-pause-tube", "pause", "pause-time-left"],
+            await KeysAsync(wire, $"stats-tube {tube}"));
+        Assert.Equal(
+            ["current-jobs-urgent", "current-jobs-ready", "current-jobs-reserved", "current-jobs-delayed", "current-jobs-buried",
+                "cmd-put", "cmd-peek", "cmd-peek-ready", "cmd-peek-delayed", "cmd-peek-buried", "cmd-reserve", "cmd-reserve-with-timeout",
+                "cmd-delete", "cmd-release", "cmd-use", "cmd-watch", "cmd-ignore", "cmd-bury", "cmd-kick", "cmd-touch", "cmd-stats",
+                "cmd-stats-job", "cmd-stats-tube", "cmd-list-tubes", "cmd-list-tube-used", "cmd-list-tubes-watched", "cmd-pause-tube",
+                "job-timeouts", "total-jobs", "max-job-size", "current-tubes", "current-connections", "current-producers", "current-workers",
+                "current-waiting", "total-connections", "pid", "version", "rusage-utime", "rusage-stime", "uptime", "binlog-oldest-index",
+                "binlog-current-index", "binlog-records-migrated", "binlog-records-written", "binlog-max-size", "draining", "id", "hostname",
+                "os", "platform"],
+            await KeysAsync(wire, "stats"));
+    });
+
+    [Fact]
+    public Task Stats_CountsCommandsAndConnections() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var before = await StatsAsync(wire, "stats");
+        await PutAsync(wire, "counted");
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-delayed"));
+        await WithConnectionAsync(async other =>
+        {
+            Assert.Equal("USING default", await other.CommandAsync("list-tube-used"));
+            var after = await StatsAsync(wire, "stats");
+
+            Assert.Equal(Number(before, "cmd-put") + 1, Number(after, "cmd-put"));
+            Assert.Equal(Number(before, "cmd-peek-delayed") + 1, Number(after, "cmd-peek-delayed"));
+            Assert.Equal(Number(before, "cmd-stats") + 1, Number(after, "cmd-stats"));
+            Assert.Equal(Number(before, "cmd-list-tube-used") + 1, Number(after, "cmd-list-tube-used"));
+            Assert.Equal(Number(before, "current-connections") + 1, Number(after, "current-connections"));
+            Assert.Equal(Number(before, "total-connections") + 1, Number(after, "total-connections"));
+            Assert.True(Number(after, "current-producers") >= 1);
+            AssertFields(after, ("draining", "false"), ("binlog-oldest-index", "0"));
+            Assert.True(double.Parse(after["rusage-utime"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+            Assert.Equal(16, after["id"].Length);
+        });
+    });
+
+    [Fact]
+    public async Task StatsTube_CountsTheConnectionsUsingWatchingAndWaitingOnIt_AndItsDeletesAndPauses()
+    {
+        var tube = NewTube();
+        await using var producer = await BeanstalkWire.ConnectAsync(Server.Port);
+        await using var worker = await BeanstalkWire.ConnectAsync(Server.Port);
+        Assert.Equal($"USING {tube}", await producer.CommandAsync($"use {tube}"));
+        await OnlyAsync(worker, tube);
+        var first = await PutAsync(producer, "first");
+        var second = await PutAsync(producer, "second");
+        Assert.Equal((first, "first"), await ReserveAsync(worker));
+        Assert.Equal("DELETED", await worker.CommandAsync($"delete {first}"));
+        Assert.Equal("DELETED", await producer.CommandAsync($"delete {second}"));
+        Assert.Equal("PAUSED", await producer.CommandAsync($"pause-tube {tube} 0"));
+
+        await worker.SendAsync("reserve-with-timeout 30\r\n");
+        var stats = await Wait.UntilAsync(
+            () => StatsAsync(producer, $"stats-tube {tube}"), s => s["current-waiting"] == "1", TimeSpan.FromSeconds(10), "the worker waiting on the tube");
+
+        AssertFields(stats, ("total-jobs", "2"), ("current-using", "2"), ("current-watching", "1"), ("cmd-delete", "2"), ("cmd-pause-tube", "1"));
+        var third = await PutAsync(producer, "third");
+        Assert.Equal((third, "third"), await ReadReservedAsync(worker));
+        AssertFields(await StatsAsync(producer, $"stats-tube {tube}"), ("current-waiting", "0"), ("total-jobs", "3"));
+    }
+
+    [Fact]
+    public async Task ATubeWithNoJob_ExistsWhileAnotherConnectionWatchesOrUsesIt()
+    {
+        var watched = NewTube();
+        var used = NewTube();
+        await using (var other = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            Assert.Equal("WATCHING 2", await other.CommandAsync($"watch {watched}"));
+            Assert.Equal($"USING {used}", await other.CommandAsync($"use {used}"));
+            await WithConnectionAsync(async wire =>
+            {
+                AssertFields(await StatsAsync(wire, $"stats-tube {watched}"), ("name", watched), ("current-watching", "1"), ("current-using", "0"));
+                AssertFields(await StatsAsync(wire, $"stats-tube {used}"), ("name", used), ("current-watching", "0"), ("current-using", "1"));
+                var tubes = await wire.DataAsync("list-tubes");
+                Assert.Contains($"\n- {watched}\n", tubes, StringComparison.Ordinal);
+                Assert.Contains($"\n- {used}\n", tubes, StringComparison.Ordinal);
+                Assert.Equal("PAUSED", await wire.CommandAsync($"pause-tube {used} 0"));
+                Assert.Equal("WATCHING 1", await other.CommandAsync($"ignore {watched}"));
+                Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-tube {watched}"));
+                Assert.Equal("NOT_FOUND", await wire.CommandAsync($"pause-tube {watched} 0"));
+            });
+        }
+
+        // Closed, the other connection no longer uses its tube: it is gone once the server has seen the close.
+        await WithConnectionAsync(async wire => await Wait.UntilAsync(
+            async () => await wire.CommandAsync($"stats-tube {used}") == "NOT_FOUND", TimeSpan.FromSeconds(10), "the used tube gone"));
+    }
 
     [Fact]
     public Task PauseTube_KeepsItsJobsFromBeingReserved_UntilThePauseEnds() => WithConnectionAsync(async wire =>
