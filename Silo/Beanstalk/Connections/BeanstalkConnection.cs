@@ -143,8 +143,13 @@ internal sealed partial class BeanstalkConnection(
                     return BeanstalkReply.Draining;
                 }
 
+                // A reserve counts as waiting (current-waiting) on the tubes it watches until it is answered.
                 var waiting = command is BeanstalkCommand.Reserve ? session.Watched.ToArray() : null;
-                registry.Waiting(waiting ?? [], 1);
+                if (waiting is not null)
+                {
+                    registry.Waiting(waiting, 1);
+                }
+
                 try
                 {
                     reply = await jobs.ExecuteAsync(command, session, clientGone);
@@ -158,7 +163,10 @@ internal sealed partial class BeanstalkConnection(
                 }
                 finally
                 {
-                    registry.Waiting(waiting ?? [], -1);
+                    if (waiting is not null)
+                    {
+                        registry.Waiting(waiting, -1);
+                    }
                 }
 
             case ParsedLine.Refused refused:

@@ -647,6 +647,7 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
             Assert.Equal(Number(before, "total-connections") + 1, Number(after, "total-connections"));
             Assert.True(Number(after, "current-producers") >= 1);
             AssertFields(after, ("draining", "false"), ("binlog-oldest-index", "0"));
+            Assert.Equal(Number(before, "current-waiting"), Number(after, "current-waiting"));
             Assert.True(double.Parse(after["rusage-utime"], System.Globalization.CultureInfo.InvariantCulture) > 0);
             Assert.Equal(16, after["id"].Length);
         });
