@@ -403,7 +403,8 @@ public static class JobLifecycle
     {
         if (job.Status == JobStatus.Pending)
         {
-            return new(new ReportReply(ReportResult.Duplicate, job.Status, job.CurrentAttempt, $"job {job.Id} is already PENDING"),
+            var shown = job.Status.AsShownAt(job.NotBefore, now);
+            return new(new ReportReply(ReportResult.Duplicate, shown, job.CurrentAttempt, $"job {job.Id} is already {shown.ToWireName()}"),
                 false, new ScheduleEffect.Enqueue(job.ToEntry(), RequeueCause.Manual));
         }
 

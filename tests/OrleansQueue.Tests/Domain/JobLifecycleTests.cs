@@ -495,6 +495,18 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void Requeue_OfADelayedJob_IsADuplicate_ThatSaysItIsDelayed()
+    {
+        var job = JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("TEST", [], Delay: TimeSpan.FromSeconds(10)), Options, 0, T0);
+
+        var t = JobLifecycle.Requeue(job, T0.AddSeconds(1));
+
+        Assert.Equal((ReportResult.Duplicate, JobStatus.Delayed), (t.Reply.Result, t.Reply.Status));
+        Assert.EndsWith("is already DELAYED", t.Reply.Message, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Pending, JobLifecycle.Requeue(job, T0.AddSeconds(10)).Reply.Status);
+    }
+
+    [Fact]
     public void Kick_SendsABuriedJobBackToPending_AndRefusesAnyOther()
     {
         var job = CreateRunningJob(retries: 2);
