@@ -38,18 +38,19 @@ internal static class JobCommand
         return command;
     }
 
-    /// <summary><c>kick QUEUE N</c>: up to N buried jobs of the queue are pending again, first buried first.</summary>
+    /// <summary><c>kick QUEUE N</c>: up to N buried jobs of the queue are pending again, first buried first; when it has
+    /// none buried, up to N of its delayed jobs are due now (beanstalkd's <c>kick</c>).</summary>
     public static Command Kick(CliContext context)
     {
-        var queueName = QueueArgument("The queue whose buried jobs are kicked.");
+        var queueName = QueueArgument("The queue whose buried (or, with none buried, delayed) jobs are kicked.");
         var count = OptionValues.WholeNumberArgument("N", "The most jobs to kick (1 or more).", 1, long.MaxValue);
-        var command = new Command("kick", "Send up to N BURIED jobs of a queue back to PENDING, first buried first.") { queueName, count };
+        var command = new Command("kick", "Send up to N BURIED jobs of a queue back to PENDING, first buried first; with none buried, make up to N DELAYED jobs due now.") { queueName, count };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var queue = await context.QueueAsync(parse, cancellationToken);
             var name = parse.GetRequiredValue(queueName);
             var kicked = await queue.KickAsync(name, parse.GetRequiredValue(count));
-            await context.Output.WriteLineAsync($"kicked {kicked} buried jobs of queue {name}");
+            await context.Output.WriteLineAsync($"kicked {kicked} jobs of queue {name}");
             return ExitCodes.Success;
         });
         return command;

@@ -46,7 +46,7 @@ internal static class JobProgressView
         var state = FollowState.Of(job);
         var color = job.Status switch
         {
-            JobStatus.Pending => "grey",
+            JobStatus.Pending or JobStatus.Delayed => "grey",
             JobStatus.Processing => "yellow",
             JobStatus.Completed => "green",
             _ => "red",
@@ -54,7 +54,7 @@ internal static class JobProgressView
         var text = $"{Markup.Escape(DisplayText.OneLine(job.Type))}  [{color}]{job.Status.ToWireName()}[/]";
         if (state.Attempt > 0)
         {
-            text += job.Status == JobStatus.Pending ? $"  after attempt {state.Attempt}" : $"  attempt {state.Attempt}";
+            text += job.Status.IsPending() ? $"  after attempt {state.Attempt}" : $"  attempt {state.Attempt}";
         }
 
         if (!string.IsNullOrWhiteSpace(state.Message))

@@ -14,7 +14,7 @@ internal static class FollowText
         if (state.Attempt > 0)
         {
             // Pending again after an attempt: a retry waiting out its backoff, or an attempt handed back.
-            line += state.Status == JobStatus.Pending ? $"  after attempt {state.Attempt}" : $"  attempt {state.Attempt}";
+            line += state.Status.IsPending() ? $"  after attempt {state.Attempt}" : $"  attempt {state.Attempt}";
         }
 
         if (state.Percent is { } percent)

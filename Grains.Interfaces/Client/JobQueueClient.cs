@@ -122,9 +122,10 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
     /// <summary>The most buried jobs one kick asks a shard for at a time.</summary>
     public const int MaxKickRound = 10_000;
 
-    /// <summary>Kicks up to <paramref name="max"/> buried jobs of <paramref name="queue"/> (beanstalkd's <c>kick</c>, the
-    /// console's <c>kick QUEUE N</c>): shard by shard, first buried first, each through its job grain, which kicks only a
-    /// job still BURIED. Returns how many were kicked.</summary>
+    /// <summary>Kicks up to <paramref name="max"/> jobs of <paramref name="queue"/> (beanstalkd's <c>kick</c>, the
+    /// console's <c>kick QUEUE N</c>): its buried jobs when it has any, first buried first, else its delayed ones, due
+    /// first, which become ready now. Shard by shard, each through its job grain, which kicks only a job still BURIED
+    /// or DELAYED. Returns how many were kicked.</summary>
     /// <exception cref="ArgumentException">The queue name is not valid.</exception>
     public async Task<long> KickAsync(string queue, long max)
     {
@@ -135,12 +136,27 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
 
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         var shards = await GetShardCountAsync();
+        var (kicked, buriedSeen) = await KickAsync(shards, max, (shard, round) => grains.GetGrain<IScheduleGrain>(shard).ListBuried(queue, round));
+        if (buriedSeen || max == 0)
+        {
+            return kicked;
+        }
+
+        return (await KickAsync(shards, max, (shard, round) => grains.GetGrain<IScheduleGrain>(shard).ListJobs(JobStatus.Delayed, round, queue))).Kicked;
+    }
+
+    /// <summary>Kicks up to <paramref name="max"/> of the candidates <paramref name="list"/> gives per shard; also says
+    /// whether there were any.</summary>
+    private async Task<(long Kicked, bool Seen)> KickAsync(int shards, long max, Func<int, int, Task<ImmutableArray<Guid>>> list)
+    {
         long kicked = 0;
+        var seen = false;
         for (var shard = 0; shard < shards && kicked < max; shard++)
         {
             var round = (int)Math.Min(max - kicked, MaxKickRound);
-            foreach (var id in await grains.GetGrain<IScheduleGrain>(shard).ListBuried(queue, round))
+            foreach (var id in await list(shard, round))
             {
+                seen = true;
                 if (kicked < max && (await SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Kick())).Result == ReportResult.Accepted)
                 {
                     kicked++;
@@ -148,7 +164,7 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
             }
         }
 
-        return kicked;
+        return (kicked, seen);
     }
 
     /// <summary>No lease takes from <paramref name="queue"/> for <paramref name="delay"/> (beanstalkd's <c>pause-tube</c>,
@@ -211,10 +227,12 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
             .Select(s => grains.GetGrain<IScheduleGrain>(s).ListJobs(status, limit, queue)));
         var views = await Task.WhenAll(ids.SelectMany(x => x).Distinct().Select(GetStatusAsync));
 
-        // The shards' lists are candidates: a job may have moved on since, so keep only those still in the status.
+        // The shards' lists are candidates: a job may have moved on since, so keep only those still in the status (a
+        // pending job not yet due shows DELAYED: it is kept for that status only).
         return views.OfType<JobView>()
             .Where(v => v.Status == status && (queue is null || v.Queue == queue))
-            .OrderBy(v => status.IsTerminal() ? -(v.FinishedAt ?? v.SubmittedAt).UtcTicks : v.SubmittedAt.UtcTicks)
+            .OrderBy(v => status.IsTerminal() ? -(v.FinishedAt ?? v.SubmittedAt).UtcTicks
+                : status == JobStatus.Delayed ? v.NotBefore!.Value.UtcTicks : v.SubmittedAt.UtcTicks)
             .Take(limit)
             .ToList();
     }

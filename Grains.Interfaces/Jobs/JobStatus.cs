@@ -3,7 +3,10 @@ namespace OrleansQueue.Jobs;
 /// <summary>Where a job is in its life. The only ways forward are
 /// <c>Pending → Processing → Completed | Failed</c>, <c>Processing → Pending</c> (a retry or a take-back),
 /// <c>Processing → Buried</c> (its worker set it aside), and <c>Pending | Processing | Buried → Cancelled</c>.
-/// <c>requeue</c> sends a finished or buried job back to <c>Pending</c> (for a buried one, beanstalkd's kick).</summary>
+/// <c>requeue</c> sends a finished or buried job back to <c>Pending</c> (for a buried one, beanstalkd's kick).
+/// <para><see cref="Delayed"/> is never stored: a job is shown delayed while it is pending and not yet due (a submit or
+/// release with a delay, a retry's backoff), so it stops being delayed when its time comes, without anyone telling it.
+/// </para></summary>
 [GenerateSerializer, Alias("oq.JobStatus")]
 public enum JobStatus
 {
@@ -14,6 +17,9 @@ public enum JobStatus
     Cancelled = 4,
     /// <summary>Set aside by its worker (beanstalkd's <c>bury</c>, a handler's <c>Bury</c>) until kicked.</summary>
     Buried = 5,
+    /// <summary>Pending but not leasable before its due time (a delay, a retry's backoff): only ever shown, never
+    /// stored; <see cref="JobView.Status"/> reads <see cref="Pending"/> with a due time ahead as this.</summary>
+    Delayed = 6,
 }
 
 /// <summary>How one attempt ended.</summary>
@@ -44,6 +50,7 @@ public static class JobStatusNames
         JobStatus.Failed => "FAILED",
         JobStatus.Cancelled => "CANCELLED",
         JobStatus.Buried => "BURIED",
+        JobStatus.Delayed => "DELAYED",
         _ => status.ToString().ToUpperInvariant(),
     };
 
@@ -75,6 +82,14 @@ public static class JobStatusNames
         status = default;
         return false;
     }
+
+    /// <summary>Pending, due or not yet (<see cref="JobStatus.Delayed"/>): waiting in its queue for a lease.</summary>
+    public static bool IsPending(this JobStatus status) => status is JobStatus.Pending or JobStatus.Delayed;
+
+    /// <summary>What a job in the stored <paramref name="status"/> with due time <paramref name="notBefore"/> shows at
+    /// <paramref name="now"/>: <see cref="JobStatus.Delayed"/> for a pending job not yet due.</summary>
+    public static JobStatus AsShownAt(this JobStatus status, DateTimeOffset? notBefore, DateTimeOffset now) =>
+        status == JobStatus.Pending && notBefore > now ? JobStatus.Delayed : status;
 
     public static bool IsTerminal(this JobStatus status) =>
         status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;

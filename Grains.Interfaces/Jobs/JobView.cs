@@ -6,6 +6,7 @@ public sealed record JobView
 {
     [Id(0)] public required Guid Id { get; init; }
     [Id(1)] public required string Type { get; init; }
+    /// <summary>As of the view: <see cref="JobStatus.Delayed"/> for a pending job not yet due.</summary>
     [Id(2)] public required JobStatus Status { get; init; }
     [Id(3)] public required long Priority { get; init; }
     /// <summary>Retries still allowed after a failed attempt.</summary>
@@ -28,6 +29,10 @@ public sealed record JobView
     [Id(16)] public JobProgress? Progress { get; init; }
     /// <summary>The named queue the job lives in.</summary>
     [Id(17)] public string Queue { get; init; } = OrleansQueue.Scheduling.QueueNames.Default;
+    /// <summary>The delay the job was last submitted or released with (beanstalkd's <c>delay</c> of <c>stats-job</c>).</summary>
+    [Id(18)] public TimeSpan Delay { get; init; }
+    /// <summary>How often the job was kicked while delayed (beanstalkd's <c>kick</c> of a delayed job).</summary>
+    [Id(19)] public int DelayedKicks { get; init; }
 
     /// <summary>The worker of the latest attempt, if any.</summary>
     public string? Worker => Attempts.Count == 0 ? null : Attempts[^1].Worker;

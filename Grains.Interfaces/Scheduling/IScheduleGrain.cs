@@ -59,7 +59,8 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [ReadOnly, Alias("GetMetrics")]
     Task<QueueMetrics> GetMetrics();
 
-    /// <summary>Ids of jobs this shard knows in <paramref name="status"/>: pending in lease order, processing,
+    /// <summary>Ids of jobs this shard knows in <paramref name="status"/>: pending in lease order (every pending job, due
+    /// or not, the due ones first), delayed (pending and not yet due) due first, processing,
     /// or the most recent finished ones (newest first); with <paramref name="queue"/>, only that named queue's. The ids
     /// are candidates: a finished job may have been requeued since (or finished where the shard did not know its
     /// queue), so callers confirm each with the job grain.</summary>

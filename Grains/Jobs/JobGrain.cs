@@ -29,7 +29,7 @@ public sealed partial class JobGrain(
         {
             if (Job.Status != JobStatus.Pending)
             {
-                return new StoredJob(null, Job.ToView());
+                return new StoredJob(null, Job.ToView(time.GetUtcNow()));
             }
 
             // A resent submit: from now on only this call may undo the store, so an earlier call whose enqueue
@@ -40,7 +40,7 @@ public sealed partial class JobGrain(
                 await WriteAsync(state.WriteStateAsync);
             }
 
-            return new StoredJob(Job.ToEntry(), Job.ToView());
+            return new StoredJob(Job.ToEntry(), Job.ToView(time.GetUtcNow()));
         }
 
         var id = this.GetPrimaryKey();
@@ -54,7 +54,7 @@ public sealed partial class JobGrain(
         // cost gigabytes, while activating at lease time costs no more than keeping them (measured in the benchmark).
         DeactivateOnIdle();
 
-        return new StoredJob(Job.ToEntry(), Job.ToView());
+        return new StoredJob(Job.ToEntry(), Job.ToView(time.GetUtcNow()));
     }
 
     public async Task Discard(Guid token)
@@ -68,7 +68,7 @@ public sealed partial class JobGrain(
         }
     }
 
-    public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView() : null);
+    public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView(time.GetUtcNow()) : null);
 
     public Task<byte[]?> GetPayload() => Task.FromResult(Job.Exists ? Job.Payload : null);
 

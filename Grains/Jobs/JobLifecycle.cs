@@ -72,6 +72,7 @@ public static class JobLifecycle
             Queue = submission.Queue ?? QueueNames.Default,
             // A delayed job is pending but not leasable until then: its shard holds it with the retries in backoff.
             NotBefore = submission.Delay is { } delay && delay > TimeSpan.Zero ? now + delay : null,
+            Delay = submission.Delay is { } asked && asked > TimeSpan.Zero ? asked : TimeSpan.Zero,
         };
     }
 
@@ -261,6 +262,7 @@ public static class JobLifecycle
 
         EndAttempt(job, AttemptOutcome.Released, null, now);
         job.Priority = priority;
+        job.Delay = delay;
         Requeue(job, now, delay > TimeSpan.Zero ? now + delay : null);
         return Accepted(job, $"attempt {attempt} released with priority {priority}; the job is pending again", Ended(job, now));
     }
@@ -375,12 +377,24 @@ public static class JobLifecycle
         }
     }
 
-    /// <summary>beanstalkd's <c>kick</c>: a buried job is pending again (see <see cref="Requeue"/>); any other status is
-    /// refused as <see cref="ReportResult.WrongState"/> and changes nothing.</summary>
-    public static JobTransition Kick(JobState job, DateTimeOffset now) =>
-        job.Status == JobStatus.Buried
-            ? Requeue(job, now)
-            : Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.ToWireName()}, not BURIED");
+    /// <summary>beanstalkd's <c>kick</c>: a buried job is pending again (see <see cref="Requeue"/>), a delayed one is due
+    /// now (its shard moves its entry to the ready ones); any other status is refused as
+    /// <see cref="ReportResult.WrongState"/> and changes nothing.</summary>
+    public static JobTransition Kick(JobState job, DateTimeOffset now)
+    {
+        switch (job.Status.AsShownAt(job.NotBefore, now))
+        {
+            case JobStatus.Buried:
+                return Requeue(job, now);
+            case JobStatus.Delayed:
+                job.NotBefore = null;
+                job.EnqueuedAt = now;
+                job.DelayedKicks++;
+                return Accepted(job, $"job {job.Id} was delayed and is ready now", new ScheduleEffect.Enqueue(job.ToEntry(), RequeueCause.Manual));
+            default:
+                return Refused(job, ReportResult.WrongState, $"job {job.Id} is {job.Status.AsShownAt(job.NotBefore, now).ToWireName()}, not BURIED or DELAYED");
+        }
+    }
 
     /// <summary>Sends a failed, cancelled or buried job back to pending with its retries restored. A job
     /// already pending is a <see cref="ReportResult.Duplicate"/> (see <see cref="Cancel"/>); its entry still goes to the
@@ -389,7 +403,8 @@ public static class JobLifecycle
     {
         if (job.Status == JobStatus.Pending)
         {
-            return new(new ReportReply(ReportResult.Duplicate, job.Status, job.CurrentAttempt, $"job {job.Id} is already PENDING"),
+            var shown = job.Status.AsShownAt(job.NotBefore, now);
+            return new(new ReportReply(ReportResult.Duplicate, shown, job.CurrentAttempt, $"job {job.Id} is already {shown.ToWireName()}"),
                 false, new ScheduleEffect.Enqueue(job.ToEntry(), RequeueCause.Manual));
         }
 

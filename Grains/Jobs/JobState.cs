@@ -34,6 +34,10 @@ public sealed class JobState
     [Id(21)] public bool EverCancelled { get; set; }
     /// <summary>The named queue the job lives in, for its whole life.</summary>
     [Id(22)] public string Queue { get; set; } = QueueNames.Default;
+    /// <summary>The delay of the last submit or release (shown by beanstalkd's <c>stats-job</c>); kept when it runs out.</summary>
+    [Id(23)] public TimeSpan Delay { get; set; }
+    /// <summary>Kicks of the job while it was delayed (a buried job's kicks are counted by its attempts).</summary>
+    [Id(24)] public int DelayedKicks { get; set; }
 
     public int CurrentAttempt => Attempts.Count;
 
@@ -42,11 +46,12 @@ public sealed class JobState
     /// <summary>The job as its shard queues it; a lease of it starts the next attempt.</summary>
     public QueueEntry ToEntry() => new(Id, Priority, EnqueuedAt, Deadline, NotBefore, CurrentAttempt + 1, Queue);
 
-    public JobView ToView() => new()
+    /// <summary>The job as seen at <paramref name="now"/>: <see cref="JobStatus.Delayed"/> while pending and not yet due.</summary>
+    public JobView ToView(DateTimeOffset now) => new()
     {
         Id = Id,
         Type = Type,
-        Status = Status,
+        Status = Status.AsShownAt(NotBefore, now),
         Priority = Priority,
         RetriesLeft = RetriesLeft,
         Retries = Retries,
@@ -62,5 +67,7 @@ public sealed class JobState
         RetryBackoff = RetryBackoff,
         Progress = Progress,
         Queue = Queue,
+        Delay = Delay,
+        DelayedKicks = DelayedKicks,
     };
 }

@@ -46,7 +46,9 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     public IEnumerable<(string Queue, long Ready, long Delayed)> Queues() =>
         _lanes.Select(l => (l.Key, l.Value.ReadyTotal, l.Value.Delayed));
 
-    /// <summary>Adds the entry unless the job is already here. Returns whether it was added.</summary>
+    /// <summary>Adds the entry unless the job is already here. Returns whether it was added. One exception: a due entry
+    /// for a job held here as not yet due replaces it (the job grain, which decides, made it ready: a kick of a delayed
+    /// job), and counts as added.</summary>
     public bool Add(QueueEntry entry, DateTimeOffset now)
     {
         if (entry.Priority is < 0 or > uint.MaxValue)
@@ -54,9 +56,15 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
             throw new ArgumentOutOfRangeException(nameof(entry), entry.Priority, "Priority must be from 0 to 4294967295.");
         }
 
-        if (_current.ContainsKey(entry.JobId))
+        if (_current.TryGetValue(entry.JobId, out var held))
         {
-            return false;
+            if (held.NotBefore is not { } heldDue || heldDue <= now || entry.NotBefore > now)
+            {
+                return false;
+            }
+
+            // Its stale place in the delay heap is skipped: it is no longer the job's current entry.
+            Remove(entry.JobId);
         }
 
         // An entry stored before queues were named has none: it belongs to the default queue.

@@ -230,7 +230,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             throw new ArgumentException(QueueNames.Malformed(queue), nameof(queue));
         }
 
-        return Task.FromResult(_ledger.List(status, queue).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
+        return Task.FromResult(_ledger.List(status, queue, _time.GetUtcNow()).Take(Math.Clamp(limit, 0, 100_000)).ToImmutableArray());
     }
 
     /// <summary>Leases up to <paramref name="max"/> jobs and has <see cref="IStartGrain"/> start their attempts: one

@@ -294,12 +294,15 @@ public sealed class ShardLedger
         };
     }
 
-    /// <summary>Jobs in <paramref name="status"/>: pending in lease order, processing oldest lease first, finished ones
+    /// <summary>Jobs in <paramref name="status"/>: pending in lease order, delayed due first, processing oldest lease first, finished ones
     /// newest first; with <paramref name="queue"/>, only that named queue's (finished ones whose queue the shard did not
     /// know are kept as candidates).</summary>
-    public IEnumerable<Guid> List(JobStatus status, string? queue = null) => status switch
+    public IEnumerable<Guid> List(JobStatus status, string? queue = null, DateTimeOffset? now = null) => status switch
     {
+        // Every pending job, due ones first (the stored-job sweep needs them all; a list of PENDING keeps the due ones).
         JobStatus.Pending => _pending.Snapshot().Where(e => queue is null || e.Queue == queue).Select(e => e.JobId),
+        JobStatus.Delayed => _pending.Snapshot().Where(e => e.NotBefore > (now ?? DateTimeOffset.MinValue) && (queue is null || e.Queue == queue))
+            .OrderBy(e => e.NotBefore).Select(e => e.JobId),
         JobStatus.Processing => _leases.All.Where(l => queue is null || l.QueueName == queue).OrderBy(l => l.LeasedAt).Select(l => l.JobId),
         JobStatus.Buried => _buried.All.Where(e => queue is null || e.Queue == queue).Select(e => e.JobId),
         _ => _stats.Newest(status, queue),

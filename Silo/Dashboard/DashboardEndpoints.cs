@@ -16,7 +16,7 @@ namespace OrleansQueue.Silo.Dashboard;
 /// Statuses are wire names (<c>PENDING</c>); every error is <c>{"error": "..."}</c>.
 /// <list type="bullet">
 /// <item><c>GET /api/metrics</c>: <see cref="MetricsDocument"/>.</item>
-/// <item><c>GET /api/jobs?status=pending|processing|completed|failed|cancelled&amp;queue=NAME&amp;limit=N</c>: jobs in that
+/// <item><c>GET /api/jobs?status=pending|delayed|processing|completed|failed|cancelled|buried&amp;queue=NAME&amp;limit=N</c>: jobs in that
 /// status in the order of <c>list</c>; without a status, recent jobs of every status, newest submission first; with a
 /// queue, that named queue's only (400 for a malformed name). Each is a <see cref="JobSummaryDocument"/>.</item>
 /// <item><c>GET /api/jobs/{id}</c>: <see cref="JobDocument"/>; 400 for a malformed id, 404 for an unknown one.</item>

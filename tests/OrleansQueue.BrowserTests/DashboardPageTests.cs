@@ -108,6 +108,15 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
                     await Expect(page.JobRow(id)).ToBeVisibleAsync();
                 }
 
+                // The job submitted with a delay is DELAYED, and the delayed filter shows it alone.
+                await Expect(page.JobRowStatus(emails[0])).ToHaveTextAsync("PENDING");
+                await Expect(page.JobRowStatus(emails[1])).ToHaveTextAsync("DELAYED");
+                await page.Filter("delayed").ClickAsync();
+                await Expect(page.JobRows).ToHaveCountAsync(1);
+                await Expect(page.JobRow(emails[1])).ToBeVisibleAsync();
+                await page.Filter("all").ClickAsync();
+                await Expect(page.JobRows).ToHaveCountAsync(2);
+
                 await page.JobRow(emails[0]).ClickAsync();
                 await Expect(page.DetailQueue).ToHaveTextAsync("emails");
                 output.WriteLine($"screenshot: {await browser.ScreenshotAsync("dashboard-queue-emails")}");

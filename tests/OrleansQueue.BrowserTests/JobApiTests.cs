@@ -49,6 +49,7 @@ public sealed class JobApiTests(ITestOutputHelper output)
         var metrics = await silo.Http.GetFromJsonAsync(new Uri("api/metrics", UriKind.Relative), QueueJsonContext.Default.MetricsDocument);
         var emailJobs = await ListAsync(silo, "api/jobs?queue=emails");
         var pendingEmails = await ListAsync(silo, "api/jobs?status=pending&queue=emails");
+        var delayedEmails = await ListAsync(silo, "api/jobs?status=delayed&queue=emails");
         var unknownQueue = await ListAsync(silo, "api/jobs?status=pending&queue=nobody-uses-this");
         var badQueue = await silo.Http.GetAsync(new Uri("api/jobs?queue=has%20space", UriKind.Relative));
 
@@ -56,7 +57,9 @@ public sealed class JobApiTests(ITestOutputHelper output)
         Assert.Equal([new QueueDocument("default", 1, 1, 0, 0), new QueueDocument("emails", 2, 1, 1, 0)], metrics!.Queues);
         Assert.Equal(emails.Order(), emailJobs.Select(j => j.Id).Order());
         Assert.All(emailJobs, j => Assert.Equal("emails", j.Queue));
-        Assert.Equal(emails.Order(), pendingEmails.Select(j => j.Id).Order());
+        Assert.Equal([emails[0]], pendingEmails.Select(j => j.Id));
+        Assert.Equal([emails[1]], delayedEmails.Select(j => j.Id));
+        Assert.Equal("DELAYED", delayedEmails[0].Status);
         Assert.DoesNotContain(plain, pendingEmails.Select(j => j.Id));
         Assert.Empty(unknownQueue);
         await ApiAssert.ErrorAsync(badQueue, HttpStatusCode.BadRequest, "Queue name 'has space' is not valid");

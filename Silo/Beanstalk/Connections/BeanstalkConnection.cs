@@ -21,6 +21,7 @@ internal sealed partial class BeanstalkConnection(
     TimeSpan stalledTimeout,
     TimeProvider time,
     BeanstalkInstruments instruments,
+    GatewayRegistry registry,
     ILogger logger)
 {
     /// <summary>Commands read ahead of the one being carried out.</summary>
@@ -33,6 +34,7 @@ internal sealed partial class BeanstalkConnection(
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var requests = Channel.CreateBounded<ParsedLine>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        session.Open();
         LogOpened(session.ConnectionId, socket.RemoteEndPoint);
 
         var reading = ReadAsync(new FrameReader(input, parser, stalledTimeout, time), requests.Writer, gone);
@@ -51,6 +53,7 @@ internal sealed partial class BeanstalkConnection(
             await input.CompleteAsync();
             await output.CompleteAsync();
             await jobs.ConnectionClosedAsync(session);
+            session.Close();
             LogClosed(session.ConnectionId);
         }
     }
@@ -107,25 +110,63 @@ internal sealed partial class BeanstalkConnection(
         await output.FlushAsync(CancellationToken.None);
     }
 
+    /// <summary>The per-tube counts of <c>stats-tube</c> a command's success adds to (a delete's is counted where the
+    /// job's tube is known, by the jobs).</summary>
+    private void Counted(BeanstalkCommand command, BeanstalkReply reply)
+    {
+        switch (command)
+        {
+            case BeanstalkCommand.Put when reply is BeanstalkReply.Line { Text: var text } && text.StartsWith("INSERTED", StringComparison.Ordinal):
+                registry.Put(session.UsedTube);
+                break;
+            case BeanstalkCommand.PauseTube pause when reply == BeanstalkReply.Paused:
+                registry.Paused(pause.Tube);
+                break;
+        }
+    }
+
     private async ValueTask<BeanstalkReply> AnswerAsync(ParsedLine request, CancellationToken clientGone)
     {
         switch (request)
         {
             case ParsedLine.Command { Value: var command }:
                 instruments.Command(command.Name);
+                session.Count(command);
                 if (session.TryHandle(command, out var reply))
                 {
                     return reply;
                 }
 
+                // beanstalkd's drain mode: no new job, while everything else (reserves of the jobs there) goes on.
+                if (command is BeanstalkCommand.Put && registry.Draining)
+                {
+                    return BeanstalkReply.Draining;
+                }
+
+                // A reserve counts as waiting (current-waiting) on the tubes it watches until it is answered.
+                var waiting = command is BeanstalkCommand.Reserve ? session.Watched.ToArray() : null;
+                if (waiting is not null)
+                {
+                    registry.Waiting(waiting, 1);
+                }
+
                 try
                 {
-                    return await jobs.ExecuteAsync(command, session, clientGone);
+                    reply = await jobs.ExecuteAsync(command, session, clientGone);
+                    Counted(command, reply);
+                    return reply;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !clientGone.IsCancellationRequested)
                 {
                     LogCommandFailed(ex, session.ConnectionId, command.Name);
                     return BeanstalkReply.InternalError;
+                }
+                finally
+                {
+                    if (waiting is not null)
+                    {
+                        registry.Waiting(waiting, -1);
+                    }
                 }
 
             case ParsedLine.Refused refused:

@@ -17,6 +17,9 @@ internal sealed partial class BeanstalkListener
     [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk protocol: accepting a connection failed ({Error}); accepting goes on")]
     private partial void LogAcceptFailed(SocketError error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Beanstalk protocol: draining; {Connections} connections may go on for up to {DrainTimeout} (put is answered DRAINING)")]
+    private partial void LogDraining(int connections, TimeSpan drainTimeout);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Beanstalk connection {Connection} failed")]
     private partial void LogConnectionFailed(Exception exception, long connection);
 }

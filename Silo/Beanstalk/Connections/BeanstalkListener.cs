@@ -13,18 +13,23 @@ namespace OrleansQueue.Silo.Beanstalk.Connections;
 /// and serves each connection on its own (<see cref="BeanstalkConnection"/>), up to
 /// <see cref="BeanstalkOptions.MaxConnections"/> at once: a connection over the cap is closed as soon as it is
 /// accepted. Registered after Orleans, so it starts listening once the silo serves grains, and stops first.
+/// <para>Stopping drains first (beanstalkd's drain mode): no new connection is accepted and a <c>put</c> is answered
+/// <c>DRAINING</c>, while the open connections go on (reserving, deleting the jobs there) until their clients close
+/// them or <see cref="BeanstalkOptions.DrainTimeout"/> runs out; then the connections still open are ended.</para>
 /// </summary>
 internal sealed partial class BeanstalkListener(
     IOptions<BeanstalkOptions> options,
     IBeanstalkJobs jobs,
     BeanstalkInstruments instruments,
+    GatewayRegistry registry,
     TimeProvider time,
     ILogger<BeanstalkListener> logger) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _accepting = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private Socket? _listener;
-    private Task _accepting = Task.CompletedTask;
+    private Task _acceptLoop = Task.CompletedTask;
     private long _lastId;
     private int _open;
     private bool _atCap;
@@ -60,7 +65,7 @@ internal sealed partial class BeanstalkListener(
 
         _listener = listener;
         var parser = new CommandParser(beanstalk.MaxJobSize);
-        _accepting = AcceptAsync(listener, parser, beanstalk);
+        _acceptLoop = AcceptAsync(listener, parser, beanstalk);
         LogListening(beanstalk.Bind, LocalEndPoint!.Port, beanstalk.MaxJobSize, beanstalk.MaxConnections);
         return Task.CompletedTask;
     }
@@ -72,29 +77,50 @@ internal sealed partial class BeanstalkListener(
             return;
         }
 
-        await _stopping.CancelAsync();
+        registry.StartDraining();
+        await _accepting.CancelAsync();
         _listener.Dispose();
-        await _accepting;
+        await _acceptLoop;
+        var drain = options.Value.DrainTimeout;
+        if (drain > TimeSpan.Zero && !_connections.IsEmpty)
+        {
+            LogDraining(_connections.Count, drain);
+            try
+            {
+                await Task.WhenAll(_connections.Values).WaitAsync(drain, time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                // Drained long enough: the connections still open are ended below.
+            }
+        }
+
+        await _stopping.CancelAsync();
         // Each connection ends its command and hands back its reservations; the host's stop timeout bounds the wait.
         await Task.WhenAll(_connections.Values).WaitAsync(cancellationToken);
     }
 
     public void Dispose()
     {
+        _accepting.Dispose();
         _stopping.Dispose();
         _listener?.Dispose();
     }
 
     private async Task AcceptAsync(Socket listener, CommandParser parser, BeanstalkOptions beanstalk)
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!_accepting.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(_stopping.Token);
+                client = await listener.AcceptAsync(_accepting.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (_accepting.IsCancellationRequested)
             {
                 return;
             }
@@ -122,8 +148,8 @@ internal sealed partial class BeanstalkListener(
             _atCap = false;
             client.NoDelay = true;
             var id = ++_lastId;
-            var session = new BeanstalkSession(id);
-            var connection = new BeanstalkConnection(client, session, parser, jobs, beanstalk.StalledCommandTimeout, time, instruments, logger);
+            var session = new BeanstalkSession(id, registry);
+            var connection = new BeanstalkConnection(client, session, parser, jobs, beanstalk.StalledCommandTimeout, time, instruments, registry, logger);
             _connections[id] = ServeAsync(id, connection);
         }
     }

@@ -7,9 +7,10 @@ namespace OrleansQueue.Silo.Beanstalk.Connections;
 /// One connection's own state: the tube its <c>put</c>s go to (<c>use</c>) and the tubes its <c>reserve</c>s take from
 /// (<c>watch</c>, <c>ignore</c>). Both start as <c>default</c>. It answers the commands that only read or change this
 /// state; the job commands go to <see cref="IBeanstalkJobs"/>, which reads it. Used by one connection's loop at a
-/// time, so it needs no lock.
+/// time, so it needs no lock. With a <see cref="GatewayRegistry"/>, it tells it the tubes it starts and stops using
+/// or watching (<see cref="Open"/> and <see cref="Close"/> bracket the connection).
 /// </summary>
-public sealed class BeanstalkSession(long connectionId)
+public sealed class BeanstalkSession(long connectionId, GatewayRegistry? registry = null)
 {
     public const string DefaultTube = "default";
 
@@ -22,6 +23,36 @@ public sealed class BeanstalkSession(long connectionId)
 
     /// <summary>The watch list, in the order the tubes were watched.</summary>
     public IReadOnlyList<string> Watched => _watched;
+
+    /// <summary>It has sent a <c>put</c> (beanstalkd's producer).</summary>
+    public bool IsProducer { get; private set; }
+
+    /// <summary>It has sent a <c>reserve</c> (beanstalkd's worker).</summary>
+    public bool IsWorker { get; private set; }
+
+    /// <summary>The connection opened: it uses and watches <c>default</c>.</summary>
+    public void Open() => registry?.Opened(DefaultTube);
+
+    /// <summary>The connection closed: it no longer uses or watches any tube.</summary>
+    public void Close() => registry?.Closed(UsedTube, _watched, IsProducer, IsWorker);
+
+    /// <summary>Notes a job command for <c>stats</c>: its count, and whether the connection became a producer or a
+    /// worker.</summary>
+    public void Count(BeanstalkCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        registry?.Command(command.Name);
+        if (command is BeanstalkCommand.Put && !IsProducer)
+        {
+            IsProducer = true;
+            registry?.Became(producer: true);
+        }
+        else if (command is BeanstalkCommand.Reserve or BeanstalkCommand.ReserveJob && !IsWorker)
+        {
+            IsWorker = true;
+            registry?.Became(producer: false);
+        }
+    }
 
     /// <summary>Answers a command about the connection's own state; false for any other command.</summary>
     public bool TryHandle(BeanstalkCommand command, [NotNullWhen(true)] out BeanstalkReply? reply)
@@ -42,6 +73,11 @@ public sealed class BeanstalkSession(long connectionId)
 
     private BeanstalkReply.Line Use(string tube)
     {
+        if (tube != UsedTube)
+        {
+            registry?.Used(UsedTube, tube);
+        }
+
         UsedTube = tube;
         return BeanstalkReply.WithName("USING", tube);
     }
@@ -51,6 +87,7 @@ public sealed class BeanstalkSession(long connectionId)
         if (!_watched.Contains(tube, StringComparer.Ordinal))
         {
             _watched.Add(tube);
+            registry?.Watched(tube);
         }
 
         return BeanstalkReply.WithNumber("WATCHING", (ulong)_watched.Count);
@@ -68,6 +105,7 @@ public sealed class BeanstalkSession(long connectionId)
         if (at >= 0)
         {
             _watched.RemoveAt(at);
+            registry?.Ignored(tube);
         }
 
         return BeanstalkReply.WithNumber("WATCHING", (ulong)_watched.Count);

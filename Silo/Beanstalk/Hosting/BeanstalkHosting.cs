@@ -23,6 +23,7 @@ public static class BeanstalkHosting
         builder.Services.AddKnownKeysValidation<BeanstalkOptions>(BeanstalkOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<BeanstalkInstruments>();
+        builder.Services.TryAddSingleton<GatewayRegistry>();
         builder.Services.TryAddSingleton<GatewayHeartbeats>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayHeartbeats>());
         builder.Services.TryAddSingleton<BeanstalkInspection>();

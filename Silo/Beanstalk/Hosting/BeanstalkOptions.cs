@@ -36,6 +36,12 @@ public sealed class BeanstalkOptions : IValidatableObject
     /// connection idle between commands is never closed (clients keep theirs open).</summary>
     public TimeSpan StalledCommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>When the silo stops, how long the open connections may go on in drain mode (a <c>put</c> is answered
+    /// <c>DRAINING</c>; reserving and deleting the jobs there go on) before they are ended. Default 5 s: a worker gets
+    /// to finish and delete what it holds, while a client that never closes delays the stop by no more. Zero ends them
+    /// at once.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool Enabled => Port != 0;
 
     /// <summary>The parsed <see cref="Bind"/>; valid once the options were validated. A method, not a property: the
@@ -56,6 +62,13 @@ public sealed class BeanstalkOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Beanstalk:StalledCommandTimeout must be between 00:00:01 and 01:00:00, got {StalledCommandTimeout}.",
                 [nameof(StalledCommandTimeout)]);
+        }
+
+        if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult(
+                $"Beanstalk:DrainTimeout must be between 00:00:00 and 00:10:00, got {DrainTimeout}.",
+                [nameof(DrainTimeout)]);
         }
     }
 }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using OrleansQueue.Hosting;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
+using OrleansQueue.Silo.Beanstalk.Connections;
 using OrleansQueue.Silo.Beanstalk.Hosting;
 using OrleansQueue.Silo.Beanstalk.Protocol;
 
@@ -11,13 +14,15 @@ namespace OrleansQueue.Silo.Beanstalk.Jobs;
 /// <summary>
 /// The commands that only read: <c>peek</c>, <c>peek-ready</c>/<c>-delayed</c>/<c>-buried</c>, <c>stats-job</c>,
 /// <c>stats-tube</c>, <c>stats</c> and <c>list-tubes</c>, answered from the job grains and the shards, with beanstalkd's
-/// field names. A field the queue does not know is left out rather than made up (see the README's gateway section).
+/// field names and in its order. The job counts come from the queue (every silo's); what beanstalkd counts of its
+/// connections (<c>cmd-*</c>, <c>current-using</c> and the like) is this silo's, from its <see cref="GatewayRegistry"/>.
 /// A job in a final status (completed, failed, cancelled: deleted, for a beanstalkd client) is <c>NOT_FOUND</c>.
 /// </summary>
 internal sealed class BeanstalkInspection(
     IGrainFactory grains,
     IOptions<QueueOptions> queueOptions,
     IOptions<BeanstalkOptions> beanstalkOptions,
+    GatewayRegistry registry,
     TimeProvider time)
 {
     private readonly QueueOptions _queue = queueOptions.Value;
@@ -25,6 +30,7 @@ internal sealed class BeanstalkInspection(
     /// <summary>The job's beanstalkd state, or null when beanstalkd would not know it (finished, or unknown).</summary>
     public static string? StateOf(JobView job, DateTimeOffset now) => job.Status switch
     {
+        JobStatus.Delayed => "delayed",
         JobStatus.Pending when job.NotBefore > now => "delayed",
         JobStatus.Pending => "ready",
         JobStatus.Processing => "reserved",
@@ -66,7 +72,7 @@ internal sealed class BeanstalkInspection(
         return best is not null && JobNumbers.TryGetNumber(best.Id, out var number) ? await PeekAsync(best.Id, number) : BeanstalkReply.NotFound;
     }
 
-    /// <summary><c>stats-job</c>: beanstalkd's fields but <c>delay</c> (the delay last asked for is not kept).
+    /// <summary><c>stats-job</c>: beanstalkd's fields (<c>file</c> is always 0: there is no binlog).
     /// <paramref name="reservedUntil"/> is the ttr end when the asking connection holds the job (a touch moves it);
     /// <paramref name="number"/> is the <c>id</c> shown (its job number, or the asking connection's alias of it).</summary>
     public async Task<BeanstalkReply> StatsJobAsync(Guid id, ulong number, DateTimeOffset? reservedUntil)
@@ -90,6 +96,7 @@ internal sealed class BeanstalkInspection(
             .Add("state", state)
             .Add("pri", job.Priority)
             .Add("age", Seconds(now - job.SubmittedAt))
+            .Add("delay", Seconds(job.Delay))
             .Add("ttr", Seconds(job.Deadline))
             .Add("time-left", Seconds(timeLeft))
             .Add("file", 0L)
@@ -98,57 +105,90 @@ internal sealed class BeanstalkInspection(
             .Add("releases", (long)job.Attempts.Count(a => a.Outcome == AttemptOutcome.Released))
             .Add("buries", (long)buries)
             // Every bury but a current one ended in a kick: the only other way out is a delete, after which it is gone.
-            .Add("kicks", (long)(buries - (state == "buried" ? 1 : 0)))
+            // Kicks of a delayed job are counted apart.
+            .Add("kicks", (long)(buries - (state == "buried" ? 1 : 0) + job.DelayedKicks))
             .ToBytes());
     }
 
-    /// <summary><c>stats-tube</c>: the tube's jobs by state, added up over the shards; <c>NOT_FOUND</c> when no job
-    /// lives in it and the asking connection neither uses nor watches it (beanstalkd's tubes also exist while another
-    /// connection uses or watches them).</summary>
-    public async Task<BeanstalkReply> StatsTubeAsync(string tube, bool connectionUsesIt)
+    /// <summary><c>stats-tube</c>: the tube's jobs by state, added up over the shards, and what this silo's connections
+    /// do with it; <c>NOT_FOUND</c> when the tube does not exist (<see cref="ExistsAsync"/>).</summary>
+    public async Task<BeanstalkReply> StatsTubeAsync(string tube)
     {
         var counts = await CountsAsync(tube);
-        if (counts.Count == 0 && tube != QueueNames.Default && !connectionUsesIt)
+        if (!Exists(tube, counts))
         {
             return BeanstalkReply.NotFound;
         }
 
         var sum = QueueCounts.Sum(tube, counts);
+        var here = registry.Tube(tube);
         var pause = sum.Pause is { } p ? (Seconds(p.Delay), Seconds(p.Until - time.GetUtcNow())) : (0L, 0L);
         return new BeanstalkReply.Data(Jobs(new YamlDocument().Add("name", tube), sum)
+            .Add("total-jobs", here.Puts)
+            .Add("current-using", here.Using)
+            .Add("current-watching", here.Watching)
+            .Add("current-waiting", here.Waiting)
+            .Add("cmd-delete", here.Deletes)
+            .Add("cmd-pause-tube", here.Pauses)
             .Add("pause", pause.Item1)
             .Add("pause-time-left", pause.Item2)
             .ToBytes());
     }
 
-    /// <summary><c>stats</c>: the job counts over every tube, and what this silo knows of itself.</summary>
+    /// <summary><c>stats</c>: the job counts over every tube, and what this silo knows of itself and its connections.</summary>
     public async Task<BeanstalkReply> StatsAsync()
     {
         var counts = await CountsAsync(null);
         var metrics = QueueMetrics.Combine([.. await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).GetMetrics()))]);
-        var tubes = counts.Select(c => c.Queue).Append(QueueNames.Default).Distinct(StringComparer.Ordinal).Count();
-        var document = Jobs(new YamlDocument(), QueueCounts.Sum("", counts))
+        var connections = registry.Read();
+        var process = Process.GetCurrentProcess();
+        var document = Jobs(new YamlDocument(), QueueCounts.Sum("", counts));
+        foreach (var (command, count) in connections.Commands)
+        {
+            document.Add($"cmd-{command}", count);
+        }
+
+        document
             .Add("job-timeouts", metrics.RequeuedDeadline)
             .Add("total-jobs", metrics.Submitted)
             .Add("max-job-size", (long)beanstalkOptions.Value.MaxJobSize)
-            .Add("current-tubes", (long)tubes)
+            .Add("current-tubes", (long)TubeNames(counts).Count())
+            .Add("current-connections", connections.Connections)
+            .Add("current-producers", connections.Producers)
+            .Add("current-workers", connections.Workers)
+            .Add("current-waiting", connections.Waiting)
+            .Add("total-connections", connections.TotalConnections)
             .Add("pid", (long)Environment.ProcessId)
             .Add("version", "\"OrleansQueue\"")
-            .Add("uptime", Seconds(DateTime.Now - Process.GetCurrentProcess().StartTime))
-            .Add("draining", "false")
-            .Add("hostname", Environment.MachineName);
+            .Add("rusage-utime", process.UserProcessorTime.TotalSeconds.ToString("0.000000", CultureInfo.InvariantCulture))
+            .Add("rusage-stime", process.PrivilegedProcessorTime.TotalSeconds.ToString("0.000000", CultureInfo.InvariantCulture))
+            .Add("uptime", Seconds(DateTime.Now - process.StartTime))
+            // No binlog: the jobs are in the silo's storage.
+            .Add("binlog-oldest-index", 0L)
+            .Add("binlog-current-index", 0L)
+            .Add("binlog-records-migrated", 0L)
+            .Add("binlog-records-written", 0L)
+            .Add("binlog-max-size", 0L)
+            .Add("draining", registry.Draining ? "true" : "false")
+            .Add("id", registry.Id)
+            .Add("hostname", Environment.MachineName)
+            .Add("os", RuntimeInformation.OSDescription)
+            .Add("platform", RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant());
         return new BeanstalkReply.Data(document.ToBytes());
     }
 
-    /// <summary>Whether any job (or a pause) lives in <paramref name="tube"/>.</summary>
-    public async Task<bool> HoldsJobsAsync(string tube) => (await CountsAsync(tube)).Count > 0;
+    /// <summary>Whether <paramref name="tube"/> exists for beanstalkd: <c>default</c> always, any other while it holds a
+    /// job (or a pause) or a connection of this silo uses or watches it.</summary>
+    public async Task<bool> ExistsAsync(string tube) => Exists(tube, await CountsAsync(tube));
 
-    /// <summary><c>list-tubes</c>: <c>default</c> and every tube holding a job.</summary>
-    public async Task<BeanstalkReply> ListTubesAsync()
-    {
-        var names = (await CountsAsync(null)).Select(c => c.Queue).Prepend(QueueNames.Default).Distinct(StringComparer.Ordinal);
-        return new BeanstalkReply.Data(YamlDocument.List(names));
-    }
+    private bool Exists(string tube, List<QueueCounts> counts) =>
+        counts.Count > 0 || tube == QueueNames.Default || registry.InUse(tube);
+
+    /// <summary><c>list-tubes</c>: every tube that exists (<see cref="ExistsAsync"/>).</summary>
+    public async Task<BeanstalkReply> ListTubesAsync() => new BeanstalkReply.Data(YamlDocument.List(TubeNames(await CountsAsync(null))));
+
+    private IEnumerable<string> TubeNames(List<QueueCounts> counts) =>
+        counts.Select(c => c.Queue).Prepend(QueueNames.Default).Concat(registry.TubesInUse()).Distinct(StringComparer.Ordinal);
 
     private static YamlDocument Jobs(YamlDocument document, QueueCounts counts) => document
         .Add("current-jobs-urgent", counts.Urgent)

@@ -23,6 +23,7 @@ internal sealed partial class BeanstalkJobs(
     IOptions<QueueOptions> queueOptions,
     GatewayHeartbeats workers,
     BeanstalkInspection inspection,
+    GatewayRegistry registry,
     TimeProvider time,
     ILogger<BeanstalkJobs> logger) : IBeanstalkJobs
 {
@@ -57,10 +58,10 @@ internal sealed partial class BeanstalkJobs(
                 : BeanstalkReply.NotFound,
             BeanstalkCommand.PeekState peek => await inspection.PeekAsync(session.UsedTube, peek.Kind),
             BeanstalkCommand.StatsJob stats => await StatsJobAsync(workers.Find(session.ConnectionId), stats.Id),
-            BeanstalkCommand.StatsTube stats => await inspection.StatsTubeAsync(stats.Tube, Uses(session, stats.Tube)),
+            BeanstalkCommand.StatsTube stats => await inspection.StatsTubeAsync(stats.Tube),
             BeanstalkCommand.Stats => await inspection.StatsAsync(),
             BeanstalkCommand.ListTubes => await inspection.ListTubesAsync(),
-            BeanstalkCommand.PauseTube pause => await PauseAsync(session, pause),
+            BeanstalkCommand.PauseTube pause => await PauseAsync(pause),
             _ => BeanstalkReply.UnknownCommand,
         };
     }
@@ -271,11 +272,11 @@ internal sealed partial class BeanstalkJobs(
         return new BeanstalkReply.Job("RESERVED", number, job.Payload);
     }
 
-    /// <summary>A tube exists for beanstalkd while it holds jobs or a connection uses or watches it: this connection's
-    /// tubes count, other connections' (maybe on other silos) do not.</summary>
-    private async Task<BeanstalkReply> PauseAsync(BeanstalkSession session, BeanstalkCommand.PauseTube pause)
+    /// <summary>A tube exists for beanstalkd while it holds jobs or a connection uses or watches it: this silo's
+    /// connections count, other silos' do not.</summary>
+    private async Task<BeanstalkReply> PauseAsync(BeanstalkCommand.PauseTube pause)
     {
-        if (!Uses(session, pause.Tube) && !await inspection.HoldsJobsAsync(pause.Tube))
+        if (!await inspection.ExistsAsync(pause.Tube))
         {
             return BeanstalkReply.NotFound;
         }
@@ -284,16 +285,15 @@ internal sealed partial class BeanstalkJobs(
         return BeanstalkReply.Paused;
     }
 
-    private static bool Uses(BeanstalkSession session, string tube) =>
-        tube == session.UsedTube || session.Watched.Contains(tube, StringComparer.Ordinal);
-
     /// <summary>A reserved job is completed; a ready or delayed one is cancelled; anything else is not found.</summary>
     private async Task<BeanstalkReply> DeleteAsync(GatewayWorker? worker, ulong number)
     {
         if (worker?.Get(number) is { } reservation)
         {
             worker.Remove(number);
-            return await EndAsync(new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Complete), BeanstalkReply.Deleted);
+            return Counted(
+                await EndAsync(new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Complete), BeanstalkReply.Deleted),
+                reservation.Job.Queue);
         }
 
         if (JobIdOf(number) is not { } id)
@@ -301,8 +301,22 @@ internal sealed partial class BeanstalkJobs(
             return BeanstalkReply.NotFound;
         }
 
-        var reply = await grains.GetGrain<IJobGrain>(id).CancelPending();
-        return reply.Result == ReportResult.Accepted ? BeanstalkReply.Deleted : BeanstalkReply.NotFound;
+        var job = grains.GetGrain<IJobGrain>(id);
+        // Its tube, for the tube's cmd-delete: read before the cancel, after which the job grain may deactivate.
+        var tube = (await job.GetStatus())?.Queue;
+        var reply = await job.CancelPending();
+        return reply.Result == ReportResult.Accepted ? Counted(BeanstalkReply.Deleted, tube) : BeanstalkReply.NotFound;
+    }
+
+    /// <summary>A delete's reply; a success counts in its tube's <c>cmd-delete</c>.</summary>
+    private BeanstalkReply Counted(BeanstalkReply reply, string? tube)
+    {
+        if (reply == BeanstalkReply.Deleted && tube is not null)
+        {
+            registry.Deleted(tube);
+        }
+
+        return reply;
     }
 
     private async Task<BeanstalkReply> ReleaseAsync(GatewayWorker? worker, BeanstalkCommand.Release release)

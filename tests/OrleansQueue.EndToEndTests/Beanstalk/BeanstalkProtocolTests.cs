@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansQueue.EndToEndTests.Harness;
 using OrleansQueue.EndToEndTests.Harness.Beanstalk;
 
 namespace OrleansQueue.EndToEndTests.Beanstalk;
@@ -494,7 +495,7 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         await OnlyAsync(wire, tube);
         var id = await PutAsync(wire, "counted", priority: 4_000_000_000, ttr: 77);
         AssertFields(await StatsAsync(wire, $"stats-job {id}"),
-            ("id", $"{id}"), ("tube", tube), ("state", "ready"), ("pri", "4000000000"), ("ttr", "77"), ("time-left", "0"),
+            ("id", $"{id}"), ("tube", tube), ("state", "ready"), ("pri", "4000000000"), ("delay", "0"), ("ttr", "77"), ("time-left", "0"),
             ("file", "0"), ("reserves", "0"), ("timeouts", "0"), ("releases", "0"), ("buries", "0"), ("kicks", "0"));
 
         Assert.Equal((id, "counted"), await ReserveAsync(wire));
@@ -504,7 +505,7 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
 
         Assert.Equal("RELEASED", await wire.CommandAsync($"release {id} 12 3600"));
         var delayed = await StatsAsync(wire, $"stats-job {id}");
-        AssertFields(delayed, ("state", "delayed"), ("pri", "12"), ("releases", "1"));
+        AssertFields(delayed, ("state", "delayed"), ("pri", "12"), ("delay", "3600"), ("releases", "1"));
         Assert.InRange(int.Parse(delayed["time-left"], System.Globalization.CultureInfo.InvariantCulture), 3590, 3600);
 
         await wire.SendAsync($"reserve-job {id}\r\n");
@@ -512,10 +513,49 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 3"));
         AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "buried"), ("pri", "3"), ("reserves", "2"), ("buries", "1"), ("kicks", "0"));
         Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {id}"));
-        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("buries", "1"), ("kicks", "1"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("delay", "3600"), ("buries", "1"), ("kicks", "1"));
         Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
         Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-job {id}"));
     });
+
+    [Fact]
+    public Task StatsJob_OfADelayedPut_IsDelayedWithItsDelay_UntilAKickMakesItReady() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "later", delay: 3600);
+        var delayed = await StatsAsync(wire, $"stats-job {id}");
+        AssertFields(delayed, ("state", "delayed"), ("delay", "3600"), ("kicks", "0"));
+        Assert.InRange(int.Parse(delayed["time-left"], System.Globalization.CultureInfo.InvariantCulture), 3590, 3600);
+
+        Assert.Equal("KICKED", await wire.CommandAsync($"kick-job {id}"));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "ready"), ("delay", "3600"), ("time-left", "0"), ("kicks", "1"));
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync($"kick-job {id}"));
+        Assert.Equal((id, "later"), await ReserveAsync(wire));
+    });
+
+    [Fact]
+    public Task Kick_KicksTheBuriedJobsWhenTheTubeHasAny_ElseItsDelayedOnes() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var later = await PutAsync(wire, "later", delay: 3600);
+        var evenLater = await PutAsync(wire, "even later", delay: 7200);
+        var aside = await PutAsync(wire, "aside");
+        Assert.Equal((aside, "aside"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {aside} 0"));
+
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 10"));
+        AssertFields(await StatsAsync(wire, $"stats-job {later}"), ("state", "delayed"));
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 1"));
+        AssertFields(await StatsAsync(wire, $"stats-job {later}"), ("state", "ready"), ("kicks", "1"));
+        AssertFields(await StatsAsync(wire, $"stats-job {evenLater}"), ("state", "delayed"));
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 10"));
+        Assert.Equal("KICKED 0", await wire.CommandAsync("kick 10"));
+        AssertFields(await StatsAsync(wire, $"stats-job {evenLater}"), ("state", "ready"));
+        var stats = await StatsAsync(wire, $"stats-tube {await UsedTubeAsync(wire)}");
+        AssertFields(stats, ("current-jobs-ready", "3"), ("current-jobs-delayed", "0"), ("current-jobs-buried", "0"));
+    });
+
+    private static async Task<string> UsedTubeAsync(BeanstalkWire wire) => (await wire.CommandAsync("list-tube-used"))["USING ".Length..];
 
     [Fact]
     public Task StatsTube_CountsTheTubesJobsByState() => WithConnectionAsync(async wire =>
@@ -553,6 +593,118 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.Contains($"\n- {tube}\n", tubes, StringComparison.Ordinal);
         Assert.Contains("\n- default\n", tubes, StringComparison.Ordinal);
     });
+
+    /// <summary>The field names of a YAML reply, in their order.</summary>
+    private static async Task<string[]> KeysAsync(BeanstalkWire wire, string line) =>
+        [.. (await wire.DataAsync(line)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(": ", 2)[0])];
+
+    private static long Number(Dictionary<string, string> stats, string key) =>
+        long.Parse(stats[key], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public Task Stats_StatsTube_AndStatsJob_HaveBeanstalkdsFields_InItsOrder() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var id = await PutAsync(wire, "fields");
+
+        Assert.Equal(
+            ["id", "tube", "state", "pri", "age", "delay", "ttr", "time-left", "file", "reserves", "timeouts", "releases", "buries", "kicks"],
+            await KeysAsync(wire, $"stats-job {id}"));
+        Assert.Equal(
+            ["name", "current-jobs-urgent", "current-jobs-ready", "current-jobs-reserved", "current-jobs-delayed", "current-jobs-buried",
+                "total-jobs", "current-using", "current-watching", "current-waiting", "cmd-delete", "cmd-pause-tube", "pause", "pause-time-left"],
+            await KeysAsync(wire, $"stats-tube {tube}"));
+        Assert.Equal(
+            ["current-jobs-urgent", "current-jobs-ready", "current-jobs-reserved", "current-jobs-delayed", "current-jobs-buried",
+                "cmd-put", "cmd-peek", "cmd-peek-ready", "cmd-peek-delayed", "cmd-peek-buried", "cmd-reserve", "cmd-reserve-with-timeout",
+                "cmd-delete", "cmd-release", "cmd-use", "cmd-watch", "cmd-ignore", "cmd-bury", "cmd-kick", "cmd-touch", "cmd-stats",
+                "cmd-stats-job", "cmd-stats-tube", "cmd-list-tubes", "cmd-list-tube-used", "cmd-list-tubes-watched", "cmd-pause-tube",
+                "job-timeouts", "total-jobs", "max-job-size", "current-tubes", "current-connections", "current-producers", "current-workers",
+                "current-waiting", "total-connections", "pid", "version", "rusage-utime", "rusage-stime", "uptime", "binlog-oldest-index",
+                "binlog-current-index", "binlog-records-migrated", "binlog-records-written", "binlog-max-size", "draining", "id", "hostname",
+                "os", "platform"],
+            await KeysAsync(wire, "stats"));
+    });
+
+    [Fact]
+    public Task Stats_CountsCommandsAndConnections() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var before = await StatsAsync(wire, "stats");
+        await PutAsync(wire, "counted");
+        Assert.Equal("NOT_FOUND", await wire.CommandAsync("peek-delayed"));
+        await WithConnectionAsync(async other =>
+        {
+            Assert.Equal("USING default", await other.CommandAsync("list-tube-used"));
+            var after = await StatsAsync(wire, "stats");
+
+            Assert.Equal(Number(before, "cmd-put") + 1, Number(after, "cmd-put"));
+            Assert.Equal(Number(before, "cmd-peek-delayed") + 1, Number(after, "cmd-peek-delayed"));
+            Assert.Equal(Number(before, "cmd-stats") + 1, Number(after, "cmd-stats"));
+            Assert.Equal(Number(before, "cmd-list-tube-used") + 1, Number(after, "cmd-list-tube-used"));
+            Assert.Equal(Number(before, "current-connections") + 1, Number(after, "current-connections"));
+            Assert.Equal(Number(before, "total-connections") + 1, Number(after, "total-connections"));
+            Assert.True(Number(after, "current-producers") >= 1);
+            AssertFields(after, ("draining", "false"), ("binlog-oldest-index", "0"));
+            Assert.Equal(Number(before, "current-waiting"), Number(after, "current-waiting"));
+            Assert.True(double.Parse(after["rusage-utime"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+            Assert.Equal(16, after["id"].Length);
+        });
+    });
+
+    [Fact]
+    public async Task StatsTube_CountsTheConnectionsUsingWatchingAndWaitingOnIt_AndItsDeletesAndPauses()
+    {
+        var tube = NewTube();
+        await using var producer = await BeanstalkWire.ConnectAsync(Server.Port);
+        await using var worker = await BeanstalkWire.ConnectAsync(Server.Port);
+        Assert.Equal($"USING {tube}", await producer.CommandAsync($"use {tube}"));
+        await OnlyAsync(worker, tube);
+        var first = await PutAsync(producer, "first");
+        var second = await PutAsync(producer, "second");
+        Assert.Equal((first, "first"), await ReserveAsync(worker));
+        Assert.Equal("DELETED", await worker.CommandAsync($"delete {first}"));
+        Assert.Equal("DELETED", await producer.CommandAsync($"delete {second}"));
+        Assert.Equal("PAUSED", await producer.CommandAsync($"pause-tube {tube} 0"));
+
+        await worker.SendAsync("reserve-with-timeout 30\r\n");
+        var stats = await Wait.UntilAsync(
+            () => StatsAsync(producer, $"stats-tube {tube}"), s => s["current-waiting"] == "1", TimeSpan.FromSeconds(10), "the worker waiting on the tube");
+
+        AssertFields(stats, ("total-jobs", "2"), ("current-using", "2"), ("current-watching", "1"), ("cmd-delete", "2"), ("cmd-pause-tube", "1"));
+        var third = await PutAsync(producer, "third");
+        Assert.Equal((third, "third"), await ReadReservedAsync(worker));
+        AssertFields(await StatsAsync(producer, $"stats-tube {tube}"), ("current-waiting", "0"), ("total-jobs", "3"));
+    }
+
+    [Fact]
+    public async Task ATubeWithNoJob_ExistsWhileAnotherConnectionWatchesOrUsesIt()
+    {
+        var watched = NewTube();
+        var used = NewTube();
+        await using (var other = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            Assert.Equal("WATCHING 2", await other.CommandAsync($"watch {watched}"));
+            Assert.Equal($"USING {used}", await other.CommandAsync($"use {used}"));
+            await WithConnectionAsync(async wire =>
+            {
+                AssertFields(await StatsAsync(wire, $"stats-tube {watched}"), ("name", watched), ("current-watching", "1"), ("current-using", "0"));
+                AssertFields(await StatsAsync(wire, $"stats-tube {used}"), ("name", used), ("current-watching", "0"), ("current-using", "1"));
+                var tubes = await wire.DataAsync("list-tubes");
+                Assert.Contains($"\n- {watched}\n", tubes, StringComparison.Ordinal);
+                Assert.Contains($"\n- {used}\n", tubes, StringComparison.Ordinal);
+                Assert.Equal("PAUSED", await wire.CommandAsync($"pause-tube {used} 0"));
+                Assert.Equal("WATCHING 1", await other.CommandAsync($"ignore {watched}"));
+                Assert.Equal("NOT_FOUND", await wire.CommandAsync($"stats-tube {watched}"));
+                Assert.Equal("NOT_FOUND", await wire.CommandAsync($"pause-tube {watched} 0"));
+            });
+        }
+
+        // Closed, the other connection no longer uses its tube: it is gone once the server has seen the close.
+        await WithConnectionAsync(async wire => await Wait.UntilAsync(
+            async () => await wire.CommandAsync($"stats-tube {used}") == "NOT_FOUND", TimeSpan.FromSeconds(10), "the used tube gone"));
+    }
 
     [Fact]
     public Task PauseTube_KeepsItsJobsFromBeingReserved_UntilThePauseEnds() => WithConnectionAsync(async wire =>
@@ -754,6 +906,35 @@ public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTe
         Assert.Equal("CANCELLED", (await silo.Cluster.GetJobAsync($"{dropped}")).Status);
     });
 
+    /// <summary>A job put or released with a delay is DELAYED for the console until due, and listed under that status
+    /// only; the console's <c>kick</c>, like beanstalkd's, makes a tube's delayed jobs ready when none is buried.</summary>
+    [Fact]
+    public Task DelayedJob_IsDelayedForTheConsole_UntilKicked() => WithConnectionAsync(async wire =>
+    {
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var put = await PutAsync(wire, "later", delay: 3600);
+        var released = await PutAsync(wire, "again");
+        Assert.Equal((released, "again"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {released} 0 3600"));
+        var submitted = await silo.Cluster.SubmitAsync("REPORT", "{}", "--queue", tube, "--delay", "600");
+
+        foreach (var id in new[] { $"{put}", $"{released}", submitted })
+        {
+            Assert.Equal("DELAYED", (await silo.Cluster.GetJobAsync(id)).Status);
+        }
+
+        var delayedList = await silo.Cluster.RunCliOkAsync("list", "--status", "delayed", "--queue", tube);
+        Assert.Contains(submitted, delayedList, StringComparison.Ordinal);
+        Assert.Contains("DELAYED", delayedList, StringComparison.Ordinal);
+        Assert.DoesNotContain(submitted, await silo.Cluster.RunCliOkAsync("list", "--status", "pending", "--queue", tube), StringComparison.Ordinal);
+        AssertFields(await StatsAsync(wire, $"stats-job {put}"), ("state", "delayed"));
+
+        Assert.Equal($"kicked 3 jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
+        Assert.Equal("PENDING", (await silo.Cluster.GetJobAsync(submitted)).Status);
+        AssertFields(await StatsAsync(wire, $"stats-job {put}"), ("state", "ready"));
+    });
+
     /// <summary>A buried job is BURIED for the console, and its <c>requeue</c> kicks it.</summary>
     [Fact]
     public Task BuriedJob_IsBuriedForTheConsole_AndRequeueKicksIt() => WithConnectionAsync(async wire =>
@@ -781,7 +962,7 @@ public sealed class GatewayProtocolTests(GatewaySilo silo) : BeanstalkProtocolTe
         Assert.Equal((id, "aside"), await ReserveAsync(wire));
         Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 0"));
 
-        Assert.Equal($"kicked 1 buried jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
+        Assert.Equal($"kicked 1 jobs of queue {tube}", (await silo.Cluster.RunCliOkAsync("kick", tube, "5")).Trim());
         Assert.Equal((id, "aside"), await ReserveAsync(wire));
     });
 

@@ -7,6 +7,9 @@ internal static partial class Signals
 {
     public const int SigInt = 2;
 
+    /// <summary>SIGUSR1 (Linux's number), which puts beanstalkd in drain mode.</summary>
+    public const int SigUsr1 = 10;
+
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when the process is gone.</summary>
     public static bool Send(int pid, int signal)
     {

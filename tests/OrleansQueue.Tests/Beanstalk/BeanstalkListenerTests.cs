@@ -38,12 +38,15 @@ public sealed class BeanstalkListenerTests : IAsyncLifetime
         await _services.DisposeAsync();
     }
 
-    private async Task StartAsync(int maxConnections = 100)
+    private async Task StartAsync(int maxConnections = 100, TimeSpan? drainTimeout = null)
     {
         var port = FreePort();
-        var options = new BeanstalkOptions { Port = port, MaxConnections = maxConnections, StalledCommandTimeout = TimeSpan.FromSeconds(5) };
+        var options = new BeanstalkOptions
+        {
+            Port = port, MaxConnections = maxConnections, StalledCommandTimeout = TimeSpan.FromSeconds(5), DrainTimeout = drainTimeout ?? TimeSpan.Zero,
+        };
         _listener = new BeanstalkListener(Options.Create(options), new NoJobs(),
-            new BeanstalkInstruments(_services.GetRequiredService<IMeterFactory>()), _time, NullLogger<BeanstalkListener>.Instance);
+            new BeanstalkInstruments(_services.GetRequiredService<IMeterFactory>()), new GatewayRegistry(), _time, NullLogger<BeanstalkListener>.Instance);
         await _listener.StartAsync(CancellationToken.None);
     }
 
@@ -130,6 +133,48 @@ public sealed class BeanstalkListenerTests : IAsyncLifetime
         Assert.Equal("USING default\r\n", await AskAsync(idle, "list-tube-used"));
     }
 
+    /// <summary>A connection open (its put answered by the jobs, here UNKNOWN_COMMAND) when the listener starts to stop,
+    /// which then answers its put DRAINING.</summary>
+    private async Task<(Socket Client, Task Stopping)> StopWithAConnectionOpenAsync()
+    {
+        await StartAsync(drainTimeout: TimeSpan.FromMinutes(1));
+        var client = await ConnectAsync();
+        Assert.Equal("UNKNOWN_COMMAND\r\n", await AskAsync(client, "put 0 0 10 1\r\nx"));
+
+        var stopping = _listener!.StopAsync(CancellationToken.None);
+
+        Assert.Equal("DRAINING\r\n", await AskAsync(client, "put 0 0 10 1\r\nx"));
+        return (client, stopping);
+    }
+
+    [Fact]
+    public async Task Stopping_AnswersPutDraining_WhileAnOpenConnectionGoesOn_UntilItsClientClosesIt()
+    {
+        var (client, stopping) = await StopWithAConnectionOpenAsync();
+
+        // Every other command goes on (here the jobs answer UNKNOWN_COMMAND to all of theirs).
+        Assert.Equal("USING emails\r\n", await AskAsync(client, "use emails"));
+        Assert.Equal("UNKNOWN_COMMAND\r\n", await AskAsync(client, "reserve-with-timeout 0"));
+        Assert.False(stopping.IsCompleted);
+        client.Dispose();
+        await stopping.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task Stopping_EndsTheConnectionsStillOpen_WhenTheDrainTimeoutRunsOut()
+    {
+        var (client, stopping) = await StopWithAConnectionOpenAsync();
+
+        for (var i = 0; i < 200 && !stopping.IsCompleted; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(30));
+            await Task.WhenAny(stopping, Task.Delay(20));
+        }
+
+        await stopping.WaitAsync(Timeout);
+        Assert.Equal("", await ReadAsync(client));
+    }
+
     [Fact]
     public async Task TakenPort_IsAPortTakenException()
     {
@@ -137,7 +182,7 @@ public sealed class BeanstalkListenerTests : IAsyncLifetime
         holder.Start();
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
         using var listener = new BeanstalkListener(Options.Create(new BeanstalkOptions { Port = port }), new NoJobs(),
-            new BeanstalkInstruments(_services.GetRequiredService<IMeterFactory>()), _time, NullLogger<BeanstalkListener>.Instance);
+            new BeanstalkInstruments(_services.GetRequiredService<IMeterFactory>()), new GatewayRegistry(), _time, NullLogger<BeanstalkListener>.Instance);
         var error = await Assert.ThrowsAsync<PortTakenException>(() => listener.StartAsync(CancellationToken.None));
         Assert.Contains($"beanstalk port {port}", error.Message, StringComparison.Ordinal);
     }

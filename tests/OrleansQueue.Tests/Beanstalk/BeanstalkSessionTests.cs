@@ -45,4 +45,53 @@ public sealed class BeanstalkSessionTests
     {
         Assert.False(new BeanstalkSession(1).TryHandle(new BeanstalkCommand.Delete(1), out _));
     }
+
+    [Fact]
+    public void Registry_KnowsTheTubesConnectionsUseOrWatch_AndForgetsThemWhenNoneDoes()
+    {
+        var registry = new GatewayRegistry();
+        var a = new BeanstalkSession(1, registry);
+        var b = new BeanstalkSession(2, registry);
+        a.Open();
+        b.Open();
+
+        Handle(a, new BeanstalkCommand.Use("jobs"));
+        Handle(b, new BeanstalkCommand.Watch("mail"));
+        Handle(b, new BeanstalkCommand.Watch("mail"));
+
+        Assert.Equal(["default", "jobs", "mail"], registry.TubesInUse().Order());
+        Assert.Equal(new GatewayRegistry.TubeSnapshot(0, 1, 2, 0, 0, 0), registry.Tube("default"));
+        Assert.Equal(new GatewayRegistry.TubeSnapshot(0, 1, 0, 0, 0, 0), registry.Tube("jobs"));
+        Assert.Equal(new GatewayRegistry.TubeSnapshot(0, 0, 1, 0, 0, 0), registry.Tube("mail"));
+
+        Handle(b, new BeanstalkCommand.Ignore("mail"));
+        Assert.False(registry.InUse("mail"));
+        a.Close();
+        Assert.False(registry.InUse("jobs"));
+        Assert.True(registry.InUse("default"));
+        Assert.Equal((1L, 2L), (registry.Read().Connections, registry.Read().TotalConnections));
+        b.Close();
+        Assert.Empty(registry.TubesInUse());
+    }
+
+    [Fact]
+    public void Registry_CountsCommands_ProducersAndWorkers_OncePerConnection()
+    {
+        var registry = new GatewayRegistry();
+        var session = new BeanstalkSession(1, registry);
+        session.Open();
+
+        session.Count(new BeanstalkCommand.Put(0, 0, 1, 0));
+        session.Count(new BeanstalkCommand.Put(0, 0, 1, 0));
+        session.Count(new BeanstalkCommand.Reserve(5));
+        session.Count(new BeanstalkCommand.ReserveJob(3));
+
+        var read = registry.Read();
+        Assert.Equal((1L, 1L), (read.Producers, read.Workers));
+        Assert.Equal(2, read.Commands.Single(c => c.Command == "put").Count);
+        Assert.Equal(1, read.Commands.Single(c => c.Command == "reserve-with-timeout").Count);
+        Assert.Equal(0, read.Commands.Single(c => c.Command == "reserve").Count);
+        session.Close();
+        Assert.Equal((0L, 0L, 0L), (registry.Read().Connections, registry.Read().Producers, registry.Read().Workers));
+    }
 }

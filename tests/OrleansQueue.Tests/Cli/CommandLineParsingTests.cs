@@ -135,6 +135,8 @@ public sealed class CommandLineParsingTests
     [InlineData("FAILED", JobStatus.Failed)]
     [InlineData("Pending", JobStatus.Pending)]
     [InlineData("cancelled", JobStatus.Cancelled)]
+    [InlineData("delayed", JobStatus.Delayed)]
+    [InlineData("BURIED", JobStatus.Buried)]
     public async Task List_ReadsTheStatusInAnyCase_AndDefaultsTheLimitTo20(string text, JobStatus expected)
     {
         var connector = new FakeQueueConnector();

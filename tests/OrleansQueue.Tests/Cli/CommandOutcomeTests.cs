@@ -89,7 +89,7 @@ public sealed partial class CommandOutcomeTests
         var run = await CliRun.StartAsync(connector, ["kick", "mail", "2"]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("kicked 2 buried jobs of queue mail", Assert.Single(run.StdoutLines));
+        Assert.Equal("kicked 2 jobs of queue mail", Assert.Single(run.StdoutLines));
         Assert.Equal(2, buried.Count(j => connector.Queue.Jobs[j.Id].Status == JobStatus.Pending));
         Assert.Equal(JobStatus.Buried, connector.Queue.Jobs[elsewhere.Id].Status);
     }

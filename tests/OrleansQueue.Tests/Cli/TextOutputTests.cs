@@ -30,6 +30,16 @@ public sealed class TextOutputTests
     }
 
     [Fact]
+    public void JobText_ShowsADelayedJobDelayed_AndWhenItIsDue()
+    {
+        var due = new DateTimeOffset(2026, 3, 1, 13, 0, 0, TimeSpan.Zero);
+        var lines = Write(w => JobText.Write(w, Samples.PendingJob() with { Status = OrleansQueue.Jobs.JobStatus.Delayed, NotBefore = due }));
+
+        Assert.Contains("status:       DELAYED", lines);
+        Assert.Contains(lines, l => l.Contains("2026-03-01T13:00:00.000Z", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void JobText_ShowsTheLatestProgress_WithItsMessageAttemptAndTime()
     {
         var lines = Write(w => JobText.Write(w, Samples.Processing(Samples.PendingJob(), 40, "working (40%)")));

@@ -57,8 +57,9 @@ public sealed class ReportTests
         var leased = await q.LeaseOneAsync("w1");
         await q.FailAsync(job.Id, leased.Attempt, "boom");
 
+        // Waiting out its backoff, it is delayed (as the metrics count it).
         var pending = await q.StatusAsync(job.Id);
-        Assert.Equal(JobStatus.Pending, pending.Status);
+        Assert.Equal(JobStatus.Delayed, pending.Status);
         Assert.NotNull(pending.NotBefore);
         Assert.Empty(await q.LeaseAsync("w1"));
         Assert.Equal(1, (await q.Queue.GetMetricsAsync()).Delayed);

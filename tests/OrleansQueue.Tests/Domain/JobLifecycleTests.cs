@@ -458,6 +458,55 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void ADelayedJob_ShowsDelayedUntilDue_ThenPending_WithTheDelayItWasSubmittedWith()
+    {
+        var job = JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("TEST", [], Delay: TimeSpan.FromSeconds(10)), Options, 0, T0);
+
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(JobStatus.Delayed, job.ToView(T0.AddSeconds(9)).Status);
+        Assert.Equal(JobStatus.Pending, job.ToView(T0.AddSeconds(10)).Status);
+        Assert.Equal(TimeSpan.FromSeconds(10), job.ToView(T0.AddSeconds(10)).Delay);
+        Assert.Equal(JobStatus.Pending, CreateJob().ToView(T0).Status);
+    }
+
+    [Fact]
+    public void Release_WithADelay_ShowsDelayed_AndKeepsTheDelayForStatsJob()
+    {
+        var job = CreateRunningJob(retries: 2);
+
+        JobLifecycle.Release(job, 1, 5, TimeSpan.FromSeconds(30), T0.AddSeconds(2));
+
+        Assert.Equal((JobStatus.Delayed, TimeSpan.FromSeconds(30)), (job.ToView(T0.AddSeconds(3)).Status, job.ToView(T0.AddSeconds(3)).Delay));
+        Assert.Equal(JobStatus.Pending, job.ToView(T0.AddSeconds(32)).Status);
+    }
+
+    [Fact]
+    public void Kick_OfADelayedJob_MakesItDueNow_AndCountsTheKick_ButNotOfOneAlreadyDue()
+    {
+        var job = JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("TEST", [], Delay: TimeSpan.FromSeconds(10)), Options, 0, T0);
+
+        var t = JobLifecycle.Kick(job, T0.AddSeconds(1));
+
+        Assert.Equal((ReportResult.Accepted, true), (t.Reply.Result, t.Changed));
+        var entry = Assert.IsType<ScheduleEffect.Enqueue>(t.Effect).Entry;
+        Assert.Equal((job.Id, null, T0.AddSeconds(1)), (entry.JobId, entry.NotBefore, entry.EnqueuedAt));
+        Assert.Equal((JobStatus.Pending, 1), (job.ToView(T0.AddSeconds(1)).Status, job.DelayedKicks));
+        Assert.Equal(ReportResult.WrongState, JobLifecycle.Kick(job, T0.AddSeconds(2)).Reply.Result);
+    }
+
+    [Fact]
+    public void Requeue_OfADelayedJob_IsADuplicate_ThatSaysItIsDelayed()
+    {
+        var job = JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("TEST", [], Delay: TimeSpan.FromSeconds(10)), Options, 0, T0);
+
+        var t = JobLifecycle.Requeue(job, T0.AddSeconds(1));
+
+        Assert.Equal((ReportResult.Duplicate, JobStatus.Delayed), (t.Reply.Result, t.Reply.Status));
+        Assert.EndsWith("is already DELAYED", t.Reply.Message, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Pending, JobLifecycle.Requeue(job, T0.AddSeconds(10)).Reply.Status);
+    }
+
+    [Fact]
     public void Kick_SendsABuriedJobBackToPending_AndRefusesAnyOther()
     {
         var job = CreateRunningJob(retries: 2);

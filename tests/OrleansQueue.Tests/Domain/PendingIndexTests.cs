@@ -103,6 +103,26 @@ public sealed class PendingIndexTests
     }
 
     [Fact]
+    public void ADueEntry_ForAJobHeldDelayed_ReplacesIt_ButNotTheOtherWayRound()
+    {
+        var index = CreateIndex();
+        var delayed = Entry(3, T0, notBefore: T0.AddHours(1));
+        var ready = Entry(3, T0);
+        index.Add(delayed, T0);
+        index.Add(ready, T0);
+
+        Assert.True(index.Add(delayed with { NotBefore = null, EnqueuedAt = T0.AddSeconds(1) }, T0.AddSeconds(1)));
+        Assert.False(index.Add(ready with { NotBefore = T0.AddHours(1) }, T0.AddSeconds(1)));
+        Assert.False(index.Add(delayed with { NotBefore = null }, T0.AddSeconds(1)));
+
+        Assert.Equal(0, index.DelayedCount);
+        Assert.Null(index.NextDue());
+        Assert.Equal([ready.JobId, delayed.JobId], index.Take(QueueNames.DefaultOnly, 10, T0.AddSeconds(2)).Select(e => e.JobId));
+        Assert.Equal(0, index.PromoteDue(T0.AddHours(2)));
+        Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
     public void RemovingADelayedEntry_KeepsItFromEverBeingPromoted()
     {
         var index = CreateIndex();

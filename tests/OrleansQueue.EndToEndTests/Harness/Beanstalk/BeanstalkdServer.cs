@@ -26,6 +26,15 @@ public sealed class BeanstalkdServer : IBeanstalkServer, IAsyncLifetime
 
     public string Describe() => _process?.Describe() ?? "beanstalkd did not start";
 
+    /// <summary>SIGUSR1: beanstalkd enters drain mode (a put is answered DRAINING).</summary>
+    public void StartDraining()
+    {
+        if (_process is null || !Signals.Send(_process.Id, Signals.SigUsr1))
+        {
+            throw new InvalidOperationException("beanstalkd is not running.");
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_process is not null)

@@ -30,7 +30,7 @@ public sealed class BeanstalkCoreTests(SharedQueueCluster.Fixture fixture)
 
         Assert.Equal(ReportResult.Accepted, reply.Result);
         var status = await q.StatusAsync(job.Id);
-        Assert.Equal((JobStatus.Pending, 42L, AttemptOutcome.Released), (status.Status, status.Priority, status.Attempts[^1].Outcome));
+        Assert.Equal((JobStatus.Delayed, 42L, AttemptOutcome.Released), (status.Status, status.Priority, status.Attempts[^1].Outcome));
         Assert.Empty(await q.LeaseAsync(worker, 1, null, [queue]));
         Assert.Equal((0L, 1L), ((await CountsAsync(queue)).Ready, (await CountsAsync(queue)).Delayed));
     }

@@ -120,7 +120,7 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     {
         var queue = QueueTestCluster.Unique("delayed");
         var job = await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromSeconds(1)));
-        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(JobStatus.Delayed, job.Status);
         Assert.True(job.NotBefore > job.SubmittedAt);
 
         Assert.Empty(await q.LeaseAsync("w-delayed", max: 1, queues: [queue]));
@@ -128,6 +128,26 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
 
         Assert.Equal(job.Id, Assert.Single(leased).JobId);
         Assert.True(DateTimeOffset.UtcNow >= job.NotBefore);
+    }
+
+    [Fact]
+    public async Task ADelayedJob_IsListedDelayed_NotPending_UntilAKickMakesItPending()
+    {
+        var queue = QueueTestCluster.Unique("kick-delayed");
+        var delayed = await q.Queue.SubmitAsync(new JobSubmission("TEST", [], Queue: queue, Delay: TimeSpan.FromHours(1)));
+        var ready = await q.SubmitToAsync(queue);
+
+        Assert.Equal([delayed.Id], (await q.Queue.ListAsync(JobStatus.Delayed, 100, queue)).Select(j => j.Id));
+        Assert.Equal([ready.Id], (await q.Queue.ListAsync(JobStatus.Pending, 100, queue)).Select(j => j.Id));
+        Assert.Equal(JobStatus.Delayed, (await q.Queue.GetStatusAsync(delayed.Id))!.Status);
+
+        // No job is buried in the queue, so a kick makes its delayed jobs ready.
+        Assert.Equal(1, await q.Queue.KickAsync(queue, 10));
+
+        Assert.Equal(JobStatus.Pending, (await q.Queue.GetStatusAsync(delayed.Id))!.Status);
+        Assert.Empty(await q.Queue.ListAsync(JobStatus.Delayed, 100, queue));
+        var leased = await q.LeaseAsync("w-kick-delayed", max: 2, queues: [queue]);
+        Assert.Equal(new[] { ready.Id, delayed.Id }.Order(), leased.Select(l => l.JobId).Order());
     }
 
     [Fact]
