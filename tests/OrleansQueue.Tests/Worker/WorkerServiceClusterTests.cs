@@ -78,7 +78,7 @@ public sealed class WorkerServiceClusterTests
     public async Task GracefulStop_LetsWhatFinishesInTheGraceReport_AndHandsBackTheRest_KeepingTheirRetries()
     {
         await using var queue = await QueueTestCluster.StartAsync();
-        await using var worker = CreateWorker(queue, grace: "00:00:02");
+        await using var worker = CreateWorker(queue, grace: "00:00:05"); // the short job needs 0.8 s of it, more on a busy machine
         var longJob = await queue.SubmitAsync("""{"durationMs":60000}""", type: "SIMULATED");
         var shortJob = await queue.SubmitAsync("""{"durationMs":800}""", type: "SIMULATED");
         await worker.Worker.StartAsync(CancellationToken.None);
