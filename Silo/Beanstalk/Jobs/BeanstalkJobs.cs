@@ -57,6 +57,14 @@ internal sealed partial class BeanstalkJobs(
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(session);
         workers.Find(session.ConnectionId)?.DropExpired(time.GetUtcNow());
+        if (command is BeanstalkCommand.Kick or BeanstalkCommand.KickJob or BeanstalkCommand.Peek or BeanstalkCommand.PeekState
+            or BeanstalkCommand.StatsJob or BeanstalkCommand.StatsTube or BeanstalkCommand.Stats or BeanstalkCommand.ListTubes
+            or BeanstalkCommand.ReserveJob)
+        {
+            // It looks at jobs as they are: none may be held for a reserve meanwhile.
+            await HandBackHeldAsync();
+        }
+
         return command switch
         {
             BeanstalkCommand.Put put => await PutAsync(put, session.UsedTube),
@@ -97,6 +105,12 @@ internal sealed partial class BeanstalkJobs(
         }
     }
 
+    /// <summary>Jobs the reserves hold ahead go back (see <see cref="ReserveBatcher"/>).</summary>
+    private Task HandBackHeldAsync() => Volatile.Read(ref _reserves)?.HandBackHeldAsync() ?? Task.CompletedTask;
+
+    /// <summary>A job of <paramref name="priority"/> became ready in <paramref name="tube"/>: held jobs it comes before go back.</summary>
+    private Task ReadiedAsync(string tube, long priority) => Volatile.Read(ref _reserves)?.Readied(tube, priority) ?? Task.CompletedTask;
+
     /// <summary>Gives jobs back to their queues at once, no retry used. When that fails, the schedule takes them back
     /// at their ttr.</summary>
     private async Task HandBackAsync(ImmutableArray<LeasedJob> jobs)
@@ -129,6 +143,11 @@ internal sealed partial class BeanstalkJobs(
         switch (outcome.Kind)
         {
             case SubmitOutcomeKind.Queued:
+                if (put.Delay == 0)
+                {
+                    await ReadiedAsync(tube, put.Priority);
+                }
+
                 return BeanstalkReply.WithNumber("INSERTED", number);
             case SubmitOutcomeKind.Invalid:
                 // The line was checked by the parser, so only the silo's own payload limit can refuse it.
@@ -248,6 +267,7 @@ internal sealed partial class BeanstalkJobs(
             return BeanstalkReply.NotFound;
         }
 
+        await HandBackHeldAsync();
         var reply = await grains.GetGrain<IJobGrain>(id).CancelPending();
         return reply.Result == ReportResult.Accepted ? BeanstalkReply.Deleted : BeanstalkReply.NotFound;
     }
@@ -260,10 +280,16 @@ internal sealed partial class BeanstalkJobs(
         }
 
         worker.Remove(release.Id);
-        return await EndAsync(
+        var reply = await EndAsync(
             new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Release,
                 Priority: release.Priority, Delay: TimeSpan.FromSeconds(release.Delay)),
             BeanstalkReply.Released);
+        if (reply == BeanstalkReply.Released && release.Delay == 0)
+        {
+            await ReadiedAsync(reservation.Job.Queue, release.Priority);
+        }
+
+        return reply;
     }
 
     private async Task<BeanstalkReply> BuryAsync(GatewayWorker? worker, BeanstalkCommand.Bury bury)

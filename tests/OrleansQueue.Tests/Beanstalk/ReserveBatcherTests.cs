@@ -162,6 +162,63 @@ public sealed class ReserveBatcherTests
         Assert.Equal(2, (await second.WaitAsync(Patience))!.Priority);
     }
 
+    /// <summary>Serves <see cref="ReserveBatcher.PrefetchFrom"/> reserves one lease each, so the group counts as
+    /// busy; then a reserve whose round leases ahead: it gets the first of <paramref name="jobs"/>, the rest are held.</summary>
+    private async Task<LeasedJob?> ServeUntilBusyThenLeaseAheadAsync(ReserveBatcher batcher, ImmutableArray<LeasedJob> jobs)
+    {
+        for (var i = 0; i < ReserveBatcher.PrefetchFrom; i++)
+        {
+            var take = batcher.TakeAsync(Tubes, DateTimeOffset.MaxValue, CancellationToken.None);
+            var call = await NextLeaseAsync();
+            Assert.Equal(1, call.Max);
+            call.Reply.SetResult([Job(100 + i)]);
+            await take.WaitAsync(Patience);
+        }
+
+        var next = batcher.TakeAsync(Tubes, DateTimeOffset.MaxValue, CancellationToken.None);
+        var ahead = await NextLeaseAsync();
+        Assert.Equal(1 + ReserveBatcher.PrefetchFrom, ahead.Max);
+        ahead.Reply.SetResult(jobs);
+        return await next.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task UnderLoad_ARoundLeasesAhead_TheNextReservesTakeHeldJobsWithoutACall_AndAHigherPriorityJobSendsThemBack()
+    {
+        var batcher = Batcher();
+        ImmutableArray<LeasedJob> jobs = [.. Enumerable.Range(10, 1 + ReserveBatcher.PrefetchFrom).Select(Job)];
+        Assert.Same(jobs[0], await ServeUntilBusyThenLeaseAheadAsync(batcher, jobs));
+
+        Assert.Same(jobs[1], await batcher.TakeAsync(Tubes, _time.GetUtcNow(), CancellationToken.None).WaitAsync(Patience));
+        Assert.False(_leases.Reader.TryRead(out _));
+
+        // A job of priority 15 was put: held jobs after it go back; the others stay until a command looks at jobs.
+        await batcher.Readied("default", 15);
+        var after = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            after.Add((await NextHandedBackAsync()).Priority);
+        }
+
+        Assert.Equal([16L, 17L, 18L], after);
+        await batcher.Readied("other", 0);
+        Assert.False(_handedBack.Reader.TryRead(out _));
+        await batcher.HandBackHeldAsync();
+        Assert.Equal([12, 13, 14, 15], Enumerable.Range(0, 4).Select(_ => _handedBack.Reader.TryRead(out var j) ? (int)j.Priority : -1));
+    }
+
+    [Fact]
+    public async Task AHeldJob_GoesBack_OnceHeldForTheHoldLimit()
+    {
+        var batcher = Batcher();
+        ImmutableArray<LeasedJob> jobs = [Job(1), Job(2)];
+        Assert.Same(jobs[0], await ServeUntilBusyThenLeaseAheadAsync(batcher, jobs));
+        Assert.False(_handedBack.Reader.TryRead(out _));
+
+        _time.Advance(ReserveBatcher.HoldLimit);
+        Assert.Same(jobs[1], await NextHandedBackAsync());
+    }
+
     [Fact]
     public async Task ReportsThatComeDuringAReport_GoTogetherInTheNext_EachWithItsOwnReply()
     {
