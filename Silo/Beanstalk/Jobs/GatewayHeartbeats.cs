@@ -8,9 +8,10 @@ namespace OrleansQueue.Silo.Beanstalk.Jobs;
 /// <summary>
 /// The gateway's worker and its heartbeats. The silo's gateway leases for all its connections as one worker,
 /// <see cref="Id"/>, and keeps per connection what it reserved (a <see cref="GatewayWorker"/> for each connection that
-/// reserved). While any connection has, every <see cref="Interval"/> the gateway beats to every shard with the attempts
-/// all of them hold, as a worker host does, so the schedule keeps their leases, and drops from the connections the
-/// reservations the schedule took back (ttr ran out).
+/// reserved). From the first reserve on, every <see cref="Interval"/> the gateway beats to every shard with the attempts
+/// its connections hold (none, when none is open: the gateway stays a live worker rather than one declared lost each
+/// time its last connection closes), as a worker host does, so the schedule keeps their leases, and drops from the
+/// connections the reservations the schedule took back (ttr ran out).
 /// </summary>
 internal sealed partial class GatewayHeartbeats(
     IGrainFactory grains,
@@ -22,12 +23,17 @@ internal sealed partial class GatewayHeartbeats(
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<long, GatewayWorker> _workers = new();
+    private bool _used;
 
     /// <summary>The worker the silo's gateway leases as, for all its connections.</summary>
     public WorkerId Id { get; } = WorkerId.New("beanstalk-gateway");
 
     /// <summary>The connection's reservations, made on its first reserve.</summary>
-    public GatewayWorker WorkerOf(long connectionId) => _workers.GetOrAdd(connectionId, _ => new GatewayWorker());
+    public GatewayWorker WorkerOf(long connectionId)
+    {
+        Volatile.Write(ref _used, true);
+        return _workers.GetOrAdd(connectionId, _ => new GatewayWorker());
+    }
 
     public GatewayWorker? Find(long connectionId) => _workers.GetValueOrDefault(connectionId);
 
@@ -42,7 +48,7 @@ internal sealed partial class GatewayHeartbeats(
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var workers = _workers.Values.ToList();
-                if (workers.Count > 0)
+                if (Volatile.Read(ref _used))
                 {
                     await Task.WhenAll(Enumerable.Range(0, queue.Value.Shards).Select(shard => BeatAsync(workers, shard)));
                 }
