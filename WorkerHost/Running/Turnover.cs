@@ -1,3 +1,5 @@
+using OrleansQueue.Hosting;
+
 namespace OrleansQueue.Worker.Running;
 
 /// <summary>
@@ -12,9 +14,7 @@ internal sealed class Turnover(TimeProvider time)
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _lock = new();
-    private long _windowStart = time.GetTimestamp();
-    private int _current;
-    private int _previous;
+    private readonly RecentCount _finished = new(time, Window);
     private TaskCompletionSource? _next;
 
     /// <summary>Finishes in the current window and the one before it.</summary>
@@ -24,8 +24,7 @@ internal sealed class Turnover(TimeProvider time)
         {
             lock (_lock)
             {
-                Roll();
-                return _current + _previous;
+                return _finished.Recent;
             }
         }
     }
@@ -37,8 +36,7 @@ internal sealed class Turnover(TimeProvider time)
         TaskCompletionSource? next;
         lock (_lock)
         {
-            Roll();
-            _current += counted ? 1 : 0;
+            _finished.Add(counted ? 1 : 0);
             next = _next;
             _next = null;
         }
@@ -54,19 +52,5 @@ internal sealed class Turnover(TimeProvider time)
             _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _next.Task.WaitAsync(cancellationToken);
         }
-    }
-
-    private void Roll()
-    {
-        var now = time.GetTimestamp();
-        var elapsed = time.GetElapsedTime(_windowStart, now);
-        if (elapsed < Window)
-        {
-            return;
-        }
-
-        _previous = elapsed < Window * 2 ? _current : 0;
-        _current = 0;
-        _windowStart = now;
     }
 }

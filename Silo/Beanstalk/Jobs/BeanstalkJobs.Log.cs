@@ -1,5 +1,3 @@
-using OrleansQueue.Scheduling;
-
 namespace OrleansQueue.Silo.Beanstalk.Jobs;
 
 internal sealed partial class BeanstalkJobs
@@ -13,6 +11,6 @@ internal sealed partial class BeanstalkJobs
     [LoggerMessage(Level = LogLevel.Debug, Message = "Beanstalk reserve leased job {JobId} of queue {Queue}, which has no job number; it is reserved as {Alias}")]
     private partial void LogAliased(Guid jobId, string queue, ulong alias);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk worker {Worker}: handing back its jobs on shard {Shard} failed; the shard takes them back when it declares the worker lost")]
-    private partial void LogHandBackFailed(Exception exception, WorkerId worker, int shard);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk gateway: handing back {Count} job(s) failed; the schedule takes them back when their ttr runs out")]
+    private partial void LogHandBackFailed(Exception exception, int count);
 }

@@ -17,6 +17,10 @@ namespace OrleansQueue.Silo.Beanstalk.Jobs;
 /// <para>Deleting a job a connection reserved completes it (status COMPLETED); deleting a ready or delayed job cancels it
 /// (status CANCELLED). Either way it is gone for every beanstalkd command: a job in a final status is
 /// <c>NOT_FOUND</c>.</para>
+/// <para>The silo's connections lease as one worker (<see cref="GatewayHeartbeats.Id"/>), and their calls are
+/// coalesced: reserves of the same watched tubes share lease calls (<see cref="ReserveBatcher"/>), and the ends of
+/// reservations go in report batches (<see cref="ReportBatcher"/>). Which connection reserved which job is known here
+/// only (<see cref="GatewayWorker"/>).</para>
 /// </summary>
 internal sealed partial class BeanstalkJobs(
     IGrainFactory grains,
@@ -36,12 +40,32 @@ internal sealed partial class BeanstalkJobs(
     private readonly QueueOptions _queue = queueOptions.Value;
     private readonly JobQueueClient _client = new(grains, time);
     private readonly JobNumberSource _numbers = new(count => grains.GetGrain<IJobNumberGrain>(0).Reserve(count));
+    private readonly ReportBatcher _reports = new(reports => grains.GetGrain<IReportGrain>(0).Report(reports));
+    private ReserveBatcher? _reserves;
+
+    /// <summary>Made on the first reserve (it hands back through this instance's reports).</summary>
+    private ReserveBatcher Reserves => LazyInitializer.EnsureInitialized(ref _reserves, () => new ReserveBatcher(
+        (shard, max, wait, queues) => grains.GetGrain<IScheduleGrain>(shard).Lease(workers.Id, max, wait, queues),
+        HandBackAsync,
+        _queue.Shards,
+        _queue.MaxLeaseWait,
+        _queue.MaxLeaseBatch,
+        time,
+        logger));
 
     public async ValueTask<BeanstalkReply> ExecuteAsync(BeanstalkCommand command, BeanstalkSession session, CancellationToken clientGone)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(session);
         workers.Find(session.ConnectionId)?.DropExpired(time.GetUtcNow());
+        if (command is BeanstalkCommand.Kick or BeanstalkCommand.KickJob or BeanstalkCommand.Peek or BeanstalkCommand.PeekState
+            or BeanstalkCommand.StatsJob or BeanstalkCommand.StatsTube or BeanstalkCommand.Stats or BeanstalkCommand.ListTubes
+            or BeanstalkCommand.ReserveJob)
+        {
+            // It looks at jobs as they are: none may be held for a reserve meanwhile.
+            await HandBackHeldAsync();
+        }
+
         return command switch
         {
             BeanstalkCommand.Put put => await PutAsync(put, session.UsedTube),
@@ -74,19 +98,32 @@ internal sealed partial class BeanstalkJobs(
             return;
         }
 
-        // The shards take back at once whatever the worker still leases (a hand-back: no retry used).
-        await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(async shard =>
+        // Its jobs go back at once (a hand-back: no retry used); the gateway's other connections keep theirs.
+        var reserved = worker.RemoveAll();
+        if (reserved.Count > 0)
         {
-            try
-            {
-                await grains.GetGrain<IScheduleGrain>(shard).WorkerStopped(worker.Id);
-            }
-            catch (Exception ex)
-            {
-                // The worker's heartbeats have stopped: the shard declares it lost and takes its jobs back then.
-                LogHandBackFailed(ex, worker.Id, shard);
-            }
-        }));
+            await HandBackAsync([.. reserved.Select(r => r.Job)]);
+        }
+    }
+
+    /// <summary>Jobs the reserves hold ahead go back (see <see cref="ReserveBatcher"/>).</summary>
+    private Task HandBackHeldAsync() => Volatile.Read(ref _reserves)?.HandBackHeldAsync() ?? Task.CompletedTask;
+
+    /// <summary>A job of <paramref name="priority"/> became ready in <paramref name="tube"/>: held jobs it comes before go back.</summary>
+    private Task ReadiedAsync(string tube, long priority) => Volatile.Read(ref _reserves)?.Readied(tube, priority) ?? Task.CompletedTask;
+
+    /// <summary>Gives jobs back to their queues at once, no retry used. When that fails, the schedule takes them back
+    /// at their ttr.</summary>
+    private async Task HandBackAsync(ImmutableArray<LeasedJob> jobs)
+    {
+        try
+        {
+            await _reports.ReportAsync(jobs.Select(j => new AttemptReport(j.JobId, j.Attempt, AttemptReportKind.HandBack)));
+        }
+        catch (Exception ex)
+        {
+            LogHandBackFailed(ex, jobs.Length);
+        }
     }
 
     private async Task<BeanstalkReply> PutAsync(BeanstalkCommand.Put put, string tube)
@@ -107,6 +144,11 @@ internal sealed partial class BeanstalkJobs(
         switch (outcome.Kind)
         {
             case SubmitOutcomeKind.Queued:
+                if (put.Delay == 0)
+                {
+                    await ReadiedAsync(tube, put.Priority);
+                }
+
                 return BeanstalkReply.WithNumber("INSERTED", number);
             case SubmitOutcomeKind.Invalid:
                 // The line was checked by the parser, so only the silo's own payload limit can refuse it.
@@ -123,28 +165,27 @@ internal sealed partial class BeanstalkJobs(
         TimeSpan.FromSeconds(Math.Max(seconds, 1)) is var ttr && ttr > _queue.MaxDeadline ? _queue.MaxDeadline : ttr;
 
     /// <summary>
-    /// Leases one job of the watched tubes. Within the last second of one of the connection's reservations it does not
-    /// wait (<c>DEADLINE_SOON</c> unless a job is ready at once); otherwise it waits up to the timeout (none: for ever),
-    /// in long polls no longer than the silo allows.
+    /// Leases one job of the watched tubes (through <see cref="ReserveBatcher"/>, with the reserves of the other
+    /// connections). Within the last second of one of the connection's reservations it does not wait
+    /// (<c>DEADLINE_SOON</c> unless a job is ready at once); otherwise it waits up to the timeout (none: for ever).
     /// </summary>
     private async Task<BeanstalkReply> ReserveAsync(GatewayWorker worker, IReadOnlyList<string> watched, uint? timeoutSeconds, CancellationToken clientGone)
     {
         var until = timeoutSeconds is { } seconds ? time.GetUtcNow() + TimeSpan.FromSeconds(seconds) : DateTimeOffset.MaxValue;
-        var queues = watched.ToArray();
         while (true)
         {
-            var now = time.GetUtcNow();
             var soon = worker.FirstExpiry() is { } expiry ? expiry - SafetyMargin : DateTimeOffset.MaxValue;
-            var waitUntil = until < soon ? until : soon;
-            var wait = waitUntil <= now ? TimeSpan.Zero : waitUntil - now;
-            wait = wait > _queue.MaxLeaseWait ? _queue.MaxLeaseWait : wait;
-            if (await LeaseOneAsync(worker, queues, wait, clientGone) is { } reservation)
+            if (await Reserves.TakeAsync(watched, until < soon ? until : soon, clientGone) is { } job)
             {
+                var reservation = Reservation.Of(
+                    JobNumbers.TryGetNumber(job.JobId, out var number) ? number : await AliasAsync(job),
+                    job,
+                    ScheduleShards.Of(job.JobId, _queue.Shards));
                 worker.Add(reservation);
                 return new BeanstalkReply.Job("RESERVED", reservation.Number, reservation.Job.Payload);
             }
 
-            now = time.GetUtcNow();
+            var now = time.GetUtcNow();
             if (soon <= now)
             {
                 return BeanstalkReply.DeadlineSoon;
@@ -155,81 +196,6 @@ internal sealed partial class BeanstalkJobs(
                 return BeanstalkReply.TimedOut;
             }
         }
-    }
-
-    /// <summary>One job from the shards: each is asked at once first, in turn; when none has one, all are polled
-    /// together for <paramref name="wait"/> and the first job wins. A job another poll brings meanwhile is handed back.</summary>
-    private async Task<Reservation?> LeaseOneAsync(GatewayWorker worker, string[] queues, TimeSpan wait, CancellationToken clientGone)
-    {
-        for (var shard = 0; shard < _queue.Shards; shard++)
-        {
-            if (await LeaseAsync(worker, shard, queues, TimeSpan.Zero, clientGone) is { } now)
-            {
-                return now;
-            }
-        }
-
-        if (wait <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        if (_queue.Shards == 1)
-        {
-            return await LeaseAsync(worker, 0, queues, wait, clientGone);
-        }
-
-        using var won = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
-        var polls = Enumerable.Range(0, _queue.Shards).Select(shard => LeaseAsync(worker, shard, queues, wait, won.Token)).ToList();
-        Reservation? first = null;
-        var extra = new List<Reservation>();
-        while (polls.Count > 0)
-        {
-            var done = await Task.WhenAny(polls);
-            polls.Remove(done);
-            if (await done is not { } reservation)
-            {
-                continue;
-            }
-
-            if (first is null)
-            {
-                first = reservation;
-                await won.CancelAsync();
-            }
-            else
-            {
-                extra.Add(reservation);
-            }
-        }
-
-        if (extra.Count > 0)
-        {
-            await ReportAsync([.. extra.Select(r => new AttemptReport(r.Job.JobId, r.Job.Attempt, AttemptReportKind.HandBack))]);
-        }
-
-        return first;
-    }
-
-    private async Task<Reservation?> LeaseAsync(GatewayWorker worker, int shard, string[] queues, TimeSpan wait, CancellationToken cancel)
-    {
-        ImmutableArray<LeasedJob> leased;
-        try
-        {
-            leased = await grains.GetGrain<IScheduleGrain>(shard).Lease(worker.Id, 1, wait, queues, cancel);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            return null;
-        }
-
-        if (leased.IsDefaultOrEmpty)
-        {
-            return null;
-        }
-
-        var job = leased[0];
-        return Reservation.Of(JobNumbers.TryGetNumber(job.JobId, out var number) ? number : await AliasAsync(job), job, shard);
     }
 
     /// <summary>
@@ -248,7 +214,7 @@ internal sealed partial class BeanstalkJobs(
         }
         catch
         {
-            await ReportAsync([new AttemptReport(job.JobId, job.Attempt, AttemptReportKind.HandBack)]);
+            await HandBackAsync([job]);
             throw;
         }
     }
@@ -262,7 +228,7 @@ internal sealed partial class BeanstalkJobs(
         }
 
         var shard = ScheduleShards.Of(id, _queue.Shards);
-        if (await grains.GetGrain<IScheduleGrain>(shard).LeaseJob(worker.Id, id) is not { } job)
+        if (await grains.GetGrain<IScheduleGrain>(shard).LeaseJob(workers.Id, id) is not { } job)
         {
             return BeanstalkReply.NotFound;
         }
@@ -301,6 +267,7 @@ internal sealed partial class BeanstalkJobs(
             return BeanstalkReply.NotFound;
         }
 
+        await HandBackHeldAsync();
         var job = grains.GetGrain<IJobGrain>(id);
         // Its tube, for the tube's cmd-delete: read before the cancel, after which the job grain may deactivate.
         var tube = (await job.GetStatus())?.Queue;
@@ -327,10 +294,16 @@ internal sealed partial class BeanstalkJobs(
         }
 
         worker.Remove(release.Id);
-        return await EndAsync(
+        var reply = await EndAsync(
             new AttemptReport(reservation.Job.JobId, reservation.Job.Attempt, AttemptReportKind.Release,
                 Priority: release.Priority, Delay: TimeSpan.FromSeconds(release.Delay)),
             BeanstalkReply.Released);
+        if (reply == BeanstalkReply.Released && release.Delay == 0)
+        {
+            await ReadiedAsync(reservation.Job.Queue, release.Priority);
+        }
+
+        return reply;
     }
 
     private async Task<BeanstalkReply> BuryAsync(GatewayWorker? worker, BeanstalkCommand.Bury bury)
@@ -365,7 +338,7 @@ internal sealed partial class BeanstalkJobs(
         }
 
         var now = time.GetUtcNow();
-        if (!await grains.GetGrain<IScheduleGrain>(reservation.Shard).ExtendLease(worker.Id, reservation.Attempt, reservation.Job.Deadline))
+        if (!await grains.GetGrain<IScheduleGrain>(reservation.Shard).ExtendLease(workers.Id, reservation.Attempt, reservation.Job.Deadline))
         {
             worker.Remove(number);
             return BeanstalkReply.NotFound;
@@ -379,7 +352,7 @@ internal sealed partial class BeanstalkJobs(
     /// it, <c>NOT_FOUND</c> when the attempt was no longer the connection's (its ttr ran out).</summary>
     private async Task<BeanstalkReply> EndAsync(AttemptReport report, BeanstalkReply success)
     {
-        var replies = await ReportAsync([report]);
+        var replies = await _reports.ReportAsync([report]);
         return replies[0] switch
         {
             { Result: ReportResult.Accepted or ReportResult.Duplicate } => success,
@@ -402,7 +375,4 @@ internal sealed partial class BeanstalkJobs(
             ? await inspection.StatsJobAsync(id, number, reservation?.ExpiresAt)
             : BeanstalkReply.NotFound;
     }
-
-    private Task<ImmutableArray<ReportReply?>> ReportAsync(ImmutableArray<AttemptReport> reports) =>
-        grains.GetGrain<IReportGrain>(0).Report(reports);
 }

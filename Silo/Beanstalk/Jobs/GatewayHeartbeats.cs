@@ -6,9 +6,12 @@ using OrleansQueue.Scheduling;
 namespace OrleansQueue.Silo.Beanstalk.Jobs;
 
 /// <summary>
-/// The gateway's workers (one per connection that reserved) and their heartbeats: every <see cref="Interval"/> each
-/// one beats to every shard with the attempts it holds, as a worker host does, so the schedule keeps its leases while
-/// the connection is open, and drops from it the reservations the schedule took back (ttr ran out).
+/// The gateway's worker and its heartbeats. The silo's gateway leases for all its connections as one worker,
+/// <see cref="Id"/>, and keeps per connection what it reserved (a <see cref="GatewayWorker"/> for each connection that
+/// reserved). From the first reserve on, every <see cref="Interval"/> the gateway beats to every shard with the attempts
+/// its connections hold (none, when none is open: the gateway stays a live worker rather than one declared lost each
+/// time its last connection closes), as a worker host does, so the schedule keeps their leases, and drops from the
+/// connections the reservations the schedule took back (ttr ran out).
 /// </summary>
 internal sealed partial class GatewayHeartbeats(
     IGrainFactory grains,
@@ -20,9 +23,17 @@ internal sealed partial class GatewayHeartbeats(
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<long, GatewayWorker> _workers = new();
+    private bool _used;
 
-    /// <summary>The connection's worker, made on its first reserve.</summary>
-    public GatewayWorker WorkerOf(long connectionId) => _workers.GetOrAdd(connectionId, id => new GatewayWorker(id));
+    /// <summary>The worker the silo's gateway leases as, for all its connections.</summary>
+    public WorkerId Id { get; } = WorkerId.New("beanstalk-gateway");
+
+    /// <summary>The connection's reservations, made on its first reserve.</summary>
+    public GatewayWorker WorkerOf(long connectionId)
+    {
+        Volatile.Write(ref _used, true);
+        return _workers.GetOrAdd(connectionId, _ => new GatewayWorker());
+    }
 
     public GatewayWorker? Find(long connectionId) => _workers.GetValueOrDefault(connectionId);
 
@@ -36,8 +47,11 @@ internal sealed partial class GatewayHeartbeats(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await Task.WhenAll(_workers.Values.SelectMany(worker =>
-                    Enumerable.Range(0, queue.Value.Shards).Select(shard => BeatAsync(worker, shard))));
+                var workers = _workers.Values.ToList();
+                if (Volatile.Read(ref _used))
+                {
+                    await Task.WhenAll(Enumerable.Range(0, queue.Value.Shards).Select(shard => BeatAsync(workers, shard)));
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -46,17 +60,19 @@ internal sealed partial class GatewayHeartbeats(
         }
     }
 
-    private async Task BeatAsync(GatewayWorker worker, int shard)
+    /// <summary>One beat to <paramref name="shard"/> with the attempts of that shard the connections hold (a slot per
+    /// connection).</summary>
+    private async Task BeatAsync(List<GatewayWorker> workers, int shard)
     {
         try
         {
-            var running = worker.Running().Where(a => ScheduleShards.Of(a.JobId, queue.Value.Shards) == shard).ToArray();
-            var reply = await grains.GetGrain<IScheduleGrain>(shard).Heartbeat(new WorkerHeartbeat(worker.Id, 1, [.. running]));
-            worker.Disown(reply.Stop);
+            var running = workers.SelectMany(w => w.Running()).Where(a => ScheduleShards.Of(a.JobId, queue.Value.Shards) == shard);
+            var reply = await grains.GetGrain<IScheduleGrain>(shard).Heartbeat(new WorkerHeartbeat(Id, workers.Count, [.. running]));
+            workers.ForEach(w => w.Disown(reply.Stop));
         }
         catch (Exception ex)
         {
-            LogHeartbeatFailed(worker.Id, shard, ex.Message);
+            LogHeartbeatFailed(Id, shard, ex.Message);
         }
     }
 

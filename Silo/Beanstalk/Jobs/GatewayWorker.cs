@@ -15,16 +15,15 @@ internal sealed record Reservation(ulong Number, LeasedJob Job, int Shard, DateT
 }
 
 /// <summary>
-/// A connection that reserves is a worker, known to the schedule by its own <see cref="WorkerId"/>: only it may delete,
-/// release or touch what it reserved. The connection's loop changes the reservations, the heartbeats read them, so
-/// every access takes the lock.
+/// The reservations of a connection that reserves. The silo's gateway leases for all its connections as one worker
+/// (<see cref="GatewayHeartbeats.Id"/>); which connection holds which job is known here only: only that connection may
+/// delete, release, bury or touch it, and when it closes its jobs go back. The connection's loop changes the
+/// reservations, the heartbeats read them, so every access takes the lock.
 /// </summary>
-internal sealed class GatewayWorker(long connectionId)
+internal sealed class GatewayWorker
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, Reservation> _reserved = [];
-
-    public WorkerId Id { get; } = WorkerId.New($"beanstalk-{connectionId}");
 
     public void Add(Reservation reservation)
     {
@@ -71,6 +70,17 @@ internal sealed class GatewayWorker(long connectionId)
                 var gone = _reserved.Values.Where(r => r.Attempt == attempt).Select(r => r.Number).ToList();
                 gone.ForEach(n => _reserved.Remove(n));
             }
+        }
+    }
+
+    /// <summary>Takes out every reservation (the connection closed).</summary>
+    public List<Reservation> RemoveAll()
+    {
+        lock (_lock)
+        {
+            var all = _reserved.Values.ToList();
+            _reserved.Clear();
+            return all;
         }
     }
 

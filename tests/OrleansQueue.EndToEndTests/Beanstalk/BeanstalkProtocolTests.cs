@@ -869,6 +869,79 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     }
 
     [Fact]
+    public async Task ClosingAConnection_PutsBackOnlyItsOwnJobs_WhileAnotherKeepsWhatItReserved()
+    {
+        var tube = NewTube();
+        await using var keeping = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(keeping, tube);
+        var kept = await PutAsync(keeping, "kept", priority: 1, ttr: 3600);
+        var dropped = await PutAsync(keeping, "dropped", priority: 2, ttr: 3600);
+        Assert.Equal((kept, "kept"), await ReserveAsync(keeping));
+        await using (var closing = await BeanstalkWire.ConnectAsync(Server.Port))
+        {
+            await OnlyAsync(closing, tube);
+            Assert.Equal((dropped, "dropped"), await ReserveAsync(closing));
+        }
+
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            Assert.Equal((dropped, "dropped"), await ReserveAsync(other, timeout: 5));
+            Assert.Equal("TIMED_OUT", await other.CommandAsync("reserve-with-timeout 0"));
+            Assert.Equal("NOT_FOUND", await other.CommandAsync($"delete {kept}"));
+            Assert.Equal("DELETED", await keeping.CommandAsync($"delete {kept}"));
+            Assert.Equal("NOT_FOUND", await keeping.CommandAsync($"delete {dropped}"));
+            Assert.Equal("DELETED", await other.CommandAsync($"delete {dropped}"));
+        });
+    }
+
+    /// <summary>Connections that reserve and delete at the same time (the gateway shares their lease and report calls)
+    /// each get their own replies: every job is reserved by one connection only and deleted by it.</summary>
+    [Fact]
+    public async Task ConnectionsReservingAndDeletingAtOnce_EachGetTheirOwnJobsAndReplies()
+    {
+        const int jobs = 200;
+        var tube = NewTube();
+        await using var producer = await BeanstalkWire.ConnectAsync(Server.Port);
+        await OnlyAsync(producer, tube);
+        var ids = new HashSet<ulong>();
+        for (var i = 0; i < jobs; i++)
+        {
+            ids.Add(await PutAsync(producer, $"job {i}", ttr: 3600));
+        }
+
+        var deleted = 0;
+        var reserved = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var wire = await BeanstalkWire.ConnectAsync(Server.Port);
+            await OnlyAsync(wire, tube);
+            var mine = new List<ulong>();
+            while (Volatile.Read(ref deleted) < jobs)
+            {
+                var reply = await wire.CommandAsync("reserve-with-timeout 1");
+                if (reply == "TIMED_OUT")
+                {
+                    continue;
+                }
+
+                var id = ulong.Parse(reply.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                var body = Encoding.ASCII.GetString(await wire.ReadBodyAsync(int.Parse(reply.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.StartsWith("job ", body, StringComparison.Ordinal);
+                Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+                Interlocked.Increment(ref deleted);
+                mine.Add(id);
+            }
+
+            return mine;
+        })).WaitAsync(TimeSpan.FromSeconds(60));
+
+        var all = reserved.SelectMany(m => m).ToList();
+        Assert.Equal(jobs, all.Count);
+        Assert.True(ids.SetEquals(all));
+        Assert.Equal("TIMED_OUT", await producer.CommandAsync("reserve-with-timeout 0"));
+    }
+
+    [Fact]
     public async Task ClientStalledMidCommand_DoesNotHoldUpOtherConnections()
     {
         await using var stalled = await BeanstalkWire.ConnectAsync(Server.Port);
