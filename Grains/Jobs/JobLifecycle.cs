@@ -242,7 +242,7 @@ public static class JobLifecycle
         }
 
         EndAttempt(job, AttemptOutcome.HandedBack, null, now);
-        Requeue(job, now, notBefore: null);
+        KeepPlace(job);
         return Accepted(job, $"attempt {attempt} handed back; the job is pending again", Ended(job, now));
     }
 
@@ -324,7 +324,7 @@ public static class JobLifecycle
         if (cause == RequeueCause.HandedBack)
         {
             EndAttempt(job, AttemptOutcome.HandedBack, null, now);
-            Requeue(job, now, notBefore: null);
+            KeepPlace(job);
             return (new TakeBackReply.Ended(Notice(job, now)), true);
         }
 
@@ -483,6 +483,15 @@ public static class JobLifecycle
         job.Status = JobStatus.Pending;
         job.EnqueuedAt = now;
         job.NotBefore = notBefore;
+    }
+
+    /// <summary>A lease handed back (unstarted, or given up by a stopping worker) is not the job's fault nor a new
+    /// submission: it is pending again in the place it had, ahead of the jobs of its priority enqueued after it, so a
+    /// worker's or the gateway's prefetch cannot reorder a queue.</summary>
+    private static void KeepPlace(JobState job)
+    {
+        job.Status = JobStatus.Pending;
+        job.NotBefore = null;
     }
 
     private static string Truncate(string error) =>

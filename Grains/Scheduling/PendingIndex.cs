@@ -198,7 +198,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         {
             foreach (var level in lane.Levels.Values)
             {
-                foreach (var entry in level.Fifo)
+                foreach (var entry in level.InOrder())
                 {
                     if (_current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
                     {
@@ -224,7 +224,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
             return null;
         }
 
-        var taken = bestLane.Levels[best].Fifo.Dequeue();
+        var taken = bestLane.Levels[best].Take(_current);
         _current.Remove(taken.JobId);
         changes?.Mark(taken.JobId);
         _readyCount[Bucket(best)]--;
@@ -331,7 +331,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
                 _wideLevels += entry.Priority > AgingMaxPriority ? 1 : 0;
             }
 
-            level.Fifo.Enqueue(entry);
+            level.Add(entry);
             level.Count++;
         }
 
@@ -348,27 +348,95 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         }
     }
 
-    /// <summary>The leasable entries of one priority of one queue, FIFO, with how many of its slots are live.</summary>
+    /// <summary>
+    /// The leasable entries of one priority of one queue in the order they were enqueued (<see cref="QueueEntry.EnqueuedAt"/>),
+    /// with how many of its slots are live. Entries arrive almost always in that order and go to the back of a FIFO; one
+    /// enqueued before the FIFO's last (a lease handed back unstarted keeps its place in line) waits in a small heap
+    /// beside it, and the head is the older of the two heads.
+    /// </summary>
     private sealed class Level
     {
-        public Queue<QueueEntry> Fifo { get; } = new();
+        private readonly Queue<QueueEntry> _fifo = new();
+        private readonly PriorityQueue<QueueEntry, (DateTimeOffset EnqueuedAt, long Order)> _returned = new();
+        private DateTimeOffset _tail = DateTimeOffset.MinValue;
+        private long _order;
 
         public long Count { get; set; }
+
+        public void Add(QueueEntry entry)
+        {
+            if (entry.EnqueuedAt < _tail)
+            {
+                _returned.Enqueue(entry, (entry.EnqueuedAt, _order++));
+            }
+            else
+            {
+                _fifo.Enqueue(entry);
+                _tail = entry.EnqueuedAt;
+            }
+        }
 
         /// <summary>The live head, dropping slots of removed entries on the way.</summary>
         public QueueEntry? Head(Dictionary<Guid, QueueEntry> current)
         {
-            while (Fifo.TryPeek(out var entry))
+            var first = LiveHead(_fifo, current);
+            var returned = LiveHead(_returned, current);
+            return returned is not null && (first is null || returned.EnqueuedAt < first.EnqueuedAt) ? returned : first;
+        }
+
+        /// <summary>Removes and returns the live head (the caller knows there is one).</summary>
+        public QueueEntry Take(Dictionary<Guid, QueueEntry> current)
+        {
+            var head = Head(current) ?? throw new InvalidOperationException("The level holds no live entry.");
+            if (_returned.TryPeek(out var returned, out _) && ReferenceEquals(returned, head))
             {
-                if (current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry))
+                _returned.Dequeue();
+            }
+            else
+            {
+                _fifo.Dequeue();
+            }
+
+            return head;
+        }
+
+        /// <summary>Every slot, live or not, in lease order.</summary>
+        public IEnumerable<QueueEntry> InOrder() =>
+            _returned.Count == 0
+                ? _fifo
+                : _fifo.Concat(_returned.UnorderedItems.Select(i => i.Element)).OrderBy(e => e.EnqueuedAt);
+
+        private static QueueEntry? LiveHead(Queue<QueueEntry> fifo, Dictionary<Guid, QueueEntry> current)
+        {
+            while (fifo.TryPeek(out var entry))
+            {
+                if (IsLive(entry, current))
                 {
                     return entry;
                 }
 
-                Fifo.Dequeue();
+                fifo.Dequeue();
             }
 
             return null;
         }
+
+        private static QueueEntry? LiveHead(PriorityQueue<QueueEntry, (DateTimeOffset, long)> heap, Dictionary<Guid, QueueEntry> current)
+        {
+            while (heap.TryPeek(out var entry, out _))
+            {
+                if (IsLive(entry, current))
+                {
+                    return entry;
+                }
+
+                heap.Dequeue();
+            }
+
+            return null;
+        }
+
+        private static bool IsLive(QueueEntry entry, Dictionary<Guid, QueueEntry> current) =>
+            current.TryGetValue(entry.JobId, out var live) && ReferenceEquals(live, entry);
     }
 }

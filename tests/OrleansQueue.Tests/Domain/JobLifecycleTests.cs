@@ -197,12 +197,28 @@ public sealed class JobLifecycleTests
     {
         var job = CreateRunningJob(retries: 2, backoff: TimeSpan.FromSeconds(10));
 
+        var enqueuedAt = job.EnqueuedAt;
+
         var t = JobLifecycle.HandBack(job, 1, T0.AddSeconds(2));
 
         Assert.Equal(JobStatus.Pending, job.Status);
         Assert.Equal(2, job.RetriesLeft);
         Assert.Equal(AttemptOutcome.HandedBack, job.LastAttempt!.Outcome);
         Assert.Null(RequeueOf(t)!.NotBefore);
+        // It keeps its place in line: a prefetch handed back cannot put it behind jobs enqueued after it.
+        Assert.Equal(enqueuedAt, RequeueOf(t)!.EnqueuedAt);
+    }
+
+    [Fact]
+    public void TakeBack_OfALeaseHandedBack_KeepsTheJobsPlaceInLine()
+    {
+        var job = CreateRunningJob(retries: 1);
+        var enqueuedAt = job.EnqueuedAt;
+
+        var (_, changed) = JobLifecycle.TakeBack(job, 1, null, RequeueCause.HandedBack, T0.AddSeconds(5));
+
+        Assert.True(changed);
+        Assert.Equal((JobStatus.Pending, 1, enqueuedAt), (job.Status, job.RetriesLeft, job.ToEntry().EnqueuedAt));
     }
 
     [Theory]

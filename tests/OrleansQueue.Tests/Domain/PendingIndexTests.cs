@@ -32,6 +32,41 @@ public sealed class PendingIndexTests
     }
 
     [Fact]
+    public void AnEntryBackWithItsEarlierEnqueueTime_IsTakenBeforeThoseEnqueuedAfterIt_InEnqueueOrder()
+    {
+        // Four jobs of one priority are leased two at a time; the lease of the first two is handed back unstarted
+        // (a prefetch), in the reverse order, while a fifth arrives: they are taken first, in the order they came.
+        var index = CreateIndex();
+        var jobs = Enumerable.Range(0, 4).Select(i => Entry(5, T0.AddMilliseconds(i))).ToList();
+        jobs.ForEach(e => index.Add(e, T0));
+        var leased = index.Take(QueueNames.DefaultOnly, 2, T0.AddSeconds(1));
+        var late = Entry(5, T0.AddSeconds(2));
+        index.Add(late, T0.AddSeconds(2));
+        index.Add(leased[1], T0.AddSeconds(3));
+        index.Add(leased[0], T0.AddSeconds(3));
+
+        var order = index.Take(QueueNames.DefaultOnly, 10, T0.AddSeconds(4)).Select(e => e.JobId).ToList();
+
+        Assert.Equal([jobs[0].JobId, jobs[1].JobId, jobs[2].JobId, jobs[3].JobId, late.JobId], order);
+        Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
+    public void Snapshot_ListsAnEntryBackInItsPlace()
+    {
+        var index = CreateIndex();
+        var first = Entry(5, T0);
+        var second = Entry(5, T0.AddMilliseconds(1));
+        index.Add(first, T0);
+        index.Add(second, T0);
+        var leased = Assert.Single(index.Take(QueueNames.DefaultOnly, 1, T0));
+        index.Add(leased, T0.AddSeconds(1));
+
+        Assert.Equal([first.JobId, second.JobId], index.Snapshot().Select(e => e.JobId));
+        Assert.Equal(first.JobId, index.PeekReady(QueueNames.Default, T0.AddSeconds(1))!.JobId);
+    }
+
+    [Fact]
     public void Take_RespectsMax()
     {
         var index = CreateIndex();
