@@ -48,8 +48,9 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
 
     /// <summary>Adds the entry unless the job is already here. Returns whether it was added. One exception: a due entry
     /// for a job held here as not yet due replaces it (the job grain, which decides, made it ready: a kick of a delayed
-    /// job), and counts as added.</summary>
-    public bool Add(QueueEntry entry, DateTimeOffset now)
+    /// job), and counts as added. With <paramref name="keepPlace"/> (a lease handed back) a ready entry goes back to the
+    /// place its enqueue time gives it, ahead of the entries of its priority enqueued after it; otherwise to the back.</summary>
+    public bool Add(QueueEntry entry, DateTimeOffset now, bool keepPlace = false)
     {
         if (entry.Priority is < 0 or > uint.MaxValue)
         {
@@ -78,7 +79,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         }
         else
         {
-            AddReady(entry with { NotBefore = null });
+            AddReady(entry with { NotBefore = null }, keepPlace);
         }
 
         return true;
@@ -118,7 +119,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
             {
                 // It becomes leasable now, so it joins the back of its priority's queue as of now.
                 _lanes[entry.Queue].Delayed--;
-                AddReady(entry with { EnqueuedAt = now, NotBefore = null });
+                AddReady(entry with { EnqueuedAt = now, NotBefore = null }, keepPlace: false);
                 moved++;
             }
         }
@@ -276,11 +277,11 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
     private long AgingCredit(QueueEntry entry, DateTimeOffset now) =>
         agingStep <= TimeSpan.Zero || now <= entry.EnqueuedAt ? 0 : (now - entry.EnqueuedAt).Ticks / agingStep.Ticks;
 
-    private void AddReady(QueueEntry entry)
+    private void AddReady(QueueEntry entry, bool keepPlace)
     {
         _current[entry.JobId] = entry;
         changes?.Mark(entry.JobId);
-        LaneOf(entry.Queue).AddReady(entry);
+        LaneOf(entry.Queue).AddReady(entry, keepPlace);
         _readyCount[Bucket(entry.Priority)]++;
     }
 
@@ -323,7 +324,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         /// <summary>Priorities held above the console's range.</summary>
         private int _wideLevels;
 
-        public void AddReady(QueueEntry entry)
+        public void AddReady(QueueEntry entry, bool keepPlace)
         {
             if (!Levels.TryGetValue(entry.Priority, out var level))
             {
@@ -331,7 +332,7 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
                 _wideLevels += entry.Priority > AgingMaxPriority ? 1 : 0;
             }
 
-            level.Add(entry);
+            level.Add(entry, keepPlace);
             level.Count++;
         }
 
@@ -363,16 +364,19 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
 
         public long Count { get; set; }
 
-        public void Add(QueueEntry entry)
+        /// <param name="keepPlace">The entry comes back from a lease handed back: it goes ahead of the entries enqueued
+        /// after it. Any other entry joins the back, in arrival order (a batch's jobs, stamped one by one, keep the
+        /// batch's order).</param>
+        public void Add(QueueEntry entry, bool keepPlace)
         {
-            if (entry.EnqueuedAt < _tail)
+            if (keepPlace && entry.EnqueuedAt < _tail)
             {
                 _returned.Enqueue(entry, (entry.EnqueuedAt, _order++));
             }
             else
             {
                 _fifo.Enqueue(entry);
-                _tail = entry.EnqueuedAt;
+                _tail = entry.EnqueuedAt > _tail ? entry.EnqueuedAt : _tail;
             }
         }
 
@@ -400,11 +404,27 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
             return head;
         }
 
-        /// <summary>Every slot, live or not, in lease order.</summary>
-        public IEnumerable<QueueEntry> InOrder() =>
-            _returned.Count == 0
-                ? _fifo
-                : _fifo.Concat(_returned.UnorderedItems.Select(i => i.Element)).OrderBy(e => e.EnqueuedAt);
+        /// <summary>Every slot, live or not, in lease order: the FIFO with the entries back merged in as
+        /// <see cref="Head"/> would take them.</summary>
+        public IEnumerable<QueueEntry> InOrder()
+        {
+            var returned = _returned.UnorderedItems.OrderBy(i => i.Priority).Select(i => i.Element).ToList();
+            var next = 0;
+            foreach (var entry in _fifo)
+            {
+                while (next < returned.Count && returned[next].EnqueuedAt < entry.EnqueuedAt)
+                {
+                    yield return returned[next++];
+                }
+
+                yield return entry;
+            }
+
+            while (next < returned.Count)
+            {
+                yield return returned[next++];
+            }
+        }
 
         private static QueueEntry? LiveHead(Queue<QueueEntry> fifo, Dictionary<Guid, QueueEntry> current)
         {

@@ -323,12 +323,13 @@ public sealed class ShardLedger
             _buried.Add(buried);
         }
 
-        return notice.Requeue is { } entry && AddPending(entry, now);
+        // A hand-back keeps the job's place in line (its entry keeps its enqueue time: JobLifecycle.KeepPlace).
+        return notice.Requeue is { } entry && AddPending(entry, now, keepPlace: notice.Outcome == AttemptOutcome.HandedBack);
     }
 
     /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only. A buried
     /// job's entry comes from its job grain only once the job is pending again (kicked): it leaves the buried jobs.</summary>
-    private bool AddPending(QueueEntry entry, DateTimeOffset now)
+    private bool AddPending(QueueEntry entry, DateTimeOffset now, bool keepPlace = false)
     {
         if (_leases.Contains(entry.JobId))
         {
@@ -336,7 +337,7 @@ public sealed class ShardLedger
         }
 
         _buried.Remove(entry.JobId);
-        return _pending.Add(entry, now);
+        return _pending.Add(entry, now, keepPlace);
     }
 
     /// <summary>Per queue holding jobs here (or <paramref name="queue"/> alone): its jobs by where they are. A lease

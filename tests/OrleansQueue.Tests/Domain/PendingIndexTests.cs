@@ -42,13 +42,26 @@ public sealed class PendingIndexTests
         var leased = index.Take(QueueNames.DefaultOnly, 2, T0.AddSeconds(1));
         var late = Entry(5, T0.AddSeconds(2));
         index.Add(late, T0.AddSeconds(2));
-        index.Add(leased[1], T0.AddSeconds(3));
-        index.Add(leased[0], T0.AddSeconds(3));
+        index.Add(leased[1], T0.AddSeconds(3), keepPlace: true);
+        index.Add(leased[0], T0.AddSeconds(3), keepPlace: true);
 
         var order = index.Take(QueueNames.DefaultOnly, 10, T0.AddSeconds(4)).Select(e => e.JobId).ToList();
 
         Assert.Equal([jobs[0].JobId, jobs[1].JobId, jobs[2].JobId, jobs[3].JobId, late.JobId], order);
         Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
+    public void EntriesNotBackFromALease_JoinTheBack_InArrivalOrder_WhateverTheirEnqueueTimes()
+    {
+        // A batch's jobs are stamped by their own grains, not in the batch's order: the order is the batch's.
+        var index = CreateIndex();
+        var later = Entry(5, T0.AddMilliseconds(2));
+        var earlier = Entry(5, T0.AddMilliseconds(1));
+        index.Add(later, T0);
+        index.Add(earlier, T0);
+
+        Assert.Equal([later.JobId, earlier.JobId], index.Take(QueueNames.DefaultOnly, 2, T0).Select(e => e.JobId));
     }
 
     [Fact]
@@ -60,7 +73,7 @@ public sealed class PendingIndexTests
         index.Add(first, T0);
         index.Add(second, T0);
         var leased = Assert.Single(index.Take(QueueNames.DefaultOnly, 1, T0));
-        index.Add(leased, T0.AddSeconds(1));
+        index.Add(leased, T0.AddSeconds(1), keepPlace: true);
 
         Assert.Equal([first.JobId, second.JobId], index.Snapshot().Select(e => e.JobId));
         Assert.Equal(first.JobId, index.PeekReady(QueueNames.Default, T0.AddSeconds(1))!.JobId);
