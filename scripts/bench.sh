@@ -95,8 +95,10 @@ start_silo() { # name
     redis-cli -p "$REDIS_PORT" flushall >/dev/null || die "redis flushall"
     storage=(--storage redis --redis "127.0.0.1:$REDIS_PORT")
   fi
-  silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
-  [ "$silo_port" != "$gateway_port" ] || gateway_port=$((silo_port + 1))
+  # Three ports picked while none listens yet (the beanstalk one by the caller): they must differ.
+  until silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
+    [ "$silo_port" != "$gateway_port" ] && [ "$silo_port" != "${BEANSTALK_PORT:-0}" ] && [ "$gateway_port" != "${BEANSTALK_PORT:-0}" ]
+  do :; done
   GATEWAY="127.0.0.1:$gateway_port"
   : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
   dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port "${BEANSTALK_PORT:-0}" "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
@@ -204,9 +206,7 @@ if [ "$GATEWAY" = 1 ]; then
   lines="$OUT/gateway.reps"; : > "$lines"
   for rep in $(seq 1 "$REPS"); do
     result=""
-    # Not w2procs: its monitor connection asks stats-tube of a tube that only the other connections watch, which the
-    # gateway answers NOT_FOUND (a tube exists there while it holds jobs or the asking connection uses or watches it).
-    for phase in w1seq w1seq5 w1pipe w2 w3 w4; do
+    for phase in w1seq w1seq5 w1pipe w2 w2procs w3 w4; do
       BEANSTALK_PORT=$(free_port) || die "no free port"
       BEANSTALK_PORT=$BEANSTALK_PORT start_silo "gw-r$rep-$phase"
       export NODE_PATH="$node_dir/node_modules" BS_PORT=$BEANSTALK_PORT SERVER_PID=$SILO_PID

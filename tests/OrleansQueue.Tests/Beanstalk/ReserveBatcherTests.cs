@@ -208,6 +208,34 @@ public sealed class ReserveBatcherTests
     }
 
     [Fact]
+    public async Task HeldJobsOfOnePriority_AreServedInTheOrderTheyWereLeased()
+    {
+        var batcher = Batcher();
+        // Busy enough to hold the most it may (more than 16: List.Sort is an insertion sort, stable, below that).
+        for (var i = 0; i < ReserveBatcher.MaxHeld; i++)
+        {
+            var take = batcher.TakeAsync(Tubes, DateTimeOffset.MaxValue, CancellationToken.None);
+            (await NextLeaseAsync()).Reply.SetResult([Job(100 + i)]);
+            await take.WaitAsync(Patience);
+        }
+
+        // Then a round leases ahead, all of one priority: they must come out in lease order (FIFO within a priority).
+        var next = batcher.TakeAsync(Tubes, DateTimeOffset.MaxValue, CancellationToken.None);
+        var ahead = await NextLeaseAsync();
+        Assert.Equal(1 + ReserveBatcher.MaxHeld, ahead.Max);
+        ImmutableArray<LeasedJob> jobs = [.. Enumerable.Range(0, ahead.Max).Select(i => Job(i) with { Priority = 7 })];
+        ahead.Reply.SetResult(jobs);
+        var served = new List<LeasedJob?> { await next.WaitAsync(Patience) };
+        for (var i = 1; i < jobs.Length; i++)
+        {
+            served.Add(await batcher.TakeAsync(Tubes, _time.GetUtcNow(), CancellationToken.None).WaitAsync(Patience));
+        }
+
+        Assert.Equal<LeasedJob?>(jobs, served);
+        Assert.False(_leases.Reader.TryRead(out _));
+    }
+
+    [Fact]
     public async Task AHeldJob_GoesBack_OnceHeldForTheHoldLimit()
     {
         var batcher = Batcher();
