@@ -83,7 +83,7 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
     /// <summary>Never throws: an outcome is set for every job of the batch, so the other batches' outcomes are kept.</summary>
     private async Task SendBatchAsync(ImmutableArray<JobToSubmit> batch, int first, SubmitOutcome[] outcomes)
     {
-        var submitter = grains.GetGrain<ISubmitGrain>(0);
+        var submitter = grains.Grain<ISubmitGrain>(0);
         var replies = await TrySendAsync(submitter, batch);
         var again = Enumerable.Range(0, batch.Length).Where(i => replies[i].Kind is SubmitOutcomeKind.Failed or SubmitOutcomeKind.Unknown).ToList();
         if (again.Count > 0)
@@ -113,11 +113,11 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
         }
     }
 
-    public Task<JobView?> GetStatusAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).GetStatus());
+    public Task<JobView?> GetStatusAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.Grain<IJobGrain>(id).GetStatus());
 
-    public Task<ReportReply> CancelAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Cancel());
+    public Task<ReportReply> CancelAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.Grain<IJobGrain>(id).Cancel());
 
-    public Task<ReportReply> RequeueAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Requeue());
+    public Task<ReportReply> RequeueAsync(Guid id) => SendAgainIfRejectedAsync(() => grains.Grain<IJobGrain>(id).Requeue());
 
     /// <summary>The most buried jobs one kick asks a shard for at a time.</summary>
     public const int MaxKickRound = 10_000;
@@ -136,13 +136,13 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
 
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         var shards = await GetShardCountAsync();
-        var (kicked, buriedSeen) = await KickAsync(shards, max, (shard, round) => grains.GetGrain<IScheduleGrain>(shard).ListBuried(queue, round));
+        var (kicked, buriedSeen) = await KickAsync(shards, max, (shard, round) => grains.Grain<IScheduleGrain>(shard).ListBuried(queue, round));
         if (buriedSeen || max == 0)
         {
             return kicked;
         }
 
-        return (await KickAsync(shards, max, (shard, round) => grains.GetGrain<IScheduleGrain>(shard).ListJobs(JobStatus.Delayed, round, queue))).Kicked;
+        return (await KickAsync(shards, max, (shard, round) => grains.Grain<IScheduleGrain>(shard).ListJobs(JobStatus.Delayed, round, queue))).Kicked;
     }
 
     /// <summary>Kicks up to <paramref name="max"/> of the candidates <paramref name="list"/> gives per shard; also says
@@ -157,7 +157,7 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
             foreach (var id in await list(shard, round))
             {
                 seen = true;
-                if (kicked < max && (await SendAgainIfRejectedAsync(() => grains.GetGrain<IJobGrain>(id).Kick())).Result == ReportResult.Accepted)
+                if (kicked < max && (await SendAgainIfRejectedAsync(() => grains.Grain<IJobGrain>(id).Kick())).Result == ReportResult.Accepted)
                 {
                     kicked++;
                 }
@@ -179,13 +179,13 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
 
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         var shards = await GetShardCountAsync();
-        await Task.WhenAll(Enumerable.Range(0, shards).Select(s => grains.GetGrain<IScheduleGrain>(s).PauseQueue(queue, delay)));
+        await Task.WhenAll(Enumerable.Range(0, shards).Select(s => grains.Grain<IScheduleGrain>(s).PauseQueue(queue, delay)));
     }
 
     public async Task<int> GetShardCountAsync() => (await GetLimitsAsync()).Shards;
 
     /// <summary>The silo's limits (shards, lease batch and wait, payload size).</summary>
-    public Task<QueueLimits> GetLimitsAsync() => grains.GetGrain<IScheduleGrain>(0).GetLimits();
+    public Task<QueueLimits> GetLimitsAsync() => grains.Grain<IScheduleGrain>(0).GetLimits();
 
     /// <summary>
     /// A call that reaches a job grain while it deactivates (it deactivates once its job finishes, e.g. right after a
@@ -224,7 +224,7 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
 
         var shards = await GetShardCountAsync();
         var ids = await Task.WhenAll(Enumerable.Range(0, shards)
-            .Select(s => grains.GetGrain<IScheduleGrain>(s).ListJobs(status, limit, queue)));
+            .Select(s => grains.Grain<IScheduleGrain>(s).ListJobs(status, limit, queue)));
         var views = await Task.WhenAll(ids.SelectMany(x => x).Distinct().Select(GetStatusAsync));
 
         // The shards' lists are candidates: a job may have moved on since, so keep only those still in the status (a
@@ -242,7 +242,7 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
     {
         var shards = await GetShardCountAsync();
         var all = await Task.WhenAll(Enumerable.Range(0, shards)
-            .Select(s => grains.GetGrain<IScheduleGrain>(s).GetMetrics()));
+            .Select(s => grains.Grain<IScheduleGrain>(s).GetMetrics()));
         return QueueMetrics.Combine(all.ToImmutableArray());
     }
 }

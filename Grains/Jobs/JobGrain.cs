@@ -20,7 +20,7 @@ public sealed partial class JobGrain(
 
     private JobState Job => state.State;
 
-    private IScheduleGrain Schedule => GrainFactory.GetGrain<IScheduleGrain>(Job.Shard);
+    private IScheduleGrain Schedule => GrainFactory.Grain<IScheduleGrain>(Job.Shard);
 
     public async Task<StoredJob> Store(JobSubmission submission, Guid token)
     {

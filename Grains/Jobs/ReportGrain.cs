@@ -35,7 +35,7 @@ public sealed partial class ReportGrain(ILogger<ReportGrain> logger) : Grain, IR
     {
         try
         {
-            return await GrainFactory.GetGrain<IJobGrain>(report.JobId).EndAttempt(report);
+            return await GrainFactory.Grain<IJobGrain>(report.JobId).EndAttempt(report);
         }
         catch (Exception ex)
         {
@@ -50,7 +50,7 @@ public sealed partial class ReportGrain(ILogger<ReportGrain> logger) : Grain, IR
     {
         try
         {
-            await GrainFactory.GetGrain<Scheduling.IScheduleGrain>(shard).AttemptsEnded(notices);
+            await GrainFactory.Grain<Scheduling.IScheduleGrain>(shard).AttemptsEnded(notices);
         }
         catch (Exception ex)
         {

@@ -69,7 +69,7 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
         try
         {
             // No entry: the job exists under this id and has moved on (a resent batch); it counts as queued.
-            var stored = await GrainFactory.GetGrain<IJobGrain>(job.JobId).Store(job.Submission, token);
+            var stored = await GrainFactory.Grain<IJobGrain>(job.JobId).Store(job.Submission, token);
             entries[index] = stored.Entry;
             outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Queued, Job: withView ? stored.Job : null);
         }
@@ -88,7 +88,7 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
     {
         try
         {
-            await GrainFactory.GetGrain<IScheduleGrain>(shard).Enqueue([.. indexes.Select(i => entries[i]!)]);
+            await GrainFactory.Grain<IScheduleGrain>(shard).Enqueue([.. indexes.Select(i => entries[i]!)]);
         }
         catch (Exception ex)
         {
@@ -98,7 +98,7 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
                 var id = jobs[i].JobId;
                 try
                 {
-                    await GrainFactory.GetGrain<IJobGrain>(id).Discard(token);
+                    await GrainFactory.Grain<IJobGrain>(id).Discard(token);
                 }
                 catch (Exception discardEx)
                 {

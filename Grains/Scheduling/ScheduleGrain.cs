@@ -278,7 +278,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         ImmutableArray<StartResult> results;
         try
         {
-            results = await GrainFactory.GetGrain<IStartGrain>(0)
+            results = await GrainFactory.Grain<IStartGrain>(0)
                 .StartAttempts(worker.Name, [.. leases.Select(l => new AttemptRef(l.JobId, l.Attempt))], now);
         }
         catch (Exception ex)
@@ -365,7 +365,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         {
             try
             {
-                return (lease, reply: await GrainFactory.GetGrain<IJobGrain>(lease.JobId).TakeBack(lease.Attempt, lease.LeasedAt, cause));
+                return (lease, reply: await GrainFactory.Grain<IJobGrain>(lease.JobId).TakeBack(lease.Attempt, lease.LeasedAt, cause));
             }
             catch (Exception ex)
             {

@@ -18,7 +18,7 @@ public sealed class StartGrain : Grain, IStartGrain
     {
         try
         {
-            return await GrainFactory.GetGrain<IJobGrain>(attempt.JobId).StartAttempt(worker, attempt.Attempt, startedAt);
+            return await GrainFactory.Grain<IJobGrain>(attempt.JobId).StartAttempt(worker, attempt.Attempt, startedAt);
         }
         catch (Exception ex)
         {

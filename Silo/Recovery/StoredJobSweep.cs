@@ -125,7 +125,7 @@ internal sealed partial class StoredJobSweep(
         var takenBack = 0;
         foreach (var shard in candidates.GroupBy(j => j.Shard))
         {
-            var schedule = grains.GetGrain<IScheduleGrain>(shard.Key);
+            var schedule = grains.Grain<IScheduleGrain>(shard.Key);
             var pending = await schedule.ListJobs(JobStatus.Pending, ListLimit);
             var leased = await schedule.ListJobs(JobStatus.Processing, ListLimit);
             var known = pending.Concat(leased).ToHashSet();
@@ -247,7 +247,7 @@ internal sealed partial class StoredJobSweep(
     {
         try
         {
-            return await grains.GetGrain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, leasedAt: null, RequeueCause.HandedBack);
+            return await grains.Grain<IJobGrain>(job.Id).TakeBack(job.CurrentAttempt, leasedAt: null, RequeueCause.HandedBack);
         }
         catch (Exception ex)
         {

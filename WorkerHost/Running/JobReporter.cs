@@ -72,7 +72,7 @@ internal sealed partial class JobReporter : IDisposable
     {
         try
         {
-            var reply = await _grains.GetGrain<IJobGrain>(job.JobId).ReportProgress(job.Attempt, percent, message).ConfigureAwait(false);
+            var reply = await _grains.Grain<IJobGrain>(job.JobId).ReportProgress(job.Attempt, percent, message).ConfigureAwait(false);
             if (!reply.IsAccepted)
             {
                 LogProgressDropped(job.JobId, job.Attempt, reply.Message);
@@ -150,7 +150,7 @@ internal sealed partial class JobReporter : IDisposable
         ImmutableArray<ReportReply?> replies;
         try
         {
-            replies = await _grains.GetGrain<IReportGrain>(0).Report([.. batch.Select(p => p.Report)]).ConfigureAwait(false);
+            replies = await _grains.Grain<IReportGrain>(0).Report([.. batch.Select(p => p.Report)]).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

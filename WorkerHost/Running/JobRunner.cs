@@ -113,7 +113,7 @@ internal sealed partial class JobRunner(
 
         try
         {
-            if (!await grains.GetGrain<IScheduleGrain>(attempt.Shard).ExtendLease(worker, attempt.Ref, attempt.Job.Deadline).ConfigureAwait(false))
+            if (!await grains.Grain<IScheduleGrain>(attempt.Shard).ExtendLease(worker, attempt.Ref, attempt.Job.Deadline).ConfigureAwait(false))
             {
                 return false;
             }

@@ -114,7 +114,7 @@ internal sealed partial class WorkerService(
         {
             try
             {
-                return await grains.GetGrain<IScheduleGrain>(0).GetLimits().WaitAsync(stoppingToken).ConfigureAwait(false);
+                return await grains.Grain<IScheduleGrain>(0).GetLimits().WaitAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -138,7 +138,7 @@ internal sealed partial class WorkerService(
 
     private async Task LeaseLoopAsync(int shard, int shardCount, int maxLeaseBatch, CancellationToken stoppingToken)
     {
-        var schedule = grains.GetGrain<IScheduleGrain>(shard);
+        var schedule = grains.Grain<IScheduleGrain>(shard);
 
         // A loop asks for at most its share of the slots, so that a long poll parked on an empty shard cannot hold
         // every slot while another shard has jobs. With more shards than slots the loops take turns (see below).
@@ -401,7 +401,7 @@ internal sealed partial class WorkerService(
         try
         {
             var beat = new WorkerHeartbeat(_id, _options.Concurrency, _running.OfShard(shard));
-            var reply = await grains.GetGrain<IScheduleGrain>(shard).Heartbeat(beat).ConfigureAwait(false);
+            var reply = await grains.Grain<IScheduleGrain>(shard).Heartbeat(beat).ConfigureAwait(false);
             foreach (var stop in reply.Stop)
             {
                 if (_running.Find(stop) is { } attempt && attempt.Stop(StopReason.RemoteStop))
@@ -495,7 +495,7 @@ internal sealed partial class WorkerService(
         {
             try
             {
-                await grains.GetGrain<IScheduleGrain>(shard).WorkerStopped(_id).WaitAsync(StopCallTimeout, time).ConfigureAwait(false);
+                await grains.Grain<IScheduleGrain>(shard).WorkerStopped(_id).WaitAsync(StopCallTimeout, time).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

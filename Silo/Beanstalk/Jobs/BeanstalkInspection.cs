@@ -42,7 +42,7 @@ internal sealed class BeanstalkInspection(
     /// <paramref name="number"/> in the reply (its job number, or the asking connection's alias of it).</summary>
     public async Task<BeanstalkReply> PeekAsync(Guid id, ulong number)
     {
-        var job = grains.GetGrain<IJobGrain>(id);
+        var job = grains.Grain<IJobGrain>(id);
         if (await job.GetStatus() is not { } view || StateOf(view, time.GetUtcNow()) is null || await job.GetPayload() is not { } payload)
         {
             return BeanstalkReply.NotFound;
@@ -61,8 +61,8 @@ internal sealed class BeanstalkInspection(
             PeekKind.Delayed => PeekPlace.Delayed,
             _ => PeekPlace.Buried,
         };
-        var ids = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).PeekQueue(tube, place)));
-        var views = (await Task.WhenAll(ids.OfType<Guid>().Select(id => grains.GetGrain<IJobGrain>(id).GetStatus()))).OfType<JobView>();
+        var ids = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.Grain<IScheduleGrain>(s).PeekQueue(tube, place)));
+        var views = (await Task.WhenAll(ids.OfType<Guid>().Select(id => grains.Grain<IJobGrain>(id).GetStatus()))).OfType<JobView>();
         var best = place switch
         {
             PeekPlace.Ready => views.OrderBy(v => v.Priority).ThenBy(v => v.SubmittedAt).FirstOrDefault(),
@@ -78,7 +78,7 @@ internal sealed class BeanstalkInspection(
     public async Task<BeanstalkReply> StatsJobAsync(Guid id, ulong number, DateTimeOffset? reservedUntil)
     {
         var now = time.GetUtcNow();
-        if (await grains.GetGrain<IJobGrain>(id).GetStatus() is not { } job || StateOf(job, now) is not { } state)
+        if (await grains.Grain<IJobGrain>(id).GetStatus() is not { } job || StateOf(job, now) is not { } state)
         {
             return BeanstalkReply.NotFound;
         }
@@ -139,7 +139,7 @@ internal sealed class BeanstalkInspection(
     public async Task<BeanstalkReply> StatsAsync()
     {
         var counts = await CountsAsync(null);
-        var metrics = QueueMetrics.Combine([.. await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).GetMetrics()))]);
+        var metrics = QueueMetrics.Combine([.. await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.Grain<IScheduleGrain>(s).GetMetrics()))]);
         var connections = registry.Read();
         var process = Process.GetCurrentProcess();
         var document = Jobs(new YamlDocument(), QueueCounts.Sum("", counts));
@@ -199,7 +199,7 @@ internal sealed class BeanstalkInspection(
 
     private async Task<List<QueueCounts>> CountsAsync(string? tube)
     {
-        var shards = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.GetGrain<IScheduleGrain>(s).GetQueueCounts(tube)));
+        var shards = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.Grain<IScheduleGrain>(s).GetQueueCounts(tube)));
         var all = shards.SelectMany(c => c).Where(c => tube is null || c.Ready + c.Reserved + c.Delayed + c.Buried > 0 || c.Pause is not null).ToList();
         return tube is null ? [.. all.GroupBy(c => c.Queue, StringComparer.Ordinal).Select(g => QueueCounts.Sum(g.Key, g))] : all;
     }

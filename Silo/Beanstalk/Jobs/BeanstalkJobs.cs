@@ -39,13 +39,13 @@ internal sealed partial class BeanstalkJobs(
 
     private readonly QueueOptions _queue = queueOptions.Value;
     private readonly JobQueueClient _client = new(grains, time);
-    private readonly JobNumberSource _numbers = new(count => grains.GetGrain<IJobNumberGrain>(0).Reserve(count));
-    private readonly ReportBatcher _reports = new(reports => grains.GetGrain<IReportGrain>(0).Report(reports));
+    private readonly JobNumberSource _numbers = new(count => grains.Grain<IJobNumberGrain>(0).Reserve(count));
+    private readonly ReportBatcher _reports = new(reports => grains.Grain<IReportGrain>(0).Report(reports));
     private ReserveBatcher? _reserves;
 
     /// <summary>Made on the first reserve (it hands back through this instance's reports).</summary>
     private ReserveBatcher Reserves => LazyInitializer.EnsureInitialized(ref _reserves, () => new ReserveBatcher(
-        (shard, max, wait, queues) => grains.GetGrain<IScheduleGrain>(shard).Lease(workers.Id, max, wait, queues),
+        (shard, max, wait, queues) => grains.Grain<IScheduleGrain>(shard).Lease(workers.Id, max, wait, queues),
         HandBackAsync,
         _queue.Shards,
         _queue.MaxLeaseWait,
@@ -140,7 +140,7 @@ internal sealed partial class BeanstalkJobs(
             TimeSpan.Zero,
             tube,
             put.Delay > 0 ? TimeSpan.FromSeconds(put.Delay) : null);
-        var outcome = (await grains.GetGrain<ISubmitGrain>(0).SubmitBatch([new JobToSubmit(JobNumbers.ToGuid(number), submission)]))[0];
+        var outcome = (await grains.Grain<ISubmitGrain>(0).SubmitBatch([new JobToSubmit(JobNumbers.ToGuid(number), submission)]))[0];
         switch (outcome.Kind)
         {
             case SubmitOutcomeKind.Queued:
@@ -228,7 +228,7 @@ internal sealed partial class BeanstalkJobs(
         }
 
         var shard = ScheduleShards.Of(id, _queue.Shards);
-        if (await grains.GetGrain<IScheduleGrain>(shard).LeaseJob(workers.Id, id) is not { } job)
+        if (await grains.Grain<IScheduleGrain>(shard).LeaseJob(workers.Id, id) is not { } job)
         {
             return BeanstalkReply.NotFound;
         }
@@ -268,7 +268,7 @@ internal sealed partial class BeanstalkJobs(
         }
 
         await HandBackHeldAsync();
-        var job = grains.GetGrain<IJobGrain>(id);
+        var job = grains.Grain<IJobGrain>(id);
         // Its tube, for the tube's cmd-delete: read before the cancel, after which the job grain may deactivate.
         var tube = (await job.GetStatus())?.Queue;
         var reply = await job.CancelPending();
@@ -326,7 +326,7 @@ internal sealed partial class BeanstalkJobs(
             return BeanstalkReply.NotFound;
         }
 
-        return (await grains.GetGrain<IJobGrain>(id).Kick()).Result == ReportResult.Accepted ? BeanstalkReply.Kicked : BeanstalkReply.NotFound;
+        return (await grains.Grain<IJobGrain>(id).Kick()).Result == ReportResult.Accepted ? BeanstalkReply.Kicked : BeanstalkReply.NotFound;
     }
 
     /// <summary>The reservation's ttr starts again from now, in the shard that leased it.</summary>
@@ -338,7 +338,7 @@ internal sealed partial class BeanstalkJobs(
         }
 
         var now = time.GetUtcNow();
-        if (!await grains.GetGrain<IScheduleGrain>(reservation.Shard).ExtendLease(workers.Id, reservation.Attempt, reservation.Job.Deadline))
+        if (!await grains.Grain<IScheduleGrain>(reservation.Shard).ExtendLease(workers.Id, reservation.Attempt, reservation.Job.Deadline))
         {
             worker.Remove(number);
             return BeanstalkReply.NotFound;

@@ -67,7 +67,7 @@ internal sealed partial class GatewayHeartbeats(
         try
         {
             var running = workers.SelectMany(w => w.Running()).Where(a => ScheduleShards.Of(a.JobId, queue.Value.Shards) == shard);
-            var reply = await grains.GetGrain<IScheduleGrain>(shard).Heartbeat(new WorkerHeartbeat(Id, workers.Count, [.. running]));
+            var reply = await grains.Grain<IScheduleGrain>(shard).Heartbeat(new WorkerHeartbeat(Id, workers.Count, [.. running]));
             workers.ForEach(w => w.Disown(reply.Stop));
         }
         catch (Exception ex)

@@ -50,9 +50,11 @@ internal sealed class FakeGrainFactory : IGrainFactory
     public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver => throw new NotSupportedException();
 
-    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => throw new NotSupportedException();
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) =>
+        grainInterfaceType == typeof(IJobGrain) ? Job(grainPrimaryKey) : throw new NotSupportedException(grainInterfaceType.Name);
 
-    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => throw new NotSupportedException();
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) =>
+        grainInterfaceType == typeof(IReportGrain) ? new FakeReportGrain(this) : throw new NotSupportedException(grainInterfaceType.Name);
 
     public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) => throw new NotSupportedException();
 
