@@ -15,10 +15,12 @@ public interface IJobGrain : IGrainWithGuidKey
     /// <summary>Validates and stores the job without queueing it: the caller (<see cref="ISubmitGrain"/>) queues the
     /// returned entry. For a job that already exists it returns the entry while the job is pending (the schedule
     /// ignores a job it already holds), and none once the job has moved on. <paramref name="token"/> names this call,
-    /// for <see cref="Discard"/>.</summary>
+    /// for <see cref="Discard"/>. <paramref name="submittedAt"/> is the job's submit and enqueue time: the submit batch
+    /// gives its jobs times in the batch's order, so that the order of a queue (FIFO within a priority, a hand-back's
+    /// place, a shard restored from its journal) is the batch's order.</summary>
     /// <exception cref="InvalidJobException">A value is out of range; nothing was stored.</exception>
     [Alias("Store")]
-    Task<StoredJob> Store(JobSubmission submission, Guid token);
+    Task<StoredJob> Store(JobSubmission submission, Guid token, DateTimeOffset submittedAt);
 
     /// <summary>Undoes the <see cref="Store"/> call named <paramref name="token"/> whose entry could not be queued: the
     /// job is forgotten, unless a later <see cref="Store"/> returned it since (a resent batch, which may have queued it)

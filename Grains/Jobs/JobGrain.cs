@@ -22,7 +22,7 @@ public sealed partial class JobGrain(
 
     private IScheduleGrain Schedule => GrainFactory.Grain<IScheduleGrain>(Job.Shard);
 
-    public async Task<StoredJob> Store(JobSubmission submission, Guid token)
+    public async Task<StoredJob> Store(JobSubmission submission, Guid token, DateTimeOffset submittedAt)
     {
         ArgumentNullException.ThrowIfNull(submission);
         if (Job.Exists)
@@ -45,7 +45,7 @@ public sealed partial class JobGrain(
 
         var id = this.GetPrimaryKey();
         var shard = ScheduleShards.Of(id, _options.Shards);
-        state.State = JobLifecycle.Create(id, submission, _options, shard, time.GetUtcNow());
+        state.State = JobLifecycle.Create(id, submission, _options, shard, submittedAt);
         Job.StoreToken = token;
         await WriteAsync(state.WriteStateAsync);
         LogSubmitted(id, Job.Type, Job.Priority);

@@ -18,7 +18,7 @@ namespace OrleansQueue.Jobs;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<SubmitGrain> logger) : Grain, ISubmitGrain
+public sealed partial class SubmitGrain(IOptions<QueueOptions> options, TimeProvider time, ILogger<SubmitGrain> logger) : Grain, ISubmitGrain
 {
     private readonly QueueOptions _options = options.Value;
 
@@ -40,7 +40,10 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
         var entries = new QueueEntry?[jobs.Length];
         // A single submit shows the job it stored; a large batch's reply stays small without the views.
         var withView = jobs.Length == 1;
-        await Task.WhenAll(jobs.Select((job, i) => StoreOne(job, i, token, withView, outcomes, entries)));
+        // The jobs are stored side by side, each stamped with the batch's time plus its place in ticks: a queue's order
+        // follows these times wherever it is rebuilt or a job goes back to its place, so they follow the batch's order.
+        var submittedAt = time.GetUtcNow();
+        await Task.WhenAll(jobs.Select((job, i) => StoreOne(job, i, token, submittedAt + TimeSpan.FromTicks(i), withView, outcomes, entries)));
 
         // Group by shard, keeping the given order inside each group.
         var byShard = new Dictionary<int, List<int>>();
@@ -64,12 +67,12 @@ public sealed partial class SubmitGrain(IOptions<QueueOptions> options, ILogger<
         return ImmutableArray.Create(outcomes);
     }
 
-    private async Task StoreOne(JobToSubmit job, int index, Guid token, bool withView, SubmitOutcome[] outcomes, QueueEntry?[] entries)
+    private async Task StoreOne(JobToSubmit job, int index, Guid token, DateTimeOffset submittedAt, bool withView, SubmitOutcome[] outcomes, QueueEntry?[] entries)
     {
         try
         {
             // No entry: the job exists under this id and has moved on (a resent batch); it counts as queued.
-            var stored = await GrainFactory.Grain<IJobGrain>(job.JobId).Store(job.Submission, token);
+            var stored = await GrainFactory.Grain<IJobGrain>(job.JobId).Store(job.Submission, token, submittedAt);
             entries[index] = stored.Entry;
             outcomes[index] = new SubmitOutcome(job.JobId, SubmitOutcomeKind.Queued, Job: withView ? stored.Job : null);
         }

@@ -31,6 +31,25 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task ABatchsJobs_AreStampedInTheBatchsOrder_SoThatJobsHandedBackReturnToTheirPlaces()
+    {
+        // The jobs of a batch are stored side by side, and a job handed back goes back to the place its enqueue time
+        // gives it (as does every job of a shard rebuilt from its journal). Each job grain used to stamp the time at which
+        // it ran, so the batch's order was lost there.
+        await using var q = await QueueTestCluster.StartAsync(new Dictionary<string, string?> { ["Queue:Shards"] = "1" });
+        var outcomes = await q.Queue.SubmitManyAsync([.. Enumerable.Range(0, 300).Select(i => Job($"{i}"))], batchSize: 300);
+        var ids = outcomes.Select(o => o.JobId).ToList();
+
+        var stamps = (await Task.WhenAll(ids.Select(q.StatusAsync))).Select(v => v.SubmittedAt).ToList();
+        Assert.All(stamps.Zip(stamps.Skip(1)), pair => Assert.True(pair.First < pair.Second, $"{pair.First:O} then {pair.Second:O}"));
+        var leased = await q.LeaseAsync("w1", 300);
+        Assert.Equal(ids, leased.Select(l => l.JobId));
+        var back = leased.Where((_, i) => i % 3 != 1).ToList();
+        await Task.WhenAll(back.AsEnumerable().Reverse().Select(l => q.HandBackAsync(l.JobId, l.Attempt)));
+        Assert.Equal(back.Select(l => l.JobId), (await q.LeaseAsync("w1", 300)).Select(l => l.JobId));
+    }
+
+    [Fact]
     public async Task SubmitMany_WhoseCallsGetNoAnswer_ReportsEachJobUnknown_UnderItsId_WithoutThrowing()
     {
         await using var q = await QueueTestCluster.StartAsync(configure: b => b.AddSiloBuilderConfigurator<UnansweredSubmits>());

@@ -74,8 +74,8 @@ public sealed class SubmitValidationTests(SharedQueueCluster.Fixture fixture)
         var job = q.Job(id);
         var (first, resent) = (Guid.NewGuid(), Guid.NewGuid());
 
-        Assert.NotNull((await job.Store(Job("x"), first)).Entry);
-        Assert.NotNull((await job.Store(Job("x"), resent)).Entry);
+        Assert.NotNull((await job.Store(Job("x"), first, DateTimeOffset.UtcNow)).Entry);
+        Assert.NotNull((await job.Store(Job("x"), resent, DateTimeOffset.UtcNow)).Entry);
         await job.Discard(first);
 
         Assert.Equal(JobStatus.Pending, (await q.StatusAsync(id)).Status);

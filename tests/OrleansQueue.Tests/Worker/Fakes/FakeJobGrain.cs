@@ -39,7 +39,7 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task<ReportReply> ReportProgress(int attempt, int percent, string? message) => Record($"progress {attempt} {percent}% {message}");
 
-    public Task<StoredJob> Store(JobSubmission submission, Guid token) => throw new NotSupportedException();
+    public Task<StoredJob> Store(JobSubmission submission, Guid token, DateTimeOffset submittedAt) => throw new NotSupportedException();
 
     public Task Discard(Guid token) => throw new NotSupportedException();
 
