@@ -91,8 +91,33 @@ internal sealed partial class BeanstalkConnection(
 
     private async Task ExecuteAsync(ChannelReader<ParsedLine> requests, PipeWriter output, CancellationToken clientGone)
     {
+        var puts = new List<Task<BeanstalkReply>>();
         await foreach (var request in requests.ReadAllAsync(CancellationToken.None))
         {
+            if (IsPut(request))
+            {
+                // Pipelined puts are carried out together, so that they share submit calls; they are numbered and queued
+                // in their order, and answered in it.
+                puts.Add(AnswerAsync(request, clientGone).AsTask());
+                while (puts.Count < ReadAhead && requests.TryPeek(out var next) && IsPut(next) && requests.TryRead(out next))
+                {
+                    puts.Add(AnswerAsync(next, clientGone).AsTask());
+                }
+
+                foreach (var put in puts)
+                {
+                    ReplyWriter.Write(output, await put);
+                }
+
+                puts.Clear();
+                if (!requests.TryPeek(out _))
+                {
+                    await output.FlushAsync(CancellationToken.None);
+                }
+
+                continue;
+            }
+
             var reply = await AnswerAsync(request, clientGone);
             if (reply is BeanstalkReply.Close)
             {
@@ -109,6 +134,8 @@ internal sealed partial class BeanstalkConnection(
 
         await output.FlushAsync(CancellationToken.None);
     }
+
+    private static bool IsPut(ParsedLine request) => request is ParsedLine.Command { Value: BeanstalkCommand.Put };
 
     /// <summary>The per-tube counts of <c>stats-tube</c> a command's success adds to (a delete's is counted where the
     /// job's tube is known, by the jobs).</summary>

@@ -19,7 +19,7 @@ namespace OrleansQueue.Silo.Beanstalk.Jobs;
 /// <c>NOT_FOUND</c>.</para>
 /// <para>The silo's connections lease as one worker (<see cref="GatewayHeartbeats.Id"/>), and their calls are
 /// coalesced: reserves of the same watched tubes share lease calls (<see cref="ReserveBatcher"/>), and the ends of
-/// reservations go in report batches (<see cref="ReportBatcher"/>). Which connection reserved which job is known here
+/// reservations go in report batches (<see cref="CallBatcher{TItem, TResult}"/>). Which connection reserved which job is known here
 /// only (<see cref="GatewayWorker"/>).</para>
 /// </summary>
 internal sealed partial class BeanstalkJobs(
@@ -40,8 +40,15 @@ internal sealed partial class BeanstalkJobs(
     private readonly QueueOptions _queue = queueOptions.Value;
     private readonly JobQueueClient _client = new(grains, time);
     private readonly JobNumberSource _numbers = new(count => grains.Grain<IJobNumberGrain>(0).Reserve(count));
-    private readonly ReportBatcher _reports = new(reports => grains.Grain<IReportGrain>(0).Report(reports));
+    private readonly CallBatcher<AttemptReport, ReportReply?> _reports = new(reports => grains.Grain<IReportGrain>(0).Report(reports), IReportGrain.MaxBatch);
     private ReserveBatcher? _reserves;
+    private CallBatcher<JobSubmission, (ulong Number, SubmitOutcome Outcome)>? _puts;
+
+    /// <summary>Puts share submit calls: those of other connections, and a connection's pipelined puts, which it
+    /// carries out together (<see cref="Connections.BeanstalkConnection"/>). Their order is kept: a batch's jobs are
+    /// numbered and queued in the order the puts came.</summary>
+    private CallBatcher<JobSubmission, (ulong Number, SubmitOutcome Outcome)> Puts => LazyInitializer.EnsureInitialized(
+        ref _puts, () => new(SubmitAsync, ISubmitGrain.MaxBatch));
 
     /// <summary>Made on the first reserve (it hands back through this instance's reports).</summary>
     private ReserveBatcher Reserves => LazyInitializer.EnsureInitialized(ref _reserves, () => new ReserveBatcher(
@@ -118,7 +125,7 @@ internal sealed partial class BeanstalkJobs(
     {
         try
         {
-            await _reports.ReportAsync(jobs.Select(j => new AttemptReport(j.JobId, j.Attempt, AttemptReportKind.HandBack)));
+            await _reports.SendAllAsync(jobs.Select(j => new AttemptReport(j.JobId, j.Attempt, AttemptReportKind.HandBack)));
         }
         catch (Exception ex)
         {
@@ -128,7 +135,6 @@ internal sealed partial class BeanstalkJobs(
 
     private async Task<BeanstalkReply> PutAsync(BeanstalkCommand.Put put, string tube)
     {
-        var number = await _numbers.NextAsync();
         var submission = new JobSubmission(
             JobType,
             put.Body.ToArray(),
@@ -140,7 +146,7 @@ internal sealed partial class BeanstalkJobs(
             TimeSpan.Zero,
             tube,
             put.Delay > 0 ? TimeSpan.FromSeconds(put.Delay) : null);
-        var outcome = (await grains.Grain<ISubmitGrain>(0).SubmitBatch([new JobToSubmit(JobNumbers.ToGuid(number), submission)]))[0];
+        var (number, outcome) = await Puts.SendAsync(submission);
         switch (outcome.Kind)
         {
             case SubmitOutcomeKind.Queued:
@@ -158,6 +164,19 @@ internal sealed partial class BeanstalkJobs(
                 LogPutFailed(number, outcome.Error);
                 return BeanstalkReply.InternalError;
         }
+    }
+
+    /// <summary>One submit call for a batch of puts: numbers taken in the puts' order, outcomes in the same order.</summary>
+    private async Task<ImmutableArray<(ulong Number, SubmitOutcome Outcome)>> SubmitAsync(ImmutableArray<JobSubmission> submissions)
+    {
+        var numbers = new ulong[submissions.Length];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            numbers[i] = await _numbers.NextAsync();
+        }
+
+        var outcomes = await grains.Grain<ISubmitGrain>(0).SubmitBatch([.. submissions.Select((submission, i) => new JobToSubmit(JobNumbers.ToGuid(numbers[i]), submission))]);
+        return [.. outcomes.Select((outcome, i) => (numbers[i], outcome))];
     }
 
     /// <summary>A ttr within the silo's longest deadline (beanstalkd's 2³² − 1 s is cut to it).</summary>
@@ -352,7 +371,7 @@ internal sealed partial class BeanstalkJobs(
     /// it, <c>NOT_FOUND</c> when the attempt was no longer the connection's (its ttr ran out).</summary>
     private async Task<BeanstalkReply> EndAsync(AttemptReport report, BeanstalkReply success)
     {
-        var replies = await _reports.ReportAsync([report]);
+        var replies = await _reports.SendAllAsync([report]);
         return replies[0] switch
         {
             { Result: ReportResult.Accepted or ReportResult.Duplicate } => success,

@@ -1,32 +1,35 @@
 using System.Collections.Immutable;
-using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Silo.Beanstalk.Jobs;
 
 /// <summary>
-/// The gateway's reports (delete, release, bury of a reservation; hand-backs), sent in batches through one
-/// <see cref="IReportGrain.Report"/> call at a time, group-commit style: reports that come while a call is under way
-/// wait for the next one, so under load one call carries those of every connection, and when idle a report goes at
-/// once. Each report gets its own reply (or the call's exception).
+/// The gateway's calls that carry many items (puts into one submit batch; deletes, releases, buries and hand-backs into
+/// one report batch), sent through one call at a time, group-commit style: items that come while a call is under way
+/// wait for the next one, so under load one call carries those of every connection (and of one connection's pipelined
+/// commands), and when idle an item goes at once. Items go in the order they came, each call holds at most
+/// <paramref name="maxBatch"/> of them, and each item gets its own result (or the call's exception).
 /// </summary>
-internal sealed class ReportBatcher(Func<ImmutableArray<AttemptReport>, Task<ImmutableArray<ReportReply?>>> report)
+internal sealed class CallBatcher<TItem, TResult>(Func<ImmutableArray<TItem>, Task<ImmutableArray<TResult>>> send, int maxBatch)
 {
     private readonly Lock _lock = new();
-    private readonly List<(AttemptReport Report, TaskCompletionSource<ReportReply?> Reply)> _queued = [];
+    private readonly List<(TItem Item, TaskCompletionSource<TResult> Result)> _queued = [];
     private bool _sending;
 
-    /// <summary>Sends the reports in the next batch; their replies, in order.</summary>
-    public Task<ReportReply?[]> ReportAsync(IEnumerable<AttemptReport> reports)
+    /// <summary>Sends <paramref name="item"/> in the next batch; its result.</summary>
+    public async Task<TResult> SendAsync(TItem item) => (await SendAllAsync([item]))[0];
+
+    /// <summary>Sends the items in the next batch, in their order; their results, in order.</summary>
+    public Task<TResult[]> SendAllAsync(IEnumerable<TItem> items)
     {
-        var replies = new List<Task<ReportReply?>>();
+        var results = new List<Task<TResult>>();
         bool start;
         lock (_lock)
         {
-            foreach (var one in reports)
+            foreach (var item in items)
             {
-                var reply = new TaskCompletionSource<ReportReply?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _queued.Add((one, reply));
-                replies.Add(reply.Task);
+                var result = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _queued.Add((item, result));
+                results.Add(result.Task);
             }
 
             start = !_sending && _queued.Count > 0;
@@ -35,19 +38,19 @@ internal sealed class ReportBatcher(Func<ImmutableArray<AttemptReport>, Task<Imm
 
         if (start)
         {
-            _ = SendAsync();
+            _ = SendQueuedAsync();
         }
 
-        return Task.WhenAll(replies);
+        return Task.WhenAll(results);
     }
 
     /// <summary>Sends what is queued, batch after batch, until nothing is; never throws (a failed call fails its
-    /// reports only).</summary>
-    private async Task SendAsync()
+    /// items only).</summary>
+    private async Task SendQueuedAsync()
     {
         while (true)
         {
-            List<(AttemptReport Report, TaskCompletionSource<ReportReply?> Reply)> batch;
+            List<(TItem Item, TaskCompletionSource<TResult> Result)> batch;
             lock (_lock)
             {
                 if (_queued.Count == 0)
@@ -56,21 +59,21 @@ internal sealed class ReportBatcher(Func<ImmutableArray<AttemptReport>, Task<Imm
                     return;
                 }
 
-                batch = _queued[..Math.Min(_queued.Count, IReportGrain.MaxBatch)];
+                batch = _queued[..Math.Min(_queued.Count, maxBatch)];
                 _queued.RemoveRange(0, batch.Count);
             }
 
             try
             {
-                var replies = await report([.. batch.Select(b => b.Report)]);
+                var results = await send([.. batch.Select(b => b.Item)]);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Reply.TrySetResult(replies[i]);
+                    batch[i].Result.TrySetResult(results[i]);
                 }
             }
             catch (Exception ex)
             {
-                batch.ForEach(b => b.Reply.TrySetException(ex));
+                batch.ForEach(b => b.Result.TrySetException(ex));
             }
         }
     }

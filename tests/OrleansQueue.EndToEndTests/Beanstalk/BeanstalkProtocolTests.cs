@@ -166,6 +166,52 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     });
 
     [Fact]
+    public Task PipelinedPuts_AreInsertedInOrder_IntoTheTubeInUseAtEach_AndReservedFirstInFirstOut() => WithConnectionAsync(async wire =>
+    {
+        // The gateway carries out a run of pipelined puts together (they share submit calls); a use between them ends
+        // the run, so each put goes to the tube in use when it was sent.
+        var (first, second) = (NewTube(), NewTube());
+        var lines = new StringBuilder($"use {first}\r\n");
+        for (var i = 0; i < 150; i++)
+        {
+            lines.Append(i == 100 ? $"use {second}\r\n" : "").Append($"put 7 0 60 {$"job {i}".Length}\r\njob {i}\r\n");
+        }
+
+        await wire.SendAsync(lines.ToString());
+        Assert.Equal($"USING {first}", await wire.ReadLineAsync());
+        var ids = new List<ulong>();
+        for (var i = 0; i < 150; i++)
+        {
+            if (i == 100)
+            {
+                Assert.Equal($"USING {second}", await wire.ReadLineAsync());
+            }
+
+            var reply = await wire.ReadLineAsync();
+            Assert.StartsWith("INSERTED ", reply, StringComparison.Ordinal);
+            ids.Add(ulong.Parse(reply["INSERTED ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(ids.Order(), ids);
+        await OnlyAsync(wire, first);
+        for (var i = 0; i < 100; i++)
+        {
+            var (id, body) = await ReserveAsync(wire, timeout: 5);
+            Assert.Equal((ids[i], $"job {i}"), (id, body));
+            Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        }
+
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"watch {second}"));
+        Assert.Equal("WATCHING 1", await wire.CommandAsync($"ignore {first}"));
+        for (var i = 100; i < 150; i++)
+        {
+            var (id, body) = await ReserveAsync(wire, timeout: 5);
+            Assert.Equal((ids[i], $"job {i}"), (id, body));
+            Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        }
+    });
+
+    [Fact]
     public Task Quit_ClosesTheConnection() => WithConnectionAsync(async wire =>
     {
         await wire.SendAsync("quit\r\n");

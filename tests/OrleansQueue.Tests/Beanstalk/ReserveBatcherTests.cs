@@ -251,21 +251,21 @@ public sealed class ReserveBatcherTests
     public async Task ReportsThatComeDuringAReport_GoTogetherInTheNext_EachWithItsOwnReply()
     {
         var calls = Channel.CreateUnbounded<(ImmutableArray<AttemptReport> Reports, TaskCompletionSource<ImmutableArray<ReportReply?>> Reply)>();
-        var batcher = new ReportBatcher(reports =>
+        var batcher = new CallBatcher<AttemptReport, ReportReply?>(reports =>
         {
             var reply = new TaskCompletionSource<ImmutableArray<ReportReply?>>(TaskCreationOptions.RunContinuationsAsynchronously);
             calls.Writer.TryWrite((reports, reply));
             return reply.Task;
-        });
+        }, IReportGrain.MaxBatch);
         static AttemptReport Report(AttemptReportKind kind) => new(Guid.CreateVersion7(), 1, kind);
         static ReportReply Reply(ReportResult result) => new(result, JobStatus.Completed, 1, "");
         using var timeout = new CancellationTokenSource(Patience);
 
-        var first = batcher.ReportAsync([Report(AttemptReportKind.Complete)]);
+        var first = batcher.SendAllAsync([Report(AttemptReportKind.Complete)]);
         var call = await calls.Reader.ReadAsync(timeout.Token);
         Assert.Single(call.Reports);
-        var release = batcher.ReportAsync([Report(AttemptReportKind.Release)]);
-        var bury = batcher.ReportAsync([Report(AttemptReportKind.Bury)]);
+        var release = batcher.SendAllAsync([Report(AttemptReportKind.Release)]);
+        var bury = batcher.SendAllAsync([Report(AttemptReportKind.Bury)]);
         call.Reply.SetResult([Reply(ReportResult.Accepted)]);
         Assert.Equal(ReportResult.Accepted, (await first.WaitAsync(Patience))[0]!.Result);
 
@@ -275,7 +275,7 @@ public sealed class ReserveBatcherTests
         Assert.Equal(ReportResult.StaleAttempt, (await release.WaitAsync(Patience))[0]!.Result);
         Assert.Null((await bury.WaitAsync(Patience))[0]);
 
-        var failing = batcher.ReportAsync([Report(AttemptReportKind.Complete)]);
+        var failing = batcher.SendAllAsync([Report(AttemptReportKind.Complete)]);
         (await calls.Reader.ReadAsync(timeout.Token)).Reply.SetException(new TimeoutException("lost"));
         await Assert.ThrowsAsync<TimeoutException>(() => failing.WaitAsync(Patience));
     }
