@@ -365,8 +365,8 @@ public sealed class PendingIndex(TimeSpan agingStep, ShardChanges? changes = nul
         public long Count { get; set; }
 
         /// <param name="keepPlace">The entry comes back from a lease handed back: it goes ahead of the entries enqueued
-        /// after it. Any other entry joins the back, in arrival order (a batch's jobs, stamped one by one, keep the
-        /// batch's order).</param>
+        /// after it. Any other entry joins the back, in arrival order (a submit batch's jobs arrive, and are stamped,
+        /// in the batch's order).</param>
         public void Add(QueueEntry entry, bool keepPlace)
         {
             if (keepPlace && entry.EnqueuedAt < _tail)
