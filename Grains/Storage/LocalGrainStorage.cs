@@ -88,7 +88,7 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
 
     private static void Check(string? etag, Stored? current, string stateName, GrainId grainId)
     {
-        var expected = current is null ? null : Tag(current.Version);
+        var expected = current is { } stored ? Tag(stored.Version) : null;
         if (etag != expected)
         {
             throw new InconsistentStateException(
@@ -97,5 +97,8 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
         }
     }
 
-    private sealed record Stored(byte[] Data, long Version);
+    /// <summary>A stored state: kept inline in the dictionary's entry (a class would add an object per grain: about 24 MB
+    /// of RSS with a million jobs queued). Equal when it is the same bytes (by reference) at the same version, which is
+    /// what the compare-and-swap of a write needs.</summary>
+    private readonly record struct Stored(byte[] Data, long Version);
 }
