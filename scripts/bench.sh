@@ -153,6 +153,8 @@ per_job() {
 record() { echo "$*" >> "$REPS_FILE"; log "  $*"; }
 
 silo_rss_mib() { awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# " redis_rss_mib=…" in Redis mode (where the queued jobs' states are), nothing otherwise
+redis_rss() { [ -n "$REDIS_PID" ] && awk -v k="$(rss_kib "$REDIS_PID")" 'BEGIN { printf " redis_rss_mib=%.1f", k / 1024 }'; }
 
 submit_batched() { # count; sets out, and SUBMIT_CPU to the CPU per job of the silo, the client and redis-server
   local s0 c0 r0
@@ -247,7 +249,7 @@ for rep in $(seq 1 "$REPS"); do
   assert_empty "W1 batched"
   submit_batched "$N"
   record "W1_submit_batched batch=$BATCH in_flight=$BATCH_IN_FLIGHT rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $SUBMIT_CPU"
-  record "RSS_queued queued=$N silo_rss_mib=$(silo_rss_mib)"
+  record "RSS_queued queued=$N silo_rss_mib=$(silo_rss_mib)$(redis_rss)"
   drain "$N" "r$rep-w2"
   record "W2_drain workers=1x4 $DRAINED"
 
@@ -291,7 +293,7 @@ if [ "$BIG" = 1 ]; then
   record "W2_drain_small queued=$SMALL_N workers=1x4 $DRAINED"
   assert_empty "the big submit"
   submit_batched "$BIG_N"
-  record "RSS_queued_big queued=$BIG_N silo_rss_mib=$(silo_rss_mib) submit_rate_per_s=$(jnum ratePerSecond "$out")"
+  record "RSS_queued_big queued=$BIG_N silo_rss_mib=$(silo_rss_mib)$(redis_rss) submit_rate_per_s=$(jnum ratePerSecond "$out")"
   drain "$N" big-deep
   record "W2_drain_deep queued=$BIG_N workers=1x4 $DRAINED"
 fi
