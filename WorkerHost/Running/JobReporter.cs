@@ -1,14 +1,15 @@
 using System.Collections.Immutable;
-using System.Threading.Channels;
+using OrleansQueue.Client;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Worker.Running;
 
 /// <summary>
-/// Sends the ends of attempts to their job grains in batches, through <see cref="IReportGrain"/>: reports that come
-/// while a batch is under way wait for the next one, so under load one call carries many, and when idle a report goes
-/// at once. A call lost in transit is sent again for up to <see cref="RetryWindow"/>, long enough to outlast a silo's
+/// Sends the ends of attempts to their job grains in batches, through <see cref="IReportGrain"/> and a
+/// <see cref="CallBatcher{TItem, TResult}"/> with <see cref="Senders"/> calls in flight: reports that come while they
+/// are under way wait for the next one, so under load one call carries many, and when idle a report goes at once. A
+/// call lost in transit is sent again for up to <see cref="RetryWindow"/>, long enough to outlast a silo's
 /// failover: the job grain answers a repeated report as a duplicate, so a retry never applies an outcome twice. A refusal (stale attempt, wrong state, unknown job) is final and only
 /// logged: the job has moved on without this attempt.
 /// </summary>
@@ -25,20 +26,20 @@ internal sealed partial class JobReporter : IDisposable
     /// <summary>The most reports one call carries.</summary>
     public const int MaxBatch = 1000;
 
+    private const string Unanswered = "the job grain did not answer";
+
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly ILogger<JobReporter> _logger;
-    private readonly Channel<PendingReport> _queue = Channel.CreateUnbounded<PendingReport>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly CallBatcher<PendingReport, ReportReply?> _batches;
+    private volatile bool _stopped;
 
     public JobReporter(IGrainFactory grains, TimeProvider time, ILogger<JobReporter> logger)
     {
         _grains = grains;
         _time = time;
         _logger = logger;
-        for (var i = 0; i < Senders; i++)
-        {
-            _ = Task.Run(SendLoopAsync);
-        }
+        _batches = new(SendBatchAsync, MaxBatch, Senders);
     }
 
     public Task<ReportReply?> CompleteAsync(LeasedJob job, byte[]? result) =>
@@ -63,8 +64,8 @@ internal sealed partial class JobReporter : IDisposable
         return reply;
     }
 
-    /// <summary>Stops taking reports; those already queued are still sent.</summary>
-    public void Dispose() => _queue.Writer.TryComplete();
+    /// <summary>Stops taking reports; those already queued are still sent, but not sent again.</summary>
+    public void Dispose() => _stopped = true;
 
     /// <summary>Progress is advisory: one try, and neither a failure nor a refusal matters to the attempt.</summary>
     /// <returns>False when the job grain refused it (the attempt is no longer current); true otherwise.</returns>
@@ -91,9 +92,9 @@ internal sealed partial class JobReporter : IDisposable
     /// <remarks>The outcome is logged here, by the caller, so the line carries the attempt's log scope.</remarks>
     private async Task<ReportReply?> SendAsync(AttemptReport report)
     {
+        ObjectDisposedException.ThrowIf(_stopped, this);
         var pending = new PendingReport(report, _time.GetUtcNow());
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
-        var reply = await pending.Reply.Task.ConfigureAwait(false);
+        var reply = await DeliverAsync(pending).ConfigureAwait(false);
         if (reply is null)
         {
             LogUndelivered(pending.Failure, report.JobId, report.Attempt, Name(report.Kind), pending.Tries, pending.FailureMessage ?? "");
@@ -106,47 +107,49 @@ internal sealed partial class JobReporter : IDisposable
         return reply;
     }
 
-    private async Task SendLoopAsync()
+    /// <summary>Sends the report in the next batch. One that does not get through, because its call failed in transit or
+    /// its job grain did not answer, is sent again after a backoff in a later batch, for up to <see cref="RetryWindow"/>;
+    /// the job grain answers a report it already applied as a duplicate, so a retry is always safe.</summary>
+    /// <returns>The reply, or null once the report is given up (<see cref="PendingReport.FailureMessage"/> says why).</returns>
+    private async Task<ReportReply?> DeliverAsync(PendingReport pending)
     {
-        var batch = new List<PendingReport>();
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue; // Another sender took them.
-            }
-
+            pending.Tries++;
+            Exception? failure = null;
             try
             {
-                await SendBatchAsync(batch).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                foreach (var pending in batch)
+                if (await _batches.SendAsync(pending).ConfigureAwait(false) is { } reply)
                 {
-                    pending.Reply.TrySetException(ex);
+                    return reply;
                 }
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = ex;
+            }
 
-            batch.Clear();
+            if (!WillRetry(pending, failure))
+            {
+                // Undelivered: the schedule still holds the lease and takes it back at its deadline.
+                // A stack trace only helps when the failure was not the network's.
+                pending.Failure = failure is null || TransientErrors.IsTransient(failure) ? null : failure;
+                pending.FailureMessage = failure?.Message ?? Unanswered;
+                return null;
+            }
+
+            await Task.Delay(TransientErrors.Backoff(pending.Tries), _time).ConfigureAwait(false);
+            if (_stopped)
+            {
+                pending.FailureMessage = "the worker is stopping";
+                return null;
+            }
         }
     }
 
-    /// <summary>Sends one batch. A report that does not get through, because the call failed in transit or its job grain
-    /// did not answer, goes back into the queue after a backoff and joins a later batch, for up to
-    /// <see cref="RetryWindow"/>; the job grain answers a report it already applied as a duplicate, so a retry is always safe.</summary>
-    private async Task SendBatchAsync(List<PendingReport> batch)
+    /// <summary>One call for a batch of reports; logs once for the batch what is to be sent again.</summary>
+    private async Task<ImmutableArray<ReportReply?>> SendBatchAsync(ImmutableArray<PendingReport> batch)
     {
-        foreach (var pending in batch)
-        {
-            pending.Tries++;
-        }
-
         ImmutableArray<ReportReply?> replies;
         try
         {
@@ -154,68 +157,28 @@ internal sealed partial class JobReporter : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Every report is settled, each for itself (so no short-circuiting here).
-            var retried = 0;
-            foreach (var pending in batch)
-            {
-                retried += Retry(pending, ex, ex.Message) ? 1 : 0;
-            }
-
-            if (retried > 0)
+            if (batch.Any(p => WillRetry(p, ex)))
             {
                 var tries = batch.Max(p => p.Tries);
-                LogRetrying(batch.Count, tries, (long)TransientErrors.Backoff(tries).TotalMilliseconds, ex.Message);
+                LogRetrying(batch.Length, tries, (long)TransientErrors.Backoff(tries).TotalMilliseconds, ex.Message);
             }
 
-            return;
+            throw;
         }
 
-        var unanswered = 0;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (replies[i] is { } reply)
-            {
-                batch[i].Reply.TrySetResult(reply);
-            }
-            else if (Retry(batch[i], null, "the job grain did not answer"))
-            {
-                unanswered++;
-            }
-        }
-
+        var unanswered = batch.Where((p, i) => replies[i] is null && WillRetry(p, null)).Count();
         if (unanswered > 0)
         {
-            LogUnanswered(unanswered, batch.Count);
-        }
-    }
-
-    /// <returns>True when the report will be sent again; false when it is given up (its reply is then null).</returns>
-    private bool Retry(PendingReport pending, Exception? failure, string message)
-    {
-        var transient = failure is null || TransientErrors.IsTransient(failure);
-        if (transient && _time.GetUtcNow() - pending.Since < RetryWindow)
-        {
-            _ = SendAgainLaterAsync(pending, TransientErrors.Backoff(pending.Tries));
-            return true;
+            LogUnanswered(unanswered, batch.Length);
         }
 
-        // Undelivered: the schedule still holds the lease and takes it back at its deadline.
-        // A stack trace only helps when the failure was not the network's.
-        pending.Failure = transient ? null : failure;
-        pending.FailureMessage = message;
-        pending.Reply.TrySetResult(null);
-        return false;
+        return replies;
     }
 
-    private async Task SendAgainLaterAsync(PendingReport pending, TimeSpan delay)
-    {
-        await Task.Delay(delay, _time).ConfigureAwait(false);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            pending.FailureMessage = "the worker is stopping";
-            pending.Reply.TrySetResult(null);
-        }
-    }
+    /// <summary>A report that did not get through is sent again when the failure is transient (a call lost in transit; no
+    /// answer from its job grain) and its window has not run out.</summary>
+    private bool WillRetry(PendingReport pending, Exception? failure) =>
+        (failure is null || TransientErrors.IsTransient(failure)) && _time.GetUtcNow() - pending.Since < RetryWindow;
 
     private static string Name(AttemptReportKind kind) => kind switch
     {
@@ -224,15 +187,12 @@ internal sealed partial class JobReporter : IDisposable
         _ => "hand-back",
     };
 
-    /// <summary>A report waiting for its batch; the sender fills in how delivery went before it completes
-    /// <see cref="Reply"/>.</summary>
+    /// <summary>A report on its way, with how its delivery went.</summary>
     private sealed class PendingReport(AttemptReport report, DateTimeOffset since)
     {
         public AttemptReport Report { get; } = report;
 
         public DateTimeOffset Since { get; } = since;
-
-        public TaskCompletionSource<ReportReply?> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Tries { get; set; }
 

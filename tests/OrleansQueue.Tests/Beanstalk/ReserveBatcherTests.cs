@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using OrleansQueue.Client;
 using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
 using OrleansQueue.Silo.Beanstalk.Jobs;
@@ -245,39 +246,6 @@ public sealed class ReserveBatcherTests
 
         _time.Advance(ReserveBatcher.HoldLimit);
         Assert.Same(jobs[1], await NextHandedBackAsync());
-    }
-
-    [Fact]
-    public async Task ReportsThatComeDuringAReport_GoTogetherInTheNext_EachWithItsOwnReply()
-    {
-        var calls = Channel.CreateUnbounded<(ImmutableArray<AttemptReport> Reports, TaskCompletionSource<ImmutableArray<ReportReply?>> Reply)>();
-        var batcher = new CallBatcher<AttemptReport, ReportReply?>(reports =>
-        {
-            var reply = new TaskCompletionSource<ImmutableArray<ReportReply?>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            calls.Writer.TryWrite((reports, reply));
-            return reply.Task;
-        }, IReportGrain.MaxBatch);
-        static AttemptReport Report(AttemptReportKind kind) => new(Guid.CreateVersion7(), 1, kind);
-        static ReportReply Reply(ReportResult result) => new(result, JobStatus.Completed, 1, "");
-        using var timeout = new CancellationTokenSource(Patience);
-
-        var first = batcher.SendAllAsync([Report(AttemptReportKind.Complete)]);
-        var call = await calls.Reader.ReadAsync(timeout.Token);
-        Assert.Single(call.Reports);
-        var release = batcher.SendAllAsync([Report(AttemptReportKind.Release)]);
-        var bury = batcher.SendAllAsync([Report(AttemptReportKind.Bury)]);
-        call.Reply.SetResult([Reply(ReportResult.Accepted)]);
-        Assert.Equal(ReportResult.Accepted, (await first.WaitAsync(Patience))[0]!.Result);
-
-        var batch = await calls.Reader.ReadAsync(timeout.Token);
-        Assert.Equal([AttemptReportKind.Release, AttemptReportKind.Bury], batch.Reports.Select(r => r.Kind));
-        batch.Reply.SetResult([Reply(ReportResult.StaleAttempt), null]);
-        Assert.Equal(ReportResult.StaleAttempt, (await release.WaitAsync(Patience))[0]!.Result);
-        Assert.Null((await bury.WaitAsync(Patience))[0]);
-
-        var failing = batcher.SendAllAsync([Report(AttemptReportKind.Complete)]);
-        (await calls.Reader.ReadAsync(timeout.Token)).Reply.SetException(new TimeoutException("lost"));
-        await Assert.ThrowsAsync<TimeoutException>(() => failing.WaitAsync(Patience));
     }
 
     private async Task<LeasedJob> NextHandedBackAsync()
