@@ -12,6 +12,9 @@ namespace OrleansQueue.Scheduling;
 /// so the shard counts it (a job counts once as cancelled however often it is requeued and cancelled again).</param>
 /// <param name="Bury">For <see cref="AttemptOutcome.Buried"/>: the entry the shard keeps among its buried jobs until the
 /// job is kicked.</param>
+/// <param name="NoLease">Sent by the stored-job sweep for an attempt its shard held no lease for: counted although no
+/// lease matches. Any other notice is counted only by the settlement of its lease (see <c>ShardLedger</c>), so a notice
+/// that arrives after its lease was settled otherwise counts nothing twice.</param>
 [GenerateSerializer, Immutable, Alias("oq.AttemptEnd")]
 public sealed record AttemptEnd(
     [property: Id(0)] AttemptRef Attempt,
@@ -20,7 +23,8 @@ public sealed record AttemptEnd(
     [property: Id(3)] DateTimeOffset SubmittedAt,
     [property: Id(4)] DateTimeOffset EndedAt,
     [property: Id(5)] bool FirstCancel = false,
-    [property: Id(6)] QueueEntry? Bury = null)
+    [property: Id(6)] QueueEntry? Bury = null,
+    [property: Id(7)] bool NoLease = false)
 {
     /// <summary>Why the job went back to the queue, when it did.</summary>
     public RequeueCause? RequeueCause => Requeue is null ? null : Outcome switch

@@ -310,6 +310,11 @@ public static class JobLifecycle
     /// </summary>
     public static (TakeBackReply Reply, bool Changed) TakeBack(JobState job, int attempt, DateTimeOffset? leasedAt, RequeueCause cause, DateTimeOffset now)
     {
+        if (EndedBefore(job, attempt, leasedAt, now) is { } ended)
+        {
+            return (new TakeBackReply.AlreadyEnded(ended), false);
+        }
+
         if (job.Exists && job.Status == JobStatus.Pending)
         {
             return (new TakeBackReply.Pending(job.ToEntry()), false);
@@ -474,6 +479,32 @@ public static class JobLifecycle
         job.Attempts[^1].EndedAt ?? now);
 
     private static ScheduleEffect.AttemptEnded Ended(JobState job, DateTimeOffset now) => new(Notice(job, now));
+
+    /// <summary>
+    /// The notice of the leased attempt when it ended before the take-back: the shard still holds its lease, so it never
+    /// settled that end (the notice was lost, or applied by an activation that died before writing it). Null when the
+    /// lease's attempt is not the job's last one, or still runs, or the take-back holds no lease (the stored-job sweep).
+    /// <para>It is the notice the end produced, rebuilt from the job's record: the same outcome, time and entry to queue
+    /// (a retry, a hand-back) or to bury. Two things the record cannot tell: whether a cancel was the job's first (taken
+    /// as first unless an earlier attempt was cancelled), and whether a pending job's entry came from this attempt's end
+    /// or from a requeue command after it (a final failure then counts as a retry; the shard queues the entry once).</para>
+    /// </summary>
+    private static AttemptEnd? EndedBefore(JobState job, int attempt, DateTimeOffset? leasedAt, DateTimeOffset now)
+    {
+        if (!job.Exists || leasedAt is not { } at || attempt != job.CurrentAttempt
+            || job.LastAttempt is not { } last || last.StartedAt != at || last.Outcome == AttemptOutcome.Running)
+        {
+            return null;
+        }
+
+        var notice = Notice(job, now);
+        return job.Status switch
+        {
+            JobStatus.Buried => notice with { Bury = job.ToEntry() },
+            JobStatus.Cancelled => notice with { FirstCancel = !job.Attempts.SkipLast(1).Any(a => a.Outcome == AttemptOutcome.Cancelled) },
+            _ => notice,
+        };
+    }
 
     private static void EndAttempt(JobState job, AttemptOutcome outcome, string? error, DateTimeOffset now) =>
         job.Attempts[^1] = job.Attempts[^1] with { EndedAt = now, Outcome = outcome, Error = error };

@@ -11,6 +11,9 @@ public sealed partial class ScheduleGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Took back job {JobId} attempt {Attempt} from {Worker}: {Cause}; the attempt ended {Outcome}")]
     private partial void LogTakenBack(Guid jobId, int attempt, WorkerId worker, RequeueCause cause, AttemptOutcome outcome);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt} had ended {Outcome} without this shard settling it (its notice was lost, or written by no journal entry before a crash); settled at its lease's take-back")]
+    private partial void LogEndedUnsettled(Guid jobId, int attempt, AttemptOutcome outcome);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} is silent past the timeout and declared lost (shard {Shard}); taking back {Leases} leases")]
     private partial void LogWorkerLost(WorkerId worker, int shard, int leases);
 

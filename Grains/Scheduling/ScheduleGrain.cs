@@ -382,6 +382,10 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             {
                 LogTakenBack(lease.JobId, lease.Attempt, lease.Worker, cause, ended.Notice.Outcome);
             }
+            else if (reply is TakeBackReply.AlreadyEnded already)
+            {
+                LogEndedUnsettled(lease.JobId, lease.Attempt, already.Notice.Outcome);
+            }
 
             requeued += _ledger.SettleTakeBack(lease, reply, _options.SweepInterval * 10, now) ? 1 : 0;
         }

@@ -25,6 +25,14 @@ public sealed class ShardLedger
     private readonly WorkerRegistry _workers;
     private ScheduleCounters? _savedCounters;
 
+    /// <summary>Attempt ends settled from a take-back's <see cref="TakeBackReply.AlreadyEnded"/> or a sweep's
+    /// <see cref="AttemptEnd.NoLease"/> notice, the two that can meet the same end twice in one activation (a shard's
+    /// take-back and the stored-job sweep's, racing): the second counts nothing. Only these rare settlements are kept,
+    /// the last <see cref="SettledAsideLimit"/>.</summary>
+    private readonly HashSet<(AttemptRef Attempt, DateTimeOffset EndedAt)> _settledAside = [];
+    private readonly Queue<(AttemptRef Attempt, DateTimeOffset EndedAt)> _settledAsideOrder = new();
+    private const int SettledAsideLimit = 4096;
+
     /// <summary>Paused queues (beanstalkd's <c>pause-tube</c>, the console's <c>pause</c>): the pause asked for and until
     /// when. Kept in memory only, like beanstalkd's: a shard that comes back elsewhere has no pauses.</summary>
     private readonly Dictionary<string, (TimeSpan Delay, DateTimeOffset Until)> _paused = new(StringComparer.Ordinal);
@@ -140,7 +148,9 @@ public sealed class ShardLedger
         _stats.OnCancelled(jobId, firstCancel, queue);
     }
 
-    /// <summary>Settles attempts that ended elsewhere (a report, a cancel); how many jobs went back into the index.</summary>
+    /// <summary>Settles attempts that ended elsewhere (a report, a cancel, the stored-job sweep); how many jobs went back
+    /// into the index. A notice whose lease is no longer here is not counted (unless it says it never had one): its lease
+    /// was settled otherwise, by a take-back that counts it, or by a settlement the journal holds with its count.</summary>
     public int AttemptsEnded(IEnumerable<AttemptEnd> notices, DateTimeOffset now) =>
         notices.Count(notice => Settle(notice, _leases.Remove(notice.Attempt.JobId, notice.Attempt.Attempt), now));
 
@@ -219,6 +229,8 @@ public sealed class ShardLedger
         {
             case TakeBackReply.Ended ended:
                 return Settle(ended.Notice, lease, now);
+            case TakeBackReply.AlreadyEnded already:
+                return Settle(already.Notice, lease, now, aside: true);
             case TakeBackReply.Pending pending:
                 return AddPending(pending.Entry, now);
             case null when !_leases.Contains(lease.JobId) && !_pending.Contains(lease.JobId):
@@ -309,13 +321,21 @@ public sealed class ShardLedger
     };
 
     /// <summary>The one place an ended attempt is settled, whoever ended it (a report, a cancel, a take-back): counts it,
-    /// credits its worker, and queues the job again when the notice says so. True when the job went back into the index.</summary>
-    private bool Settle(AttemptEnd notice, LeaseRecord? lease, DateTimeOffset now)
+    /// credits its worker, and queues the job again when the notice says so. True when the job went back into the index.
+    /// <para>An attempt's end is counted by the settlement of its lease, in the same journal entry as the lease's removal,
+    /// so a crash loses both or neither: a lease the restored shard still holds is counted by its take-back
+    /// (<see cref="TakeBackReply.AlreadyEnded"/>), and a notice that finds no lease counts nothing. The exception is the
+    /// stored-job sweep's notice for an attempt that had no lease (<see cref="AttemptEnd.NoLease"/>).
+    /// <paramref name="aside"/> marks the settlements that may meet the same end twice (see <see cref="_settledAside"/>).</para></summary>
+    private bool Settle(AttemptEnd notice, LeaseRecord? lease, DateTimeOffset now, bool aside = false)
     {
-        _stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now, lease?.QueueName ?? notice.Requeue?.Queue);
-        if (lease is not null)
+        if ((lease is not null || notice.NoLease) && FirstSettlement(notice, aside || notice.NoLease))
         {
-            _workers.CountEnded(lease.Worker, notice);
+            _stats.OnAttemptEnded(notice, notice.EndedAt - lease?.LeasedAt, now, lease?.QueueName ?? notice.Requeue?.Queue);
+            if (lease is not null)
+            {
+                _workers.CountEnded(lease.Worker, notice);
+            }
         }
 
         if (notice.Bury is { } buried)
@@ -325,6 +345,29 @@ public sealed class ShardLedger
 
         // A hand-back keeps the job's place in line (its entry keeps its enqueue time: JobLifecycle.KeepPlace).
         return notice.Requeue is { } entry && AddPending(entry, now, keepPlace: notice.Outcome == AttemptOutcome.HandedBack);
+    }
+
+    /// <summary>False when this end was settled already by a settlement kept aside; keeps this one when
+    /// <paramref name="keep"/>.</summary>
+    private bool FirstSettlement(AttemptEnd notice, bool keep)
+    {
+        var key = (notice.Attempt, notice.EndedAt);
+        if (_settledAside.Contains(key))
+        {
+            return false;
+        }
+
+        if (keep)
+        {
+            _settledAside.Add(key);
+            _settledAsideOrder.Enqueue(key);
+            if (_settledAsideOrder.Count > SettledAsideLimit)
+            {
+                _settledAside.Remove(_settledAsideOrder.Dequeue());
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Adds to the index unless the job is already queued or leased here: a job is in one place only. A buried

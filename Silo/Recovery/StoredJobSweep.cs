@@ -146,9 +146,10 @@ internal sealed partial class StoredJobSweep(
                             switch (await TryTakeBackAsync(job))
                             {
                                 case TakeBackReply.Ended ended:
-                                    // Settled by the shard like any attempt end: counted, and queued again when it goes back.
+                                    // Settled by the shard like any attempt end: counted (it has no lease to count it by),
+                                    // and queued again when it goes back.
                                     takenBack++;
-                                    endedAttempts.Add(ended.Notice);
+                                    endedAttempts.Add(ended.Notice with { NoLease = true });
                                     break;
                                 case TakeBackReply.Pending pendingEntry:
                                     entries.Add(pendingEntry.Entry);

@@ -36,6 +36,13 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         // Assert: none lost, none accepted twice; the workers went on within the client's 5 s plus the failure detection.
         Assert.Equal(300, jobs.Count(j => j.Status == Outcomes.Completed));
         Assert.All(jobs, j => Assert.Single(j.AttemptHistory, a => a.Outcome == Outcomes.Completed));
+
+        // The shard's completed counter converges to the jobs' own records: a completion the dead silo's shard applied
+        // but never journaled is counted when the restored shard takes back its lease (within the orphan grace of
+        // 10 s after the worker's next heartbeat, at the latest at the 60 s deadline), and nothing is counted twice.
+        var converged = await Wait.UntilAsync(client.GetMetricsAsync, m => m.Completed >= 300, TimeSpan.FromSeconds(90), "the completed counter at 300");
+        output.WriteLine($"the completed counter reached {converged.Completed} {sinceKill.Elapsed.TotalSeconds:0.0} s after the kill");
+        Assert.Equal(300, converged.Completed);
         foreach (var worker in new[] { workerA, workerB })
         {
             var pause = LongestPauseBetweenStarts(worker);

@@ -293,6 +293,31 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void TakeBack_OfALeaseWhoseAttemptEndedBefore_ReturnsTheNoticeItsEndProduced_WithoutChangingTheJob()
+    {
+        var completed = CreateRunningJob();
+        var completion = NoticeOf(JobLifecycle.Complete(completed, 1, null, Options, T0.AddSeconds(2)));
+        var retried = CreateRunningJob();
+        var retry = NoticeOf(JobLifecycle.Fail(retried, 1, "boom", Options, T0.AddSeconds(2), new Random(1)));
+        var buried = CreateRunningJob();
+        JobLifecycle.Bury(buried, 1, null, "set aside", T0.AddSeconds(2));
+
+        var (reply, changed) = JobLifecycle.TakeBack(completed, 1, T0.AddSeconds(1), RequeueCause.HandedBack, T0.AddSeconds(30));
+        var retryReply = JobLifecycle.TakeBack(retried, 1, T0.AddSeconds(1), RequeueCause.Deadline, T0.AddSeconds(30)).Reply;
+        var buryReply = JobLifecycle.TakeBack(buried, 1, T0.AddSeconds(1), RequeueCause.Deadline, T0.AddSeconds(30)).Reply;
+
+        Assert.False(changed);
+        Assert.Equal(completion, Assert.IsType<TakeBackReply.AlreadyEnded>(reply).Notice);
+        Assert.Equal(retry, Assert.IsType<TakeBackReply.AlreadyEnded>(retryReply).Notice);
+        Assert.Equal(buried.ToEntry(), Assert.IsType<TakeBackReply.AlreadyEnded>(buryReply).Notice.Bury);
+        Assert.Equal(JobStatus.Completed, completed.Status);
+
+        // Another lease of the same number (its time differs), or the stored-job sweep (no lease): nothing to settle.
+        Assert.IsType<TakeBackReply.MovedOn>(JobLifecycle.TakeBack(completed, 1, T0.AddSeconds(9), RequeueCause.HandedBack, T0.AddSeconds(30)).Reply);
+        Assert.IsType<TakeBackReply.MovedOn>(JobLifecycle.TakeBack(completed, 1, null, RequeueCause.HandedBack, T0.AddSeconds(30)).Reply);
+    }
+
+    [Fact]
     public void Cancel_OfAPendingJob_CancelsIt_AndRemovesItFromTheIndex()
     {
         var job = CreateJob();

@@ -176,6 +176,42 @@ public sealed class ShardJournalTests : IDisposable
         Assert.Equal([entry.JobId], (await Activate()).Ledger.List(JobStatus.Pending));
     }
 
+    /// <summary>
+    /// The crash point of <c>scripts/cluster.sh</c>'s missing completions: the lease is written, the job grain stores the
+    /// completion, the shard applies its notice in memory (lease gone, counted), and its silo dies before the journal
+    /// write. The restored shard holds the lease again; its take-back, the only thing that ever looks at it again, must
+    /// count the completion, once.
+    /// </summary>
+    [Fact]
+    public async Task ACompletionTheJournalNeverHeld_IsCountedOnce_ByTheRestoredShardsTakeBack()
+    {
+        var (ledger, journal) = await Activate();
+        var job = JobLifecycle.Create(Guid.CreateVersion7(), new JobSubmission("T", []), Options, 0, T0);
+        ledger.Enqueue([job.ToEntry()], cause: null, T0);
+        var lease = Assert.Single(ledger.Lease(W1, QueueNames.DefaultOnly, 1, T0).Leases);
+        await journal.CommitAsync();
+        JobLifecycle.Start(job, W1.Name, lease.Attempt, lease.LeasedAt);
+        var completed = JobLifecycle.Complete(job, lease.Attempt, null, Options, T0.AddSeconds(2));
+        var notice = Assert.IsType<ScheduleEffect.AttemptEnded>(completed.Effect).Notice;
+        ledger.AttemptsEnded([notice], T0.AddSeconds(2));
+        Assert.Equal(1L, ledger.Metrics(T0.AddSeconds(2)).Completed);
+
+        var (restored, _) = await Activate();
+        Assert.Equal([lease.JobId], restored.List(JobStatus.Processing));
+        var now = T0 + Options.OrphanLeaseGrace + TimeSpan.FromSeconds(1);
+        var orphan = Assert.Single(restored.Heartbeat(new WorkerHeartbeat(W1, 8, []), now).Orphans);
+        var (reply, _) = JobLifecycle.TakeBack(job, orphan.Attempt, orphan.LeasedAt, RequeueCause.HandedBack, now);
+        restored.SettleTakeBack(orphan, reply, TimeSpan.FromSeconds(1), now);
+
+        var metrics = restored.Metrics(now);
+        Assert.Equal((1L, 0L, 0L), (metrics.Completed, metrics.Processing, metrics.RequeuedHandedBack));
+        Assert.Equal([lease.JobId], restored.List(JobStatus.Completed));
+
+        // The same notice arriving late (from a report sent to the dead silo) counts nothing more.
+        restored.AttemptsEnded([notice], now);
+        Assert.Equal(1L, restored.Metrics(now).Completed);
+    }
+
     /// <summary>What a new activation would load, read without claiming the journal (so the writer is not fenced).</summary>
     private async Task<ScheduleState> LoadWithoutClaim()
     {

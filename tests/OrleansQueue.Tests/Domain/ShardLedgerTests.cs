@@ -251,6 +251,51 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void AnAttemptEnd_MetByItsNoticeAndByItsTakeBack_IsCountedOnce_InEitherOrder()
+    {
+        var now = T0.AddMinutes(2);
+        foreach (var noticeFirst in new[] { true, false })
+        {
+            var (ledger, lease) = Leased();
+            var expired = Assert.Single(ledger.Sweep(now).Expired);
+            var notice = Ended(lease, AttemptOutcome.Completed);
+            if (noticeFirst)
+            {
+                ledger.AttemptsEnded([notice], now);
+            }
+
+            ledger.SettleTakeBack(expired, new TakeBackReply.AlreadyEnded(notice), RetryIn, now);
+            if (!noticeFirst)
+            {
+                ledger.AttemptsEnded([notice], now);
+            }
+
+            var metrics = ledger.Metrics(now);
+            Assert.Equal((1L, 0L), (metrics.Completed, metrics.Processing));
+            Assert.Equal(1, Assert.Single(metrics.Workers).Completed);
+        }
+    }
+
+    [Fact]
+    public void TheStoredJobSweepsNotice_WithNoLease_IsCounted_AndOnceWhenTheShardsOwnTakeBackMetTheSameEnd()
+    {
+        var now = T0.AddMinutes(2);
+        var unleased = Create();
+        var requeue = Entry(attempt: 2);
+        var swept = new AttemptEnd(new AttemptRef(requeue.JobId, 1), AttemptOutcome.HandedBack, requeue, T0, now, NoLease: true);
+        unleased.AttemptsEnded([swept], now);
+        Assert.Equal(1L, unleased.Metrics(now).RequeuedHandedBack);
+        Assert.Equal([requeue.JobId], unleased.List(JobStatus.Pending));
+
+        var (ledger, lease) = Leased();
+        var expired = Assert.Single(ledger.Sweep(now).Expired);
+        var end = new AttemptEnd(new AttemptRef(lease.JobId, lease.Attempt), AttemptOutcome.HandedBack, Entry(lease.JobId, attempt: 2), T0, now);
+        ledger.AttemptsEnded([end with { NoLease = true }], now);
+        ledger.SettleTakeBack(expired, new TakeBackReply.AlreadyEnded(end), RetryIn, now);
+        Assert.Equal(1L, ledger.Metrics(now).RequeuedHandedBack);
+    }
+
+    [Fact]
     public void Heartbeat_StopsAttemptsNoLongerLeasedToTheWorker_AndTakesOutLeasesItDoesNotKnowPastTheGrace()
     {
         var (ledger, lease) = Leased();
