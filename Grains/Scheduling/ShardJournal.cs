@@ -16,7 +16,8 @@ namespace OrleansQueue.Scheduling;
 /// by <see cref="FlushAsync"/> on the shard's timer.</item>
 /// <item>Compaction: once the entries since the snapshot name more jobs than twice the shard holds (and at least
 /// <see cref="QueueOptions.CompactAfterEntries"/>), a new snapshot is written beside the appends and the entries it
-/// covers are deleted: a write costs O(changes), a snapshot O(held) once per O(held) changes.</item>
+/// covers are deleted (those whose deletion failed, with the next compaction): a write costs O(changes), a snapshot
+/// O(held) once per O(held) changes.</item>
 /// <item>Ownership: an entry is only ever created, never overwritten. An activation claims the journal by writing the
 /// next entry when it loads; an older activation's next write then finds that number taken by another writer and stops
 /// (<see cref="ShardJournalFencedException"/>), so two activations can never both extend the journal.</item>
@@ -37,6 +38,7 @@ public sealed partial class ShardJournal(
 
     private readonly Guid _writer = Guid.NewGuid();
     private readonly List<(long Number, string? ETag)> _entries = [];
+    private readonly List<(long Number, string? ETag)> _undeleted = [];
     private readonly GrainState<ShardJournalHead> _head = new(new ShardJournalHead());
     private long _last;
     private long _sinceSnapshot;
@@ -255,21 +257,40 @@ public sealed partial class ShardJournal(
             return;
         }
 
-        foreach (var chunk in covered.Chunk(64))
+        // Entries older than the head are never read again: those whose deletion failed last time go with these.
+        var deletable = _undeleted.Concat(covered).ToList();
+        _undeleted.Clear();
+        for (var from = 0; from < deletable.Count; from += 64)
         {
-            try
+            var results = await Task.WhenAll(deletable.Skip(from).Take(64).Select(DeleteEntryAsync));
+            if (results.OfType<Exception>().FirstOrDefault() is { } failed)
             {
-                await Task.WhenAll(chunk.Select(e => storage.ClearStateAsync(StateName, EntryId(e.Number), new GrainState<ShardJournalRecord>(new ShardJournalRecord()) { ETag = e.ETag })));
-            }
-            catch (Exception ex)
-            {
-                // Entries older than the head are never read again; one left behind costs only its space.
-                LogCleanupFailed(logger, ex, shard);
+                _undeleted.AddRange(deletable.Skip(from));
+                LogCleanupFailed(logger, failed, shard, deletable.Count - from);
                 return;
             }
         }
 
-        LogCompacted(logger, shard, through, snapshot.Pending.Count + snapshot.Leases.Count, covered.Count);
+        LogCompacted(logger, shard, through, snapshot.Pending.Count + snapshot.Leases.Count, deletable.Count);
+    }
+
+    /// <summary>Deletes an entry the head covers; its failure, if it failed. A version conflict means it is gone already
+    /// (an earlier deletion whose answer was lost): a number the head covers is never written again.</summary>
+    private async Task<Exception?> DeleteEntryAsync((long Number, string? ETag) entry)
+    {
+        try
+        {
+            await storage.ClearStateAsync(StateName, EntryId(entry.Number), new GrainState<ShardJournalRecord>(new ShardJournalRecord()) { ETag = entry.ETag });
+            return null;
+        }
+        catch (InconsistentStateException)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
     }
 
     private async Task<GrainState<ShardJournalRecord>> ReadEntryAsync(long number)
@@ -292,8 +313,8 @@ public sealed partial class ShardJournal(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting the journal of schedule shard {Shard} failed; it will be tried again")]
     private static partial void LogCompactionFailed(ILogger logger, Exception exception, int shard);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting compacted journal entries of schedule shard {Shard} failed; they are never read again")]
-    private static partial void LogCleanupFailed(ILogger logger, Exception exception, int shard);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting compacted journal entries of schedule shard {Shard} failed; {Left} are left, never read again, and deleted with the next compaction")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception, int shard, int left);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Schedule shard {Shard}: journal compacted through entry {Through} ({Held} jobs in the snapshot, {Deleted} entries deleted)")]
     private static partial void LogCompacted(ILogger logger, int shard, long through, int held, int deleted);

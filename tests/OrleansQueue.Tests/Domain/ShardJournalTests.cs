@@ -132,6 +132,40 @@ public sealed class ShardJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task EntriesWhoseDeletionFailed_AreDeletedWithTheNextCompaction()
+    {
+        var (ledger, journal) = await Activate();
+        async Task ChurnAsync(int times)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                var entry = Entry();
+                ledger.Enqueue([entry], cause: null, T0);
+                await journal.CommitAsync();
+                ledger.Remove(entry.JobId, firstCancel: true);
+                await journal.CommitAsync();
+            }
+        }
+
+        // The first compaction's deletions fail (Redis was away): its entries stay behind.
+        _storage.FailClears = true;
+        await ChurnAsync(60);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            while (_storage.FailedClears == 0)
+            {
+                await Task.Delay(10, patience.Token);
+            }
+        }
+
+        _storage.FailClears = false;
+        await ChurnAsync(140);
+        await journal.CloseAsync();
+
+        Assert.InRange(_storage.Stored(key => key.Contains("oq-journal", StringComparison.Ordinal)), 1, Options.CompactAfterEntries + 1);
+    }
+
+    [Fact]
     public async Task AnOlderActivation_CannotWrite_OnceANewerOneHasLoaded()
     {
         var (older, olderJournal) = await Activate();
@@ -258,6 +292,13 @@ public sealed class ShardJournalTests : IDisposable
 
         public bool ReadOnly { get; init; }
 
+        /// <summary>Every deletion fails while set.</summary>
+        public bool FailClears { get; set; }
+
+        public int FailedClears => Volatile.Read(ref _failedClears);
+
+        private int _failedClears;
+
         public int Stored(Func<string, bool> match) => _keys.Count(match);
 
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -293,6 +334,12 @@ public sealed class ShardJournalTests : IDisposable
 
         public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
+            if (FailClears)
+            {
+                Interlocked.Increment(ref _failedClears);
+                throw new InvalidOperationException("storage unavailable");
+            }
+
             await inner.ClearStateAsync(stateName, grainId, grainState);
             _keys.Remove(grainId.ToString());
         }
