@@ -19,53 +19,51 @@ public sealed class CallBatcher<TItem, TResult>(Func<ImmutableArray<TItem>, Task
     /// <summary>Sends <paramref name="item"/> in the next batch; its result.</summary>
     public Task<TResult> SendAsync(TItem item)
     {
-        var result = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool start;
+        Task<TResult> result;
         lock (_lock)
         {
-            _queued.Add((item, result));
-            start = StartsASender();
+            result = Add(item);
         }
 
-        if (start)
-        {
-            _ = SendQueuedAsync();
-        }
-
-        return result.Task;
+        StartASenderIfIdle();
+        return result;
     }
 
     /// <summary>Sends the items in the next batch, in their order; their results, in order.</summary>
     public Task<TResult[]> SendAllAsync(IEnumerable<TItem> items)
     {
-        var results = new List<Task<TResult>>();
-        bool start;
+        List<Task<TResult>> results;
         lock (_lock)
         {
-            foreach (var item in items)
-            {
-                var result = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _queued.Add((item, result));
-                results.Add(result.Task);
-            }
-
-            start = StartsASender();
+            results = [.. items.Select(Add)];
         }
 
-        if (start)
-        {
-            _ = SendQueuedAsync();
-        }
-
+        StartASenderIfIdle();
         return Task.WhenAll(results);
     }
 
-    /// <summary>True when a sender is to start for what is queued (one more is then counted). Under the lock.</summary>
-    private bool StartsASender()
+    /// <summary>Queues an item; its result. Under the lock.</summary>
+    private Task<TResult> Add(TItem item)
     {
-        var start = _senders < maxInFlight && _queued.Count > 0;
-        _senders += start ? 1 : 0;
-        return start;
+        var result = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queued.Add((item, result));
+        return result.Task;
+    }
+
+    /// <summary>Starts a sender for what is queued, unless the most calls allowed in flight are under way.</summary>
+    private void StartASenderIfIdle()
+    {
+        lock (_lock)
+        {
+            if (_senders >= maxInFlight || _queued.Count == 0)
+            {
+                return;
+            }
+
+            _senders++;
+        }
+
+        _ = SendQueuedAsync();
     }
 
     /// <summary>One sender: sends what is queued, batch after batch, until nothing is; never throws (a failed call fails

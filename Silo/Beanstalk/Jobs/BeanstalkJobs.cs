@@ -371,8 +371,7 @@ internal sealed partial class BeanstalkJobs(
     /// it, <c>NOT_FOUND</c> when the attempt was no longer the connection's (its ttr ran out).</summary>
     private async Task<BeanstalkReply> EndAsync(AttemptReport report, BeanstalkReply success)
     {
-        var replies = await _reports.SendAllAsync([report]);
-        return replies[0] switch
+        return await _reports.SendAsync(report) switch
         {
             { Result: ReportResult.Accepted or ReportResult.Duplicate } => success,
             null => BeanstalkReply.InternalError,
