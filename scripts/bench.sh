@@ -4,7 +4,9 @@
 #   W1  bench submit: N no-op jobs one at a time (--in-flight 1), pipelined (--in-flight WINDOW), and batched
 #       (--batch BATCH --in-flight BATCH_IN_FLIGHT, the path of submit --count)
 #   RSS the silo's VmRSS with N jobs queued (right after the batched submit)
-#   W2  bench drain: one WorkerHost (--concurrency 4) drains those N jobs; CPU of silo and worker over the drain
+#   W2  bench drain: one WorkerHost (--concurrency 4) drains those N jobs; CPU of silo and worker over the drain. The
+#       worker host is the one that drained the warm-up: it runs from the silo's start, as a worker host in production
+#       does, waiting on the paused queue (pause default) while the jobs are submitted; the drain lifts the pause.
 #   W3  bench latency: one idle WorkerHost (4 slots), W3_N jobs 1 ms apart, submit-to-start p50/p99/max
 #   W4  bench order: W4_N jobs of random priority with no worker, then one WorkerHost with one slot (--prefetch 0)
 # Every repetition runs on fresh silos (one for W1 unbatched, one for the rest) on free ports, dashboard off; each
@@ -17,7 +19,9 @@
 # port with the append-only file on (appendfsync everysec, as REDIS_AOF=everysec ../shared/bench/peers/bullmq.sh runs
 # it); the server's CPU is counted with the silo's.
 # CPU per job: W1 batched and W2 print the CPU microseconds per job of every process of the run (silo, worker, client,
-# redis-server), each and in all: a figure that holds on a busy machine where rates do not.
+# redis-server), each and in all: a figure that holds on a busy machine where rates do not. Each is counted over the
+# measured window only: the servers' and the worker's from /proc, the client's by the client itself (its cpuSeconds),
+# as the peers' programs count theirs, so no process's start-up, connection or JIT compilation is in it.
 # With GATEWAY=1 the peers' beanstalkd client program (../shared/bench/peers/beanstalkd_bench.js, jackd and fivebeans)
 # runs its phases W1-W4 against beanstalkd (../shared/bench/peers/beanstalkd.sh), then the same phases against the
 # silo's beanstalkd gateway (a fresh silo per phase, warmed up with WARMUP jobs through the same client): one client
@@ -136,8 +140,9 @@ assert_empty() {
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
-# CPU ticks of the processes this shell has waited for (clients run in the foreground), and of redis-server (0 without)
-children_ticks() { awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[14] + f[15] }' "/proc/$$/stat"; }
+# the client's own CPU over its measured window (cpuSeconds of its JSON), in ticks
+client_ticks() { awk -v s="$(jnum cpuSeconds "$1")" -v hz="$HZ" 'BEGIN { printf "%d", s * hz + 0.5 }'; }
+# CPU ticks of redis-server (0 without)
 redis_ticks() { if [ -n "$REDIS_PID" ]; then cpu_ticks "$REDIS_PID"; else echo 0; fi; }
 # per_job count name=ticks...: "cpu_us_per_job=total name_us=..." from tick deltas
 per_job() {
@@ -157,30 +162,33 @@ silo_rss_mib() { awk -v k="$(rss_kib "$SILO_PID")" 'BEGIN { printf "%.1f", k / 1
 redis_rss() { [ -n "$REDIS_PID" ] && awk -v k="$(rss_kib "$REDIS_PID")" 'BEGIN { printf " redis_rss_mib=%.1f", k / 1024 }'; }
 
 submit_batched() { # count; sets out, and SUBMIT_CPU to the CPU per job of the silo, the client and redis-server
-  local s0 c0 r0
-  s0=$(cpu_ticks "$SILO_PID"); c0=$(children_ticks); r0=$(redis_ticks)
+  local s0 r0 s1 r1
+  s0=$(cpu_ticks "$SILO_PID"); r0=$(redis_ticks)
   out=$(client bench submit --count "$1" --batch "$BATCH" --in-flight "$BATCH_IN_FLIGHT" --json) || die "bench submit --batch $BATCH ($1 jobs)"
-  SUBMIT_CPU=$(per_job "$1" silo=$(( $(cpu_ticks "$SILO_PID") - s0 )) client=$(( $(children_ticks) - c0 )) redis=$(( $(redis_ticks) - r0 )))
+  s1=$(cpu_ticks "$SILO_PID"); r1=$(redis_ticks)
+  SUBMIT_CPU=$(per_job "$1" silo=$((s1 - s0)) client=$(client_ticks "$out") redis=$((r1 - r0)))
 }
 
-# W2: a worker with 4 slots drains count jobs already queued; sets DRAINED to the figures
-drain() { # count worker-name
-  local t0 t1 s0 s1 w0 w1 c0 c1 r0 r1 cpu
+# Between drains the queue is paused: the W2 worker host, started with the silo and kept for the warm-up and W2, waits
+# (one long poll at a time) while the next jobs are submitted.
+pause_queue() { client pause default 86400 >/dev/null || die "pause default"; }
+
+# W2: the running worker host drains count jobs already queued, from when the pause is lifted; sets DRAINED
+drain() { # count
+  local t0 t1 s0 s1 w0 w1 r0 r1 cpu
   : >"$OUT/drain.err"
   client bench drain --count "$1" --json >"$OUT/drain.out" 2>"$OUT/drain.err" &
   BG_PID=$!
   wait_for "$OUT/drain.err" "baseline" 30 "$BG_PID" || die "bench drain did not start"
-  t0=$(now); s0=$(cpu_ticks "$SILO_PID"); c0=$(children_ticks); r0=$(redis_ticks)
-  start_worker "$2" 4
-  w0=$(cpu_ticks "$WORKER_PID")
+  t0=$(now); s0=$(cpu_ticks "$SILO_PID"); w0=$(cpu_ticks "$WORKER_PID"); r0=$(redis_ticks)
+  client pause default 0 >/dev/null || die "lifting the pause of default"
   wait "$BG_PID" || die "bench drain failed: $(cat "$OUT/drain.err")"
   BG_PID=""
-  t1=$(now); s1=$(cpu_ticks "$SILO_PID"); w1=$(cpu_ticks "$WORKER_PID"); c1=$(children_ticks); r1=$(redis_ticks)
+  t1=$(now); s1=$(cpu_ticks "$SILO_PID"); w1=$(cpu_ticks "$WORKER_PID"); r1=$(redis_ticks)
   out=$(cat "$OUT/drain.out")
   cpu=$(awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v s=$((s1 - s0)) -v w=$((w1 - w0)) -v hz="$HZ" \
     'BEGIN { printf "silo_cores=%.2f worker_cores=%.2f", s / hz / t, w / hz / t }')
-  DRAINED="rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $cpu $(per_job "$1" silo=$((s1 - s0)) worker=$((w1 - w0)) client=$((c1 - c0)) redis=$((r1 - r0)))"
-  stop_worker
+  DRAINED="rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $cpu $(per_job "$1" silo=$((s1 - s0)) worker=$((w1 - w0)) client=$(client_ticks "$out") redis=$((r1 - r0)))"
 }
 
 # --- build ---
@@ -244,14 +252,18 @@ for rep in $(seq 1 "$REPS"); do
 
   # W1 batched, then the silo's RSS with N queued, then W2 drains them.
   start_silo "r$rep"
+  start_worker "r$rep-w2" 4
+  pause_queue
   submit_batched "$WARMUP"
-  drain "$WARMUP" "r$rep-warmup"
+  drain "$WARMUP"
   assert_empty "W1 batched"
+  pause_queue
   submit_batched "$N"
   record "W1_submit_batched batch=$BATCH in_flight=$BATCH_IN_FLIGHT rate_per_s=$(jnum ratePerSecond "$out") seconds=$(jnum seconds "$out") $SUBMIT_CPU"
   record "RSS_queued queued=$N silo_rss_mib=$(silo_rss_mib)$(redis_rss)"
-  drain "$N" "r$rep-w2"
+  drain "$N"
   record "W2_drain workers=1x4 $DRAINED"
+  stop_worker
 
   # W3: one worker with 4 idle slots, parked on its long poll.
   assert_empty "W3"
@@ -285,17 +297,22 @@ done
 if [ "$BIG" = 1 ]; then
   log "BIG: W2 at $SMALL_N queued, then $BIG_N queued: RSS and W2 off the deep queue"
   start_silo big
+  start_worker big 4
+  pause_queue
   submit_batched "$WARMUP"
-  drain "$WARMUP" big-warmup
+  drain "$WARMUP"
   assert_empty "W2 small"
+  pause_queue
   submit_batched "$SMALL_N"
-  drain "$SMALL_N" big-small
+  drain "$SMALL_N"
   record "W2_drain_small queued=$SMALL_N workers=1x4 $DRAINED"
   assert_empty "the big submit"
+  pause_queue
   submit_batched "$BIG_N"
   record "RSS_queued_big queued=$BIG_N silo_rss_mib=$(silo_rss_mib)$(redis_rss) submit_rate_per_s=$(jnum ratePerSecond "$out")"
-  drain "$N" big-deep
+  drain "$N"
   record "W2_drain_deep queued=$BIG_N workers=1x4 $DRAINED"
+  stop_worker
 fi
 cleanup
 

@@ -8,7 +8,7 @@ namespace OrleansQueue.Cli.Bench;
 /// the target reached marks the end (t2, c2), and the rate is (c2 − c1) / (t2 − t1): only jobs that completed
 /// between two observed instants, so neither the worker's start-up nor the poll interval at either end inflate or
 /// deflate it by more than one interval's worth. Start it before the workers (the script waits for its
-/// "baseline" line on stderr).
+/// "baseline" line on stderr). Its own CPU from the baseline to the end is <c>cpuSeconds</c>.
 /// </summary>
 internal static class DrainBenchmark
 {
@@ -20,6 +20,7 @@ internal static class DrainBenchmark
         var target = baseline + count;
         await progress.WriteLineAsync($"bench drain: baseline completed={baseline}; waiting for {count} more");
         await progress.FlushAsync(cancellationToken);
+        var cpu = CpuWindow.Start();
 
         (long At, long Completed)? first = null;
         while (true)
@@ -44,7 +45,8 @@ internal static class DrainBenchmark
                     .Add("measuredJobs", metrics.Completed - firstCompleted)
                     .Add("waitedSeconds", time.GetElapsedTime(start, now).TotalSeconds)
                     .Add("pollMs", (long)poll.TotalMilliseconds)
-                    .Add("ratePerSecond", rate, 1);
+                    .Add("ratePerSecond", rate, 1)
+                    .Add("cpuSeconds", cpu.Seconds);
             }
 
             BenchQueries.ThrowIfPast(start, timeout, time, $"only {metrics.Completed - baseline} of {count} jobs completed");

@@ -8,7 +8,7 @@ namespace OrleansQueue.Cli.Bench;
 /// <c>inFlight</c> lanes submits its next job as soon as its previous one is acknowledged; 1 = one at a time, each
 /// awaited). With <c>batch</c> above 1 each call is a batch submit of that many jobs (the same path as
 /// <c>submit --count</c>). The rate is count / time from the first call to the last acknowledgement, measured in the
-/// client.
+/// client, and so is its CPU over that time (<c>cpuSeconds</c>).
 /// </summary>
 internal static class SubmitBenchmark
 {
@@ -23,6 +23,7 @@ internal static class SubmitBenchmark
             var submissions = Enumerable.Range(0, count)
                 .Select(i => new JobSubmission(BenchPayload.JobType, payload, priority ?? priorities[i]))
                 .ToList();
+            var cpu = CpuWindow.Start();
             var started = time.GetTimestamp();
             var outcomes = await queue.SubmitManyAsync(submissions, batch, inFlight, cancellationToken);
             var took = time.GetElapsedTime(started);
@@ -31,7 +32,7 @@ internal static class SubmitBenchmark
                 throw new InvalidOperationException($"{outcomes.Count(o => !o.IsQueued)} of {count} jobs were not queued; the first: {refused.Error}");
             }
 
-            return Result(count, inFlight, batch, payload.Length, took);
+            return Result(count, inFlight, batch, payload.Length, took, cpu.Seconds);
         }
 
         var next = -1;
@@ -44,18 +45,20 @@ internal static class SubmitBenchmark
             }
         }
 
+        var laneCpu = CpuWindow.Start();
         var start = time.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Math.Min(inFlight, count)).Select(_ => Task.Run(Lane)));
         var elapsed = time.GetElapsedTime(start);
 
-        return Result(count, inFlight, 1, payload.Length, elapsed);
+        return Result(count, inFlight, 1, payload.Length, elapsed, laneCpu.Seconds);
     }
 
-    private static BenchResult Result(int count, int inFlight, int batch, int payloadBytes, TimeSpan elapsed) =>
+    private static BenchResult Result(int count, int inFlight, int batch, int payloadBytes, TimeSpan elapsed, double cpuSeconds) =>
         new BenchResult("submit", count)
             .Add("inFlight", inFlight)
             .Add("batch", batch)
             .Add("payloadBytes", payloadBytes)
             .Add("seconds", elapsed.TotalSeconds)
-            .Add("ratePerSecond", count / elapsed.TotalSeconds, 1);
+            .Add("ratePerSecond", count / elapsed.TotalSeconds, 1)
+            .Add("cpuSeconds", cpuSeconds);
 }

@@ -73,10 +73,14 @@ internal sealed class FakeJobQueue : IJobQueue
     /// <summary>Submissions whose call <see cref="SubmitManyAsync"/> answers as unanswered (<see cref="SubmitOutcomeKind.Unknown"/>), by payload text.</summary>
     public Dictionary<string, string> UnknownPayloads { get; } = [];
 
+    /// <summary>Run by each <see cref="SubmitManyAsync"/> call before it answers (work the call stands for).</summary>
+    public Action? DuringSubmitMany { get; set; }
+
     public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
         IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken)
     {
         ThrowIfFailing();
+        DuringSubmitMany?.Invoke();
         BatchSizes.Add(batchSize);
         InFlights.Add(inFlight);
         var outcomes = new List<SubmitOutcome>();
