@@ -93,22 +93,31 @@ start_redis() {
   die "redis-server did not start (see $OUT/redis.log)"
 }
 
-start_silo() { # name
+start_silo() { # name; in gateway mode BEANSTALK_PORT is the beanstalk port, picked anew with the others on a retry
   stop_pid "$SILO_PID"; SILO_PID=""
-  local silo_port gateway_port storage=()
+  local silo_port gateway_port storage=() attempt rc
   if [ "$STORAGE" = redis ]; then
     redis-cli -p "$REDIS_PORT" flushall >/dev/null || die "redis flushall"
     storage=(--storage redis --redis "127.0.0.1:$REDIS_PORT")
   fi
-  # Three ports picked while none listens yet (the beanstalk one by the caller): they must differ.
-  until silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
-    [ "$silo_port" != "$gateway_port" ] && [ "$silo_port" != "${BEANSTALK_PORT:-0}" ] && [ "$gateway_port" != "${BEANSTALK_PORT:-0}" ]
-  do :; done
-  GATEWAY="127.0.0.1:$gateway_port"
-  : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
-  dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port "${BEANSTALK_PORT:-0}" "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
-  SILO_PID=$!
-  wait_for "$OUT/silo-$1.log" "Silo ready" 60 "$SILO_PID" || die "silo did not start (see $OUT/silo-$1.log)"
+  # Ports are picked while nothing listens on them, so another program can take one before the silo binds it: the silo
+  # then exits with 3 (a port is taken), and it is started again on other ports.
+  for attempt in 1 2 3; do
+    # Three ports picked while none listens yet: they must differ.
+    until silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
+      [ "$silo_port" != "$gateway_port" ] && [ "$silo_port" != "${BEANSTALK_PORT:-0}" ] && [ "$gateway_port" != "${BEANSTALK_PORT:-0}" ]
+    do :; done
+    GATEWAY="127.0.0.1:$gateway_port"
+    : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
+    dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port "${BEANSTALK_PORT:-0}" "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
+    SILO_PID=$!
+    wait_for "$OUT/silo-$1.log" "Silo ready" 60 "$SILO_PID" && return 0
+    wait "$SILO_PID"; rc=$?; SILO_PID=""
+    [ "$rc" = 3 ] || die "silo did not start (exit $rc, see $OUT/silo-$1.log)"
+    log "a port of silo $1 was taken meanwhile (attempt $attempt); starting it on other ports"
+    if [ "${BEANSTALK_PORT:-0}" != 0 ]; then BEANSTALK_PORT=$(free_port) || die "no free port"; fi
+  done
+  die "silo did not start: its ports were taken three times (see $OUT/silo-$1.log)"
 }
 
 start_worker() { # name concurrency [worker options...]
@@ -219,7 +228,7 @@ if [ "$GATEWAY" = 1 ]; then
     result=""
     for phase in w1seq w1seq5 w1pipe w2 w2procs w3 w4; do
       BEANSTALK_PORT=$(free_port) || die "no free port"
-      BEANSTALK_PORT=$BEANSTALK_PORT start_silo "gw-r$rep-$phase"
+      start_silo "gw-r$rep-$phase"
       export NODE_PATH="$node_dir/node_modules" BS_PORT=$BEANSTALK_PORT SERVER_PID=$SILO_PID
       N=$WARMUP timeout 400 node --no-deprecation "$peers/beanstalkd_bench.js" w2 >/dev/null 2>>"$LOG" || die "gateway warm-up (see $LOG)"
       # W3 and W4 once more, unmeasured: their paths (a parked reserve answered by a single put) were still being
