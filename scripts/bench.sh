@@ -107,7 +107,7 @@ start_silo() { # name; in gateway mode BEANSTALK_PORT is the beanstalk port, pic
     until silo_port=$(free_port) && gateway_port=$(free_port) || die "no free port"
       [ "$silo_port" != "$gateway_port" ] && [ "$silo_port" != "${BEANSTALK_PORT:-0}" ] && [ "$gateway_port" != "${BEANSTALK_PORT:-0}" ]
     do :; done
-    GATEWAY="127.0.0.1:$gateway_port"
+    SILO_GATEWAY="127.0.0.1:$gateway_port"
     : >"$OUT/silo-$1.log"   # emptied first: wait_for must not find the line a previous run left there
     dotnet "$(bin Silo)" --silo-port "$silo_port" --gateway-port "$gateway_port" --dashboard-port 0 --beanstalk-port "${BEANSTALK_PORT:-0}" "${storage[@]}" >"$OUT/silo-$1.log" 2>&1 &
     SILO_PID=$!
@@ -122,13 +122,13 @@ start_silo() { # name; in gateway mode BEANSTALK_PORT is the beanstalk port, pic
 
 start_worker() { # name concurrency [worker options...]
   : >"$OUT/worker-$1.log"
-  dotnet "$(bin WorkerHost)" --gateway "$GATEWAY" --name "$1" --concurrency "$2" "${@:3}" >"$OUT/worker-$1.log" 2>&1 &
+  dotnet "$(bin WorkerHost)" --gateway "$SILO_GATEWAY" --name "$1" --concurrency "$2" "${@:3}" >"$OUT/worker-$1.log" 2>&1 &
   WORKER_PID=$!
   wait_for "$OUT/worker-$1.log" "ready:" 60 "$WORKER_PID" || die "worker did not start (see $OUT/worker-$1.log)"
 }
 stop_worker() { stop_pid "$WORKER_PID"; WORKER_PID=""; }
 
-client() { timeout 900 dotnet "$(bin ClientConsole)" --gateway "$GATEWAY" "$@"; }
+client() { timeout 900 dotnet "$(bin ClientConsole)" --gateway "$SILO_GATEWAY" "$@"; }
 
 # the first (top-level) "key": number of a JSON text
 jnum() { grep -m1 -o "\"$1\": *[-0-9.eE+]*" <<<"$2" | head -1 | sed 's/.*: *//'; }
