@@ -59,8 +59,13 @@ if [ "${#projects[@]}" -eq 0 ]; then
   exit 1
 fi
 long=tests/OrleansQueue.EndToEndTests/OrleansQueue.EndToEndTests.csproj
-moved='FullyQualifiedName~OrleansQueue.EndToEndTests.Beanstalk.|FullyQualifiedName~OrleansQueue.EndToEndTests.SiloRefusalTests.|FullyQualifiedName~OrleansQueue.EndToEndTests.SiloConfigurationTests.'
-kept='FullyQualifiedName!~OrleansQueue.EndToEndTests.Beanstalk.&FullyQualifiedName!~OrleansQueue.EndToEndTests.SiloRefusalTests.&FullyQualifiedName!~OrleansQueue.EndToEndTests.SiloConfigurationTests.'
+# The end-to-end tests that run in the second lane; the first lane runs the rest of the project.
+moved_tests=(Beanstalk. SiloRefusalTests. SiloConfigurationTests.)
+moved=""; kept=""
+for name in "${moved_tests[@]}"; do
+  moved+="${moved:+|}FullyQualifiedName~OrleansQueue.EndToEndTests.$name"
+  kept+="${kept:+&}FullyQualifiedName!~OrleansQueue.EndToEndTests.$name"
+done
 own_filter=0
 for arg in "$@"; do
   case "$arg" in --filter|--filter=*) own_filter=1 ;; esac
