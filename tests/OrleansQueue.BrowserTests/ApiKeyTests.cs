@@ -70,6 +70,53 @@ public sealed class ApiKeyTests(ApiKeyTests.KeyedSilo fixture, ITestOutputHelper
     });
 
     [Fact]
+    public Task AKeylessRequestRefusedAfterTheKeyWasEntered_DoesNotAskForItAgain() => fixture.Silo.Cluster.VerifyAsync(async () =>
+    {
+        // Arrange: once the page has asked, its next keyless requests are held until the key has been entered, so that
+        // their 401 arrives after it: the order that a slow network gives at random.
+        Chromium.Executable();
+        var id = await fixture.Silo.Cluster.SubmitAsync("CLEANUP_LOGS", "{}", "--priority", "3");
+        await using var browser = await BrowserSession.StartAsync();
+        var holding = false;
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var keyedAfterRelease = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await browser.Page.RouteAsync("**/api/**", async route =>
+        {
+            var keyed = (await route.Request.AllHeadersAsync()).ContainsKey("authorization");
+            if (!keyed && Volatile.Read(ref holding))
+            {
+                held.TrySetResult();
+                await release.Task;
+            }
+            else if (keyed && release.Task.IsCompleted && route.Request.Url.EndsWith("/api/metrics", StringComparison.Ordinal))
+            {
+                keyedAfterRelease.TrySetResult();
+            }
+
+            await route.ContinueAsync();
+        });
+        var page = await DashboardPage.OpenAsync(browser, fixture.Silo.BaseUri);
+        var form = page.Page.Locator("[data-testid='api-key-form']");
+        await Expect(form).ToBeVisibleAsync();
+        Volatile.Write(ref holding, true);
+        await held.Task.WaitAsync(QueueCluster.StartTimeout);
+
+        // Act: the key is entered while a keyless round is held; then that round is refused.
+        await page.Page.Locator("[data-testid='api-key-input']").FillAsync(Key);
+        await page.Page.Locator("[data-testid='api-key-submit']").ClickAsync();
+        await Expect(page.JobRow(id)).ToBeVisibleAsync();
+        release.TrySetResult();
+        // The page polls one round at a time: a keyed round after the release means the held one has been handled.
+        await keyedAfterRelease.Task.WaitAsync(QueueCluster.StartTimeout);
+
+        // Assert
+        await Expect(form).ToBeHiddenAsync();
+        await Expect(page.Live).ToHaveTextAsync("live");
+        await Expect(page.JobRow(id)).ToBeVisibleAsync();
+    });
+
+    [Fact]
     public async Task ASiloAskedToPutTheDashboardBeyondLoopbackWithoutAKey_RefusesToStart_ExitTwo()
     {
         // Act
