@@ -45,7 +45,7 @@ internal sealed class CliCommands
 
     public RootCommand Root { get; }
 
-    public ParseResult Parse(IReadOnlyList<string> tokens) => Root.Parse(tokens, Parsing);
+    public ParseResult Parse(IReadOnlyList<string> tokens) => Root.Parse(EmptyOptionValues.Split(tokens, Root), Parsing);
 
     /// <summary>Runs the parsed command and returns its exit code. Parse errors must have been handled first
     /// (<see cref="ThrowIfInvalid"/>); exceptions propagate to the caller, which turns them into one error line.</summary>

@@ -75,7 +75,7 @@ public sealed class HostCommandLine
     public HostArguments Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var parse = _root.Parse(args, Parsing);
+        var parse = _root.Parse(EmptyOptionValues.Split(args, _root), Parsing);
         if (parse.Action is HelpAction)
         {
             return new HostArguments(new Dictionary<string, string?>(), Help: true, Error: null);

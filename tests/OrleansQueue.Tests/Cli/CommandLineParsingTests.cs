@@ -26,6 +26,45 @@ public sealed class CommandLineParsingTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), submission.RetryBackoff);
     }
 
+    [Theory]
+    [InlineData("--data=")]
+    [InlineData("--data:")]
+    public async Task Submit_WithAnEmptyValueAfterTheOption_SendsAnEmptyPayload_AndTheNextWordStaysAnOption(string data)
+    {
+        // System.CommandLine alone took "--json" as the payload and printed no JSON.
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T", data, "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(Assert.Single(connector.Queue.Submissions).Payload);
+        Assert.StartsWith("{", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_WithAnEmptyNumberAfterTheOption_IsAUsageError_NothingSent()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T", "--priority=", "1"]);
+
+        run.AssertUsageError("--priority");
+        Assert.Empty(connector.Queue.Submissions);
+    }
+
+    [Fact]
+    public async Task Interactive_SubmitWithAnEmptyQuotedValue_SendsAnEmptyPayload()
+    {
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, [], "SUBMIT T --data='' --priority 3\n");
+
+        Assert.Equal(0, run.ExitCode);
+        var submission = Assert.Single(connector.Queue.Submissions);
+        Assert.Empty(submission.Payload);
+        Assert.Equal(3, submission.Priority);
+    }
+
     [Fact]
     public async Task Submit_LeavesOmittedValuesNull_AndThePayloadEmpty_SoTheSiloDefaultsApply()
     {

@@ -39,6 +39,16 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
+    public void AnEmptyValueAfterTheSwitch_IsThatSwitchsValue_NotTheNextSwitch()
+    {
+        var parsed = WorkerCommandLine.Create().Parse(["--name=", "--concurrency", "2"]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal("", parsed.Settings["Worker:Name"]);
+        Assert.Equal("2", parsed.Settings["Worker:Concurrency"]);
+    }
+
+    [Fact]
     public void Parse_MapsTheClusterSwitches()
     {
         var options = Bind("--redis", "127.0.0.1:6379", "--response-timeout=4", "--gateway", "127.0.0.1:30000,127.0.0.1:30001");
