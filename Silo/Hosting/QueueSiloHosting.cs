@@ -44,8 +44,8 @@ public static class QueueSiloHosting
             else
             {
                 silo.UseLocalhostClustering(
-                    options.SiloPort,
-                    options.GatewayPort,
+                    SiloHostOptions.Buildable(options.SiloPort, 11111),
+                    SiloHostOptions.Buildable(options.GatewayPort, 30000),
                     primarySiloEndpoint: options.PrimarySiloPort is { } primary and >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort && primary != options.SiloPort
                         ? new IPEndPoint(IPAddress.Loopback, primary)
                         : null,

@@ -51,8 +51,8 @@ public static class RedisClusterHosting
         silo.Configure<EndpointOptions>(o =>
         {
             o.AdvertisedIPAddress = options.ListenAddress;
-            o.SiloPort = options.SiloPort;
-            o.GatewayPort = options.GatewayPort;
+            o.SiloPort = SiloHostOptions.Buildable(options.SiloPort, 11111);
+            o.GatewayPort = SiloHostOptions.Buildable(options.GatewayPort, 30000);
         });
 
         // No primary silo: each silo finds the others in the membership table.

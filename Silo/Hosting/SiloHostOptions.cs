@@ -73,6 +73,12 @@ public sealed class SiloHostOptions : IValidatableObject
 
     public bool DashboardEnabled => DashboardPort != 0;
 
+    /// <summary>A port as the host is built with it: <paramref name="port"/> when it is one, else
+    /// <paramref name="placeholder"/>. Orleans and Kestrel refuse a port out of range while the host is built, with a
+    /// stack trace; built with a placeholder, the host never listens on it, since the validator refuses the setting in
+    /// one line when the host starts (<see cref="SiloPort"/>, <see cref="GatewayPort"/>, <see cref="DashboardPort"/>).</summary>
+    public static int Buildable(int port, int placeholder) => port is >= 1 and <= IPEndPoint.MaxPort ? port : placeholder;
+
     /// <summary><see cref="DashboardBind"/> as an address; loopback when it does not parse (the validator refuses it).</summary>
     public IPAddress DashboardAddress => IPAddress.TryParse(DashboardBind, out var address) ? address : IPAddress.Loopback;
 

@@ -53,6 +53,31 @@ public sealed partial class SiloRefusalTests(ITestOutputHelper output)
         AssertOneErrorLine(silo.StandardErrorText, expected);
     }
 
+    [Theory]
+    [InlineData("--silo-port", "70000", "The field SiloPort must be between 1 and 65535")]
+    [InlineData("--silo-port", "0", "The field SiloPort must be between 1 and 65535")]
+    [InlineData("--gateway-port", "-1", "The field GatewayPort must be between 1 and 65535")]
+    [InlineData("--dashboard-port", "70000", "The field DashboardPort must be between 0 and 65535")]
+    public async Task ASiloGivenAPortOutOfRange_ExitsTwo_WithOneLineNamingIt(string option, string value, string expected)
+    {
+        // Arrange: Orleans and Kestrel refuse such a port while the host is built, which crashed the silo (exit 134).
+        var ports = FreePort.Next(3);
+        var args = new Dictionary<string, string>
+        {
+            ["--silo-port"] = $"{ports[0]}", ["--gateway-port"] = $"{ports[1]}", ["--dashboard-port"] = $"{ports[2]}", ["--beanstalk-port"] = "0",
+        };
+        args[option] = value;
+        await using var silo = ProcessRunner.Start("silo", Executables.Silo, [.. args.SelectMany(a => new[] { a.Key, a.Value })]);
+
+        // Act
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        output.WriteLine(silo.Describe());
+        Assert.Equal(2, exitCode);
+        AssertOneErrorLine(silo.StandardErrorText, expected);
+    }
+
     [Fact]
     public async Task ASilo_WhoseBeanstalkPortIsTaken_ExitsThree_NamingThePort()
     {
