@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OrleansQueue.Client;
 using OrleansQueue.Scheduling;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Worker.Hosting;
 
@@ -33,9 +34,13 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
         {
             errors.Add("Worker:Name (--name) is empty.");
         }
-        else if (options.Name.Length > MaxNameLength || options.Name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        else if (options.Name.Length > MaxNameLength)
         {
-            errors.Add($"Worker:Name (--name) '{options.Name}' must be at most {MaxNameLength} characters without white space.");
+            errors.Add($"Worker:Name (--name) '{DisplayText.Echo(options.Name)}' is {options.Name.Length} characters long: the limit is {MaxNameLength}.");
+        }
+        else if (options.Name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors.Add($"Worker:Name (--name) '{DisplayText.Echo(options.Name)}' holds white space or control characters: give a name without them.");
         }
 
         if (options.Queues.Count > IScheduleGrain.MaxLeaseQueues)
@@ -69,12 +74,12 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
 
         if (string.IsNullOrEmpty(options.ClusterId) || !IdPattern().IsMatch(options.ClusterId))
         {
-            errors.Add($"Worker:ClusterId (--cluster-id) '{options.ClusterId}' may only hold letters, digits, '.', '_' and '-'.");
+            errors.Add($"Worker:ClusterId (--cluster-id) '{DisplayText.Echo(options.ClusterId)}' may only hold letters, digits, '.', '_' and '-'.");
         }
 
         if (string.IsNullOrEmpty(options.ServiceId) || !IdPattern().IsMatch(options.ServiceId))
         {
-            errors.Add($"Worker:ServiceId (--service-id) '{options.ServiceId}' may only hold letters, digits, '.', '_' and '-'.");
+            errors.Add($"Worker:ServiceId (--service-id) '{DisplayText.Echo(options.ServiceId)}' may only hold letters, digits, '.', '_' and '-'.");
         }
 
         if (options.Grace < TimeSpan.Zero || options.Grace > MaxGrace)

@@ -19,6 +19,24 @@ public sealed class WorkerOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_RefusesAnOverlongName_EchoingItsStartOnly()
+    {
+        var error = Assert.Single(Validate(o => o.Name = new string('n', 100_000)));
+
+        Assert.StartsWith("Worker:Name (--name) 'nnn", error, StringComparison.Ordinal);
+        Assert.EndsWith("…' is 100000 characters long: the limit is 128.", error, StringComparison.Ordinal);
+        Assert.True(error.Length < 200, error);
+    }
+
+    [Fact]
+    public void Validate_RefusesANameWithAControlCharacter_ShowingItEscaped()
+    {
+        var error = Assert.Single(Validate(o => o.Name = "bad\u001b[31mname"));
+
+        Assert.Equal("Worker:Name (--name) 'bad\\u001B[31mname' holds white space or control characters: give a name without them.", error);
+    }
+
+    [Fact]
     public void Validate_RefusesAMalformedQueueName_AndAcceptsGoodOnes()
     {
         Assert.Empty(Validate(o => o.Queues = ["emails", "a/b.c"]));
