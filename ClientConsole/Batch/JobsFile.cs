@@ -1,3 +1,4 @@
+using System.Text;
 using OrleansQueue.Jobs;
 
 namespace OrleansQueue.Cli.Batch;
@@ -8,12 +9,17 @@ internal sealed record NumberedJob(int Line, JobSubmission Job);
 /// <summary>
 /// A jobs file (<c>submit --file</c>): JSON Lines, one job per line (<see cref="JobLine"/>). Blank lines and lines
 /// starting with <c>#</c> are skipped. The whole file is read and checked before any job is sent, so a file with a bad
-/// line submits nothing.
+/// line submits nothing; so does a file that is not UTF-8, when its reader is strict (<see cref="OpenStrict"/>), rather
+/// than have its bad bytes replaced in the payloads.
 /// </summary>
 internal static class JobsFile
 {
     /// <summary>The name that messages give stdin (<c>--file -</c>).</summary>
     public const string StdinName = "stdin";
+
+    /// <summary>A reader of the file that refuses bytes that are not UTF-8 (a byte-order mark is followed).</summary>
+    public static StreamReader OpenStrict(string path) =>
+        new(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
 
     /// <summary>Reads every line. Each bad one is added to <paramref name="problems"/> as <c>NAME:LINE: message</c>
     /// (and left out of the result); the caller must not submit anything when there are problems.</summary>
@@ -23,8 +29,26 @@ internal static class JobsFile
     {
         var jobs = new List<NumberedJob>();
         var number = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (true)
         {
+            string? line;
+            try
+            {
+                line = await reader.ReadLineAsync(cancellationToken);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                // The reader decodes ahead of the lines it returns: the bad bytes are somewhere after the last line read.
+                var bytes = ex.BytesUnknown is { Length: > 0 } unknown ? $" (bytes {Convert.ToHexString(unknown)})" : "";
+                await problems.AddAsync($"{name}: it is not UTF-8 text{bytes}{(number > 0 ? $", after line {number}" : "")}");
+                break;
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
             number++;
             var text = line.AsSpan().Trim();
             if (text.IsEmpty || text[0] == '#')

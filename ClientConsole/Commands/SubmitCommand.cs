@@ -206,7 +206,7 @@ internal static class SubmitCommand
             name = path;
             jobs = await UserFile.ReadAsync("jobs file", path, async () =>
             {
-                using var reader = File.OpenText(path);
+                using var reader = JobsFile.OpenStrict(path);
                 return await JobsFile.ReadAsync(reader, path, defaults, hasDefaultType, problems, cancellationToken);
             });
         }

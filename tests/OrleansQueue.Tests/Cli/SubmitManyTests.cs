@@ -183,6 +183,21 @@ public sealed class SubmitManyTests
     }
 
     [Fact]
+    public async Task File_ThatIsNotUtf8_ExitsTwo_SayingSo_AndSubmitsNothing()
+    {
+        // Its bad bytes were replaced with U+FFFD in the payload, and the job was sent.
+        var connector = new FakeQueueConnector();
+        using var file = TempFile.Bytes([.. "{\"type\":\"A\"}\n{\"type\":\"A\", \"data\":\""u8, 0xFF, 0xFE, .. "\"}\n"u8]);
+
+        var run = await CliRun.StartAsync(connector, ["submit", "--file", file.Path]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.StartsWith($"error: {file.Path}: it is not UTF-8 text (bytes FF", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Empty(connector.Queue.Submissions);
+        Assert.Empty(connector.Connections);
+    }
+
+    [Fact]
     public async Task File_ReportsEveryBadLine_UpToTwenty_ThenHowManyMore()
     {
         var connector = new FakeQueueConnector();
