@@ -267,6 +267,8 @@ internal sealed partial class BeanstalkJobs(
         }
 
         await _client.PauseAsync(pause.Tube, TimeSpan.FromSeconds(pause.Delay));
+        // Jobs leased ahead for the next reserves go back: none of a paused tube may be reserved from now on.
+        await HandBackHeldAsync();
         return BeanstalkReply.Paused;
     }
 

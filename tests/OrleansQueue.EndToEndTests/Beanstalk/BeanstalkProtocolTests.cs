@@ -789,6 +789,32 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     });
 
     [Fact]
+    public Task PauseTube_AfterABurstOfReserves_KeepsEveryJobOfTheTube() => WithConnectionAsync(async wire =>
+    {
+        // A burst of reserves makes the gateway lease jobs ahead for the next ones; the pause holds those back too.
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        for (var i = 0; i < 40; i++)
+        {
+            await PutAsync(wire, $"job {i}");
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            var (id, _) = await ReserveAsync(wire);
+            Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+        }
+
+        Assert.Equal("PAUSED", await wire.CommandAsync($"pause-tube {tube} 5"));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("TIMED_OUT", await wire.CommandAsync("reserve-with-timeout 0"));
+        }
+
+        AssertFields(await StatsAsync(wire, $"stats-tube {tube}"), ("current-jobs-ready", "28"), ("current-jobs-reserved", "0"));
+    });
+
+    [Fact]
     public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
     {
         await OnlyAsync(wire, NewTube());
