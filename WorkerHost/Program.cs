@@ -68,4 +68,11 @@ catch (Exception ex) when (ex is OrleansException || TransientErrors.IsTransient
 
 quietStart.Started();
 await host.WaitForShutdownAsync();
-return host.Services.GetRequiredService<WorkerService>().ExecuteTask is { IsFaulted: true } ? ExitCodes.Refused : ExitCodes.Success;
+var worker = host.Services.GetRequiredService<WorkerService>();
+if (worker.Refusal is { } misfit)
+{
+    await Console.Error.WriteLineAsync($"error: invalid configuration: {misfit}");
+    return ExitCodes.Usage;
+}
+
+return worker.ExecuteTask is { IsFaulted: true } ? ExitCodes.Refused : ExitCodes.Success;

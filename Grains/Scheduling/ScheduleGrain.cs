@@ -202,7 +202,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public Task<QueueMetrics> GetMetrics() => Task.FromResult(_ledger.Metrics(_time.GetUtcNow()));
 
     public Task<QueueLimits> GetLimits() =>
-        Task.FromResult(new QueueLimits(_options.Shards, _options.MaxLeaseBatch, _options.MaxLeaseWait, _options.MaxPayloadBytes));
+        Task.FromResult(new QueueLimits(_options.Shards, _options.MaxLeaseBatch, _options.MaxLeaseWait, _options.MaxPayloadBytes, _options.WorkerTimeout));
 
     public Task<ImmutableArray<QueueCounts>> GetQueueCounts(string? queue) =>
         Task.FromResult(_ledger.Counts(queue, _time.GetUtcNow()).ToImmutableArray());

@@ -32,6 +32,7 @@ internal sealed partial class WorkerService(
     JobReporter reporter,
     WorkerActivity activity,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<WorkerService> logger) : BackgroundService
 {
     /// <summary>After the grace, how long cancelled handlers get to return before their attempts are handed back
@@ -73,6 +74,14 @@ internal sealed partial class WorkerService(
             return; // Stopped before the schedule answered: nothing was leased.
         }
 
+        if (HeartbeatRefusal(_options.HeartbeatInterval, limits.WorkerTimeout) is { } refusal)
+        {
+            // Nothing leased yet: the host stops, and the process says why (Program) and exits 2.
+            Refusal = refusal;
+            lifetime.StopApplication();
+            return;
+        }
+
         var shardCount = limits.Shards;
         LogReady(_options.Name, _options.Concurrency, _options.Redis is { } redis ? $"from Redis at {redis}" : _options.Gateway, _options.ClusterId, shardCount);
         LogIdentity(_id.Name, _id.Instance);
@@ -98,6 +107,19 @@ internal sealed partial class WorkerService(
         var handedBack = Volatile.Read(ref _handedBack);
         LogStopped(_options.Name, finished, handedBack);
     }
+
+    /// <summary>Why the worker stopped before leasing anything, when its settings do not fit the silo's; else null.</summary>
+    public string? Refusal { get; private set; }
+
+    /// <summary>Beats further apart than half the silo's worker timeout would have the schedule declare a live worker
+    /// lost, as soon as one beat is late, and take its jobs back, using their retries.</summary>
+    public static string? HeartbeatRefusal(TimeSpan interval, TimeSpan workerTimeout) => interval * 2 <= workerTimeout
+        ? null
+        : $"Worker:HeartbeatInterval (--heartbeat) is {Seconds(interval)} s: it must be at most half the silo's worker timeout " +
+          $"(Queue:WorkerTimeout, {Seconds(workerTimeout)} s), or the silo declares this worker lost between its beats and takes its jobs back. " +
+          $"Give --heartbeat {Seconds(workerTimeout / 2)} or less.";
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     public override void Dispose()
     {

@@ -49,6 +49,30 @@ public sealed class WorkerServiceClusterTests
         await worker.Logs.WaitForAsync("Worker test-worker stopped: 0 finished during grace, 0 handed back", Patience);
     }
 
+    [Fact]
+    public async Task AWorkerBeatingLessOftenThanHalfTheSilosWorkerTimeout_StopsBeforeLeasing_SayingWhy()
+    {
+        // The test cluster declares a worker lost after 2 s without a beat: beats 1.5 s apart would lose a live worker's
+        // jobs whenever one is late.
+        await using var queue = await QueueTestCluster.StartAsync();
+        await using var worker = WorkerTestServices.Create(queue.Client, settings: new Dictionary<string, string?>
+        {
+            ["Worker:HeartbeatInterval"] = "00:00:01.500",
+        });
+        var job = await queue.SubmitAsync("hi", type: "ECHO");
+
+        await worker.Worker.StartAsync(CancellationToken.None);
+        await worker.Worker.ExecuteTask!.WaitAsync(Patience);
+
+        Assert.Equal(
+            "Worker:HeartbeatInterval (--heartbeat) is 1.5 s: it must be at most half the silo's worker timeout (Queue:WorkerTimeout, 2 s), " +
+            "or the silo declares this worker lost between its beats and takes its jobs back. Give --heartbeat 1 or less.",
+            worker.Worker.Refusal);
+        Assert.True(worker.Lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(JobStatus.Pending, (await queue.StatusAsync(job.Id)).Status);
+        await worker.Worker.StopAsync(CancellationToken.None);
+    }
+
     /// <summary>A 1 s deadline, a handler that works 2.5 s touching every 300 ms: without the touches the attempt would
     /// be stopped and taken back at 1 s.</summary>
     [Fact]
@@ -110,6 +134,8 @@ public sealed class WorkerServiceClusterTests
             ["Worker:Concurrency"] = "1",
             ["Worker:Prefetch"] = prefetch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Worker:LeaseWait"] = "00:00:02",
+            // Within half the test cluster's worker timeout, as a worker must be (the frozen clock never beats anyway).
+            ["Worker:HeartbeatInterval"] = "00:00:00.200",
         });
 
     [Fact]

@@ -35,7 +35,7 @@ internal sealed class FakeJobQueue : IJobQueue
     public bool Disposed { get; private set; }
 
     /// <summary>What <see cref="GetLimitsAsync"/> answers; the silo's default limits unless a test sets others.</summary>
-    public QueueLimits Limits { get; set; } = new(1, 1000, TimeSpan.FromSeconds(20), 1024 * 1024);
+    public QueueLimits Limits { get; set; } = new(1, 1000, TimeSpan.FromSeconds(20), 1024 * 1024, TimeSpan.FromSeconds(10));
 
     public Task<QueueLimits> GetLimitsAsync()
     {

@@ -98,6 +98,6 @@ public sealed class SubmitValidationTests(SharedQueueCluster.Fixture fixture)
     {
         var limits = await q.Queue.GetLimitsAsync();
 
-        Assert.Equal(new QueueLimits(1, 1000, TimeSpan.FromSeconds(20), 1024 * 1024), limits);
+        Assert.Equal(new QueueLimits(1, 1000, TimeSpan.FromSeconds(20), 1024 * 1024, TimeSpan.FromSeconds(2)), limits);
     }
 }

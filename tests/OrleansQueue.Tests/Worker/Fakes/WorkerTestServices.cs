@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using OrleansQueue.Worker.Handlers;
 using OrleansQueue.Worker.Hosting;
@@ -27,6 +29,9 @@ internal sealed class WorkerTestServices : IAsyncDisposable
 
     public TimeProvider Time => Services.GetRequiredService<TimeProvider>();
 
+    /// <summary>The host's lifetime as the worker sees it: whether it asked the host to stop.</summary>
+    public IHostApplicationLifetime Lifetime => Services.GetRequiredService<IHostApplicationLifetime>();
+
     public static WorkerTestServices Create(IGrainFactory grains, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var configuration = new ConfigurationBuilder()
@@ -38,6 +43,7 @@ internal sealed class WorkerTestServices : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(grains)
             .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton<IHostApplicationLifetime, ApplicationLifetime>()
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
             .AddOrleansQueueWorker()
             .AddJobHandler<EchoHandler>("ECHO")
