@@ -112,8 +112,9 @@ internal sealed partial class WorkerService(
     public string? Refusal { get; private set; }
 
     /// <summary>Beats further apart than half the silo's worker timeout would have the schedule declare a live worker
-    /// lost, as soon as one beat is late, and take its jobs back, using their retries.</summary>
-    public static string? HeartbeatRefusal(TimeSpan interval, TimeSpan workerTimeout) => interval * 2 <= workerTimeout
+    /// lost, as soon as one beat is late, and take its jobs back, using their retries. A silo that does not say its
+    /// timeout (zero: one older than this check) is not second-guessed.</summary>
+    public static string? HeartbeatRefusal(TimeSpan interval, TimeSpan workerTimeout) => workerTimeout <= TimeSpan.Zero || interval * 2 <= workerTimeout
         ? null
         : $"Worker:HeartbeatInterval (--heartbeat) is {Seconds(interval)} s: it must be at most half the silo's worker timeout " +
           $"(Queue:WorkerTimeout, {Seconds(workerTimeout)} s), or the silo declares this worker lost between its beats and takes its jobs back. " +
