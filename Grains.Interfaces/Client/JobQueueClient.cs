@@ -227,12 +227,27 @@ public sealed class JobQueueClient(IGrainFactory grains, TimeProvider? time = nu
             .Select(s => grains.Grain<IScheduleGrain>(s).ListJobs(status, limit, queue)));
         var views = await Task.WhenAll(ids.SelectMany(x => x).Distinct().Select(GetStatusAsync));
 
+        // A pending job's place in its shard's list is its place in line (priority, then FIFO, as the shard leases):
+        // the shards' lines are merged place by place, as a worker leasing from every shard in turn takes them.
+        var place = new Dictionary<Guid, int>();
+        foreach (var list in ids)
+        {
+            for (var i = 0; i < list.Length; i++)
+            {
+                place.TryAdd(list[i], i);
+            }
+        }
+
         // The shards' lists are candidates: a job may have moved on since, so keep only those still in the status (a
         // pending job not yet due shows DELAYED: it is kept for that status only).
         return views.OfType<JobView>()
             .Where(v => v.Status == status && (queue is null || v.Queue == queue))
             .OrderBy(v => status.IsTerminal() ? -(v.FinishedAt ?? v.SubmittedAt).UtcTicks
-                : status == JobStatus.Delayed ? v.NotBefore!.Value.UtcTicks : v.SubmittedAt.UtcTicks)
+                : status == JobStatus.Delayed ? v.NotBefore!.Value.UtcTicks
+                : status == JobStatus.Pending ? place[v.Id]
+                : v.SubmittedAt.UtcTicks)
+            .ThenBy(v => v.Priority)
+            .ThenBy(v => v.SubmittedAt)
             .Take(limit)
             .ToList();
     }

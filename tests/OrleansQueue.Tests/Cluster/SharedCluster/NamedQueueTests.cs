@@ -108,6 +108,25 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     }
 
     [Fact]
+    public async Task ListPending_IsInTheOrderTheJobsWillBeLeased_PriorityThenFifo()
+    {
+        // It was in submission order: --limit picked the right jobs, shown in the wrong order.
+        var queue = QueueTestCluster.Unique("pending-order");
+        var submitted = new List<JobView>();
+        foreach (var priority in new long[] { 5, 0, 10, 0, 5, 3 })
+        {
+            submitted.Add(await q.SubmitToAsync(queue, priority));
+        }
+
+        var listed = await q.Queue.ListAsync(JobStatus.Pending, 5, queue);
+
+        Guid[] expected = [submitted[1].Id, submitted[3].Id, submitted[5].Id, submitted[0].Id, submitted[4].Id];
+        Assert.Equal(expected, listed.Select(j => j.Id));
+        var leased = await q.LeaseAsync("w-pending-order", max: 5, queues: [queue]);
+        Assert.Equal(expected, leased.Select(l => l.JobId));
+    }
+
+    [Fact]
     public async Task List_NamingAMalformedQueue_IsRefused()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => q.Queue.ListAsync(JobStatus.Pending, 10, "bad name"));
