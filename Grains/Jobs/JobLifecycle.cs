@@ -263,7 +263,17 @@ public static class JobLifecycle
         EndAttempt(job, AttemptOutcome.Released, null, now);
         job.Priority = priority;
         job.Delay = delay;
-        Requeue(job, now, delay > TimeSpan.Zero ? now + delay : null);
+        // Released at once, it goes back to its place among the jobs of its priority (its shard keeps the place of a
+        // released entry, as of a handed-back one): beanstalkd orders ready jobs by priority, then id, so a released job
+        // is taken before the jobs put after it. With a delay, it is queued when due, like any delayed job.
+        if (delay > TimeSpan.Zero)
+        {
+            Requeue(job, now, now + delay);
+        }
+        else
+        {
+            KeepPlace(job);
+        }
         return Accepted(job, $"attempt {attempt} released with priority {priority}; the job is pending again", Ended(job, now));
     }
 

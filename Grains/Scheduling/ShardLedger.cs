@@ -343,8 +343,9 @@ public sealed class ShardLedger
             _buried.Add(buried);
         }
 
-        // A hand-back keeps the job's place in line (its entry keeps its enqueue time: JobLifecycle.KeepPlace).
-        return notice.Requeue is { } entry && AddPending(entry, now, keepPlace: notice.Outcome == AttemptOutcome.HandedBack);
+        // A hand-back and a release keep the job's place in line (its entry keeps its enqueue time: JobLifecycle.KeepPlace).
+        return notice.Requeue is { } entry
+            && AddPending(entry, now, keepPlace: notice.Outcome is AttemptOutcome.HandedBack or AttemptOutcome.Released);
     }
 
     /// <summary>False when this end was settled already by a settlement kept aside; keeps this one when

@@ -815,6 +815,19 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     });
 
     [Fact]
+    public Task AReleasedJob_GoesBackInItsPlace_AheadOfJobsOfItsPriorityPutAfterIt() => WithConnectionAsync(async wire =>
+    {
+        // beanstalkd orders ready jobs by priority, then id: a job released is not sent behind later ones.
+        await OnlyAsync(wire, NewTube());
+        var first = await PutAsync(wire, "first", priority: 5);
+        var second = await PutAsync(wire, "second", priority: 5);
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+        Assert.Equal("RELEASED", await wire.CommandAsync($"release {first} 5 0"));
+        Assert.Equal((first, "first"), await ReserveAsync(wire));
+        Assert.Equal((second, "second"), await ReserveAsync(wire));
+    });
+
+    [Fact]
     public Task Delete_OfAReadyOrDelayedJob_RemovesIt() => WithConnectionAsync(async wire =>
     {
         await OnlyAsync(wire, NewTube());
