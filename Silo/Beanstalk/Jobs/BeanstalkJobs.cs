@@ -238,7 +238,8 @@ internal sealed partial class BeanstalkJobs(
         }
     }
 
-    /// <summary>Leases the job by its number from its shard, whatever tube it is in, if it is ready or delayed.</summary>
+    /// <summary>Leases the job by its number from its shard, whatever tube it is in, if it is ready, delayed or buried
+    /// (a buried job is kicked first, then leased: its <c>kicks</c> in <c>stats-job</c> count that kick).</summary>
     private async Task<BeanstalkReply> ReserveJobAsync(GatewayWorker worker, ulong number)
     {
         if (JobIdOf(number) is not { } id)
@@ -247,7 +248,15 @@ internal sealed partial class BeanstalkJobs(
         }
 
         var shard = ScheduleShards.Of(id, _queue.Shards);
-        if (await grains.Grain<IScheduleGrain>(shard).LeaseJob(workers.Id, id) is not { } job)
+        var schedule = grains.Grain<IScheduleGrain>(shard);
+        var job = await schedule.LeaseJob(workers.Id, id);
+        if (job is null && (await grains.Grain<IJobGrain>(id).Kick()).Result == ReportResult.Accepted)
+        {
+            // It was buried (the kick of anything else is refused): ready now, its entry in its shard.
+            job = await schedule.LeaseJob(workers.Id, id);
+        }
+
+        if (job is null)
         {
             return BeanstalkReply.NotFound;
         }

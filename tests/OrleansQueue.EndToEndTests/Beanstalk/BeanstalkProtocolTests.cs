@@ -406,6 +406,21 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         });
     }
 
+    [Fact]
+    public Task ReserveJob_ReservesABuriedJob() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        var id = await PutAsync(wire, "buried");
+        Assert.Equal((id, "buried"), await ReserveAsync(wire));
+        Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 8"));
+
+        await wire.SendAsync($"reserve-job {id}\r\n");
+
+        Assert.Equal((id, "buried"), await ReadReservedAsync(wire));
+        AssertFields(await StatsAsync(wire, $"stats-job {id}"), ("state", "reserved"), ("pri", "8"), ("reserves", "2"));
+        Assert.Equal("DELETED", await wire.CommandAsync($"delete {id}"));
+    });
+
     [Theory]
     [InlineData("reserve-job 987654321987")]
     [InlineData("reserve-job 0")]
