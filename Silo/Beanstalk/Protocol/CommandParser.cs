@@ -120,11 +120,23 @@ public sealed class CommandParser(int maxJobSize)
 
     private static ParsedLine ParseKick(string text)
     {
-        // beanstalkd reads the bound with strtoul and ignores what follows the digits; a bound past 32 bits kicks as
-        // many as there are, so it is clamped rather than refused.
+        // beanstalkd reads the bound with strtoul into an unsigned int and ignores what follows the digits: an optional
+        // sign, a negative bound wrapping around (-1 kicks as many as there are), and only the low 32 bits counting
+        // (4294967297 kicks one). A bound past 64 bits is refused.
         var at = "kick ".Length;
-        return TryNumber(text, ref at, ulong.MaxValue, toEnd: false, out var bound)
-            ? new ParsedLine.Command(new BeanstalkCommand.Kick((uint)Math.Min(bound, uint.MaxValue)))
+        while (at < text.Length && text[at] == ' ')
+        {
+            at++;
+        }
+
+        var negative = at < text.Length && text[at] == '-';
+        if (at < text.Length && text[at] is '+' or '-')
+        {
+            at++;
+        }
+
+        return at < text.Length && char.IsAsciiDigit(text[at]) && TryNumber(text, ref at, ulong.MaxValue, toEnd: false, out var bound)
+            ? new ParsedLine.Command(new BeanstalkCommand.Kick(unchecked((uint)(negative ? 0UL - bound : bound))))
             : BadFormat;
     }
 

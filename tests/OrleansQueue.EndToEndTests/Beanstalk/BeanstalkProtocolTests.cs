@@ -407,6 +407,22 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
     }
 
     [Fact]
+    public Task Kick_ReadsItsBoundAsStrtoulIntoAnUnsignedInt() => WithConnectionAsync(async wire =>
+    {
+        await OnlyAsync(wire, NewTube());
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await PutAsync(wire, $"job {i}");
+            Assert.Equal((id, $"job {i}"), await ReserveAsync(wire));
+            Assert.Equal("BURIED", await wire.CommandAsync($"bury {id} 0"));
+        }
+
+        // Only the low 32 bits count; a negative bound wraps around, so -1 kicks every job left.
+        Assert.Equal("KICKED 1", await wire.CommandAsync("kick 4294967297"));
+        Assert.Equal("KICKED 2", await wire.CommandAsync("kick -1"));
+    });
+
+    [Fact]
     public Task ReserveJob_ReservesABuriedJob() => WithConnectionAsync(async wire =>
     {
         await OnlyAsync(wire, NewTube());

@@ -125,6 +125,11 @@ public sealed class CommandParserTests
         Assert.Equal(new BeanstalkCommand.PeekState(PeekKind.Buried), Command("peek-buried"));
         Assert.Equal(new BeanstalkCommand.Kick(10), Command("kick 10"));
         Assert.Equal(new BeanstalkCommand.Kick(5), Command("kick 5x"));
+        // strtoul into an unsigned int, as beanstalkd 1.12 reads it.
+        Assert.Equal(new BeanstalkCommand.Kick(1), Command("kick +1"));
+        Assert.Equal(new BeanstalkCommand.Kick(uint.MaxValue), Command("kick -1"));
+        Assert.Equal(new BeanstalkCommand.Kick(1), Command("kick -4294967295"));
+        Assert.Equal(new BeanstalkCommand.Kick(1), Command("kick 4294967297"));
         Assert.Equal(new BeanstalkCommand.KickJob(4), Command("kick-job 4"));
         Assert.Equal(new BeanstalkCommand.StatsJob(4), Command("stats-job 4"));
         Assert.Equal(new BeanstalkCommand.StatsTube("default"), Command("stats-tube default"));
