@@ -150,8 +150,8 @@ public sealed class HostCommandLine
 
         if (arguments.Error is { } message)
         {
-            error.WriteLine($"error: {message}");
-            error.WriteLine("(--help lists the options)");
+            // One line, as every error of the console and the hosts is.
+            error.WriteLine($"error: {message} (--help lists the options)");
             return ExitCodes.Usage;
         }
 

@@ -39,6 +39,20 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
+    public void ABadSwitch_IsReportedInOneLine_WithExitTwo()
+    {
+        var commandLine = WorkerCommandLine.Create();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = commandLine.Report(commandLine.Parse(["--concurrency", "x"]), output, error);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("error: option '--concurrency' needs a whole number, got 'x' (--help lists the options)" + Environment.NewLine, error.ToString());
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
     public void AnEmptyValueAfterTheSwitch_IsThatSwitchsValue_NotTheNextSwitch()
     {
         var parsed = WorkerCommandLine.Create().Parse(["--name=", "--concurrency", "2"]);
