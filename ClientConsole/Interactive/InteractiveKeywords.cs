@@ -47,7 +47,7 @@ internal static class InteractiveKeywords
           METRICS_GET [--json]
           CANCEL ID
           REQUEUE ID
-          LIST --status=pending|processing|completed|failed|cancelled [--limit=N] [--json]
+          LIST --status=pending|delayed|processing|completed|failed|cancelled|buried [--limit=N] [--json]
           WATCH [--interval=SECONDS]   the queue live; Ctrl-C ends it and returns to this prompt
           HELP [COMMAND]      a command's options, e.g. HELP SUBMIT
           SHUTDOWN            close the connection and exit (so does end of input)

@@ -68,6 +68,12 @@ public static class JobStatusNames
         _ => outcome.ToString().ToUpperInvariant(),
     };
 
+    /// <summary>Every status's name as <see cref="TryParse"/> reads it, in the order of their lives: what a message
+    /// refusing another lists.</summary>
+    public static string Listed { get; } = string.Join(", ",
+        new[] { JobStatus.Pending, JobStatus.Delayed, JobStatus.Processing, JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Buried }
+            .Select(s => s.ToWireName().ToLowerInvariant()));
+
     public static bool TryParse(string text, out JobStatus status)
     {
         foreach (var candidate in Enum.GetValues<JobStatus>())

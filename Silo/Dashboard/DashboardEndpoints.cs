@@ -65,7 +65,7 @@ public static class DashboardEndpoints
 
         if (!JobStatusNames.TryParse(status.Trim(), out var parsed))
         {
-            return TypedResults.BadRequest(new ErrorResponse($"status must be pending, processing, completed, failed or cancelled (it is '{DisplayText.Echo(status)}')."));
+            return TypedResults.BadRequest(new ErrorResponse($"status must be one of {JobStatusNames.Listed} (it is '{DisplayText.Echo(status)}')."));
         }
 
         return Summaries(await queue.ListAsync(parsed, count, queueName));
