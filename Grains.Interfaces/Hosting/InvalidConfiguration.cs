@@ -1,12 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Hosting;
 
 /// <summary>The one line a host prints when its start fails on configuration: a value an options validator refused,
 /// or one the configuration binder could not convert (<c>--Queue:Shards=abc</c>).</summary>
-public static class InvalidConfiguration
+public static partial class InvalidConfiguration
 {
     /// <summary>Binds the options a host needs to be built (its ports, its gateway). Only binds: the values are validated
     /// once, with the other options, when the host starts. A value that cannot be converted is written to
@@ -39,6 +41,9 @@ public static class InvalidConfiguration
                 case OptionsValidationException invalid:
                     return $"invalid configuration: {string.Join(" ", invalid.Failures)}";
                 // The binder's own words: "Failed to convert configuration value 'abc' at 'Queue:Shards' to type 'System.Int32'."
+                case InvalidOperationException when BinderFailure().Match(ex.Message) is { Success: true } failure:
+                    return $"invalid configuration: {failure.Groups["key"].Value} is '{DisplayText.Echo(failure.Groups["value"].Value)}', " +
+                        $"which is not {Expected(failure.Groups["type"].Value)}.";
                 case InvalidOperationException when ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal):
                     return $"invalid configuration: {ex.Message}";
             }
@@ -46,4 +51,19 @@ public static class InvalidConfiguration
 
         return null;
     }
+
+    /// <summary>What a value of the type the binder named must look like, in a user's words rather than a .NET type's.</summary>
+    private static string Expected(string typeName) => typeName switch
+    {
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Double" => "a number",
+        "System.Boolean" => "true or false",
+        "System.TimeSpan" => "a duration such as 00:00:30",
+        _ when AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is { IsEnum: true }) is { } kind =>
+            $"one of {string.Join(", ", Enum.GetNames(kind))}",
+        _ => $"a value of type {typeName}",
+    };
+
+    [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'\.", RegexOptions.Singleline)]
+    private static partial Regex BinderFailure();
 }
