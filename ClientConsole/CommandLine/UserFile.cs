@@ -18,6 +18,11 @@ internal static class UserFile
         {
             throw CliException.Usage($"{what} '{path}' not found");
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            // .NET says "Access to the path is denied" of a directory.
+            throw CliException.Usage($"{what} '{path}' is a directory, not a file");
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw CliException.Usage($"{what} '{path}' cannot be read: {ex.Message}");

@@ -90,6 +90,19 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
+    public async Task PayloadFileThatIsADirectory_ExitsTwo_SayingSo_WithoutConnecting()
+    {
+        var connector = new FakeQueueConnector();
+        var path = Path.GetTempPath();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "T", "--payload", path]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: payload file '{path}' is a directory, not a file", Assert.Single(run.StderrLines));
+        Assert.Empty(connector.Connections);
+    }
+
+    [Fact]
     public async Task BadGatewayVariable_ExitsTwo_NamingTheVariable()
     {
         var connector = new FakeQueueConnector();
