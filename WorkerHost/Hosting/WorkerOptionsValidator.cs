@@ -114,7 +114,8 @@ internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOp
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static string Seconds(TimeSpan value) =>
+    /// <summary>Seconds as the worker's messages write them.</summary>
+    public static string Seconds(TimeSpan value) =>
         value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex("^[A-Za-z0-9_.-]+$")]

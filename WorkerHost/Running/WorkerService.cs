@@ -116,11 +116,9 @@ internal sealed partial class WorkerService(
     /// timeout (zero: one older than this check) is not second-guessed.</summary>
     public static string? HeartbeatRefusal(TimeSpan interval, TimeSpan workerTimeout) => workerTimeout <= TimeSpan.Zero || interval * 2 <= workerTimeout
         ? null
-        : $"Worker:HeartbeatInterval (--heartbeat) is {Seconds(interval)} s: it must be at most half the silo's worker timeout " +
-          $"(Queue:WorkerTimeout, {Seconds(workerTimeout)} s), or the silo declares this worker lost between its beats and takes its jobs back. " +
-          $"Give --heartbeat {Seconds(workerTimeout / 2)} or less.";
-
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        : $"Worker:HeartbeatInterval (--heartbeat) is {WorkerOptionsValidator.Seconds(interval)} s: it must be at most half the silo's worker timeout " +
+          $"(Queue:WorkerTimeout, {WorkerOptionsValidator.Seconds(workerTimeout)} s), or the silo declares this worker lost between its beats and takes its jobs back. " +
+          $"Give --heartbeat {WorkerOptionsValidator.Seconds(workerTimeout / 2)} or less.";
 
     public override void Dispose()
     {
