@@ -5,8 +5,8 @@ using OrleansQueue.Scheduling;
 namespace OrleansQueue.Silo.Beanstalk.Jobs;
 
 /// <summary>Leases up to <paramref name="max"/> jobs of <paramref name="queues"/> from <paramref name="shard"/>,
-/// waiting up to <paramref name="wait"/> for one (<see cref="IScheduleGrain.Lease"/>).</summary>
-internal delegate Task<ImmutableArray<LeasedJob>> LeaseCall(int shard, int max, TimeSpan wait, string[] queues);
+/// waiting up to <paramref name="wait"/> for one (<see cref="IScheduleGrain.Lease"/>); a cancelled call takes none.</summary>
+internal delegate Task<ImmutableArray<LeasedJob>> LeaseCall(int shard, int max, TimeSpan wait, string[] queues, CancellationToken cancellationToken);
 
 /// <summary>
 /// The reserves of the silo's connections, coalesced: connections that watch the same tubes share lease calls. A
@@ -14,8 +14,9 @@ internal delegate Task<ImmutableArray<LeasedJob>> LeaseCall(int shard, int max, 
 /// wait); reserves that come while a round is under way wait for the next one, so under load one call serves every
 /// connection, and when idle a reserve is asked for at once. A reserve the round left without a job and that may still
 /// wait is parked: each shard then has one long poll for as many jobs as reserves are parked, polled again while any
-/// are. Jobs go to the reserves in the order they came; a job nobody is left to take (its reserve timed out or its
-/// client went away meanwhile) is handed back at once.
+/// are; when the last parked reserve leaves (its client went away, its time ran out), the long polls are cancelled, so
+/// they take no job nobody waits for. Jobs go to the reserves in the order they came; a job nobody is left to take (its
+/// reserve left while the job was on its way) is handed back at once.
 /// <para>Each reserve ends at its own time (<c>TIMED_OUT</c>, <c>DEADLINE_SOON</c>): a reserve whose time is up when
 /// its immediate round ends, or while it is parked, gets no job.</para>
 /// <para>Under load a round also leases a few jobs ahead, as a worker host's prefetch does: once at least
@@ -135,7 +136,7 @@ internal sealed partial class ReserveBatcher(
                         ahead = Room(group);
                     }
 
-                    wanted = Give(group, await lease(shard, Math.Min(wanted + ahead, maxBatch), TimeSpan.Zero, group.Queues));
+                    wanted = Give(group, await lease(shard, Math.Min(wanted + ahead, maxBatch), TimeSpan.Zero, group.Queues, CancellationToken.None));
                 }
             }
             catch (Exception ex)
@@ -202,6 +203,7 @@ internal sealed partial class ReserveBatcher(
         {
             List<Reserve> parked;
             TimeSpan wait;
+            CancellationTokenSource cancel;
             lock (_lock)
             {
                 var now = time.GetUtcNow();
@@ -222,16 +224,34 @@ internal sealed partial class ReserveBatcher(
 
                 var last = parked.Max(r => r.Until) - now;
                 wait = last > maxWait ? maxWait : last;
+                cancel = new CancellationTokenSource();
+                group.PollCancels[shard] = cancel;
             }
 
             try
             {
-                Give(group, await lease(shard, Math.Min(parked.Count, maxBatch), wait, group.Queues));
+                Give(group, await lease(shard, Math.Min(parked.Count, maxBatch), wait, group.Queues, cancel.Token));
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // Nobody is parked any more: the next turn of the loop sees it and ends.
             }
             catch (Exception ex)
             {
                 LogLeaseFailed(ex, group.Queues.Length, group.Queues[0]);
                 parked.ForEach(r => Fail(group, r, ex));
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    if (group.PollCancels[shard] == cancel)
+                    {
+                        group.PollCancels[shard] = null;
+                    }
+                }
+
+                cancel.Dispose();
             }
         }
     }
@@ -364,13 +384,37 @@ internal sealed partial class ReserveBatcher(
         }
     }
 
-    /// <summary>Takes the reserve out of its group; true when it was still waiting (so the caller resolves it).</summary>
+    /// <summary>Takes the reserve out of its group; true when it was still waiting (so the caller resolves it). When it
+    /// was the last parked one, the group's long polls are cancelled.</summary>
     private bool Remove(Group group, Reserve reserve)
     {
+        List<CancellationTokenSource> polls = [];
         lock (_lock)
         {
-            return group.Waiting.Remove(reserve);
+            if (!group.Waiting.Remove(reserve))
+            {
+                return false;
+            }
+
+            if (reserve.Tried && !group.Waiting.Any(r => r.Tried))
+            {
+                polls.AddRange(group.PollCancels.OfType<CancellationTokenSource>());
+            }
         }
+
+        foreach (var poll in polls)
+        {
+            try
+            {
+                poll.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // That poll had just ended.
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Drops a group nobody waits in, nothing polls for, that holds no job and served none lately; a group
@@ -422,6 +466,9 @@ internal sealed partial class ReserveBatcher(
         public bool InRound { get; set; }
 
         public bool[] Polling { get; } = new bool[shards];
+
+        /// <summary>Cancels each shard's long poll under way. Under the lock.</summary>
+        public CancellationTokenSource?[] PollCancels { get; } = new CancellationTokenSource?[shards];
     }
 
     private sealed class Reserve(DateTimeOffset until)

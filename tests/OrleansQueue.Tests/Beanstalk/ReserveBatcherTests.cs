@@ -20,15 +20,15 @@ public sealed class ReserveBatcherTests
     private readonly Channel<LeaseRequest> _leases = Channel.CreateUnbounded<LeaseRequest>();
     private readonly Channel<LeasedJob> _handedBack = Channel.CreateUnbounded<LeasedJob>();
 
-    private sealed record LeaseRequest(int Shard, int Max, TimeSpan Wait, string[] Queues)
+    private sealed record LeaseRequest(int Shard, int Max, TimeSpan Wait, string[] Queues, CancellationToken Cancellation)
     {
         public TaskCompletionSource<ImmutableArray<LeasedJob>> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private ReserveBatcher Batcher(int shards = 1) => new(
-        (shard, max, wait, queues) =>
+        (shard, max, wait, queues, cancellation) =>
         {
-            var request = new LeaseRequest(shard, max, wait, queues);
+            var request = new LeaseRequest(shard, max, wait, queues, cancellation);
             _leases.Writer.TryWrite(request);
             return request.Reply.Task;
         },
@@ -128,6 +128,25 @@ public sealed class ReserveBatcherTests
         var job = Job(1);
         call.Reply.SetResult([job]);
         Assert.Same(job, await NextHandedBackAsync());
+    }
+
+    [Fact]
+    public async Task WhenTheLastParkedReserveLeaves_ItsLongPollIsCancelled_SoItTakesNoJob()
+    {
+        // Its poll took the next job put, for nobody: another connection's reserve-with-timeout 0 then found none.
+        var batcher = Batcher();
+        using var gone = new CancellationTokenSource();
+        var take = batcher.TakeAsync(Tubes, DateTimeOffset.MaxValue, gone.Token);
+        (await NextLeaseAsync()).Reply.SetResult([]);
+        var poll = await NextLeaseAsync();
+        Assert.False(poll.Cancellation.IsCancellationRequested);
+
+        await gone.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => take.WaitAsync(Patience));
+        Assert.True(poll.Cancellation.IsCancellationRequested);
+        poll.Reply.SetCanceled(poll.Cancellation);
+        Assert.False(_leases.Reader.TryRead(out _));
     }
 
     [Fact]
