@@ -13,14 +13,11 @@ internal static class ListCommand
     public const int DefaultLimit = 20;
     public const int MaxLimit = 1000;
 
-    private static readonly string StatusNames =
-        string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToWireName().ToLowerInvariant()));
-
     public static Command Create(CliContext context)
     {
         var status = new Option<JobStatus>("--status")
         {
-            Description = $"One of {StatusNames} (any case).",
+            Description = $"One of {JobStatusNames.Listed} (any case).",
             HelpName = "STATUS",
             Required = true,
             CustomParser = result =>
@@ -31,7 +28,7 @@ internal static class ListCommand
                     return parsed;
                 }
 
-                result.AddError($"--status: '{DisplayText.Echo(text)}' is not a job status: expected one of {StatusNames}");
+                result.AddError($"--status: '{DisplayText.Echo(text)}' is not a job status: expected one of {JobStatusNames.Listed}");
                 return default;
             },
         };

@@ -68,11 +68,8 @@ public static class JobStatusNames
         _ => outcome.ToString().ToUpperInvariant(),
     };
 
-    /// <summary>Every status's name as <see cref="TryParse"/> reads it, in the order of their lives: what a message
-    /// refusing another lists.</summary>
-    public static string Listed { get; } = string.Join(", ",
-        new[] { JobStatus.Pending, JobStatus.Delayed, JobStatus.Processing, JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Buried }
-            .Select(s => s.ToWireName().ToLowerInvariant()));
+    /// <summary>Every status's name as <see cref="TryParse"/> reads it: what a help text or the refusal of another lists.</summary>
+    public static string Listed { get; } = string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToWireName().ToLowerInvariant()));
 
     public static bool TryParse(string text, out JobStatus status)
     {

@@ -43,7 +43,7 @@ public static class DashboardHosting
         // --dashboard-bind only (loopback by default, beyond it only with an API key: SiloHostOptions), whatever
         // ASPNETCORE_URLS or --urls say: the API cancels and requeues jobs.
         var https = tls?.Certificate;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(silo.DashboardAddress, SiloHostOptions.Buildable(silo.DashboardPort, 8080), listen =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(silo.DashboardAddress, SiloHostOptions.Buildable(silo.DashboardPort, SiloHostOptions.DefaultDashboardPort), listen =>
         {
             if (https is not null)
             {

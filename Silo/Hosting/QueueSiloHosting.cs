@@ -44,8 +44,8 @@ public static class QueueSiloHosting
             else
             {
                 silo.UseLocalhostClustering(
-                    SiloHostOptions.Buildable(options.SiloPort, 11111),
-                    SiloHostOptions.Buildable(options.GatewayPort, 30000),
+                    SiloHostOptions.Buildable(options.SiloPort, SiloHostOptions.DefaultSiloPort),
+                    SiloHostOptions.Buildable(options.GatewayPort, SiloHostOptions.DefaultGatewayPort),
                     primarySiloEndpoint: options.PrimarySiloPort is { } primary and >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort && primary != options.SiloPort
                         ? new IPEndPoint(IPAddress.Loopback, primary)
                         : null,

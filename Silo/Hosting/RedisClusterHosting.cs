@@ -51,8 +51,8 @@ public static class RedisClusterHosting
         silo.Configure<EndpointOptions>(o =>
         {
             o.AdvertisedIPAddress = options.ListenAddress;
-            o.SiloPort = SiloHostOptions.Buildable(options.SiloPort, 11111);
-            o.GatewayPort = SiloHostOptions.Buildable(options.GatewayPort, 30000);
+            o.SiloPort = SiloHostOptions.Buildable(options.SiloPort, SiloHostOptions.DefaultSiloPort);
+            o.GatewayPort = SiloHostOptions.Buildable(options.GatewayPort, SiloHostOptions.DefaultGatewayPort);
         });
 
         // No primary silo: each silo finds the others in the membership table.

@@ -13,11 +13,15 @@ public sealed class SiloHostOptions : IValidatableObject
 
     /// <summary>Silo-to-silo port. Default 11111, Orleans' own default; give each silo on a machine its own.</summary>
     [Range(1, 65535)]
-    public int SiloPort { get; set; } = 11111;
+    public int SiloPort { get; set; } = DefaultSiloPort;
+
+    public const int DefaultSiloPort = 11111;
 
     /// <summary>Port clients (workers, console) connect to. Default 30000.</summary>
     [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    public int GatewayPort { get; set; } = DefaultGatewayPort;
+
+    public const int DefaultGatewayPort = 30000;
 
     /// <summary>Silos and clients only talk within one cluster id. Default <c>orleans-queue</c>.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "The cluster id may only hold letters, digits, '.', '_' and '-'.")]
@@ -34,7 +38,9 @@ public sealed class SiloHostOptions : IValidatableObject
     /// <summary>Port of the web dashboard, its JSON API (<c>/api</c>), Orleans' own dashboard (<c>/orleans</c>) and the
     /// Prometheus scrape endpoint (<c>/metrics</c>). Default 8080, on <see cref="DashboardBind"/>. 0 turns the web side off.</summary>
     [Range(0, 65535)]
-    public int DashboardPort { get; set; } = 8080;
+    public int DashboardPort { get; set; } = DefaultDashboardPort;
+
+    public const int DefaultDashboardPort = 8080;
 
     /// <summary>Where job and schedule state is kept: <c>Local</c> (default), this silo's memory, the fastest, for a
     /// one-silo cluster; <c>Memory</c>, Orleans' in-memory storage shared by the silos of a multi-silo cluster (give it

@@ -31,7 +31,7 @@ public sealed class JobApiTests(ITestOutputHelper output)
         await ApiAssert.ErrorAsync(cancelUnknown, HttpStatusCode.NotFound, UnknownId);
         await ApiAssert.ErrorAsync(requeueMalformed, HttpStatusCode.BadRequest, "not a job id");
         await ApiAssert.ErrorAsync(requeueUnknownNumber, HttpStatusCode.NotFound, "no job has id 42");
-        await ApiAssert.ErrorAsync(badStatus, HttpStatusCode.BadRequest, "status must be one of pending, delayed, processing, completed, failed, cancelled, buried (it is");
+        await ApiAssert.ErrorAsync(badStatus, HttpStatusCode.BadRequest, "status must be one of pending, processing, completed, failed, cancelled, buried, delayed (it is");
     });
 
     [Fact]
