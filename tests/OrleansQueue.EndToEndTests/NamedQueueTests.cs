@@ -23,8 +23,9 @@ public sealed class NamedQueueTests(ITestOutputHelper output)
 
         // Act
         await cluster.StartWorkerAsync("emails-worker", concurrency: 1, "--queue", "emails");
+        var session = await cluster.SessionAsync();
         var emails = await Wait.UntilAsync(
-            async () => CliJson.Queue(await cluster.RunCliOkAsync("metrics", "--queue", "emails", "--json")),
+            async () => CliJson.Queue(await session.JsonAsync("metrics --queue emails --json")),
             q => q.Processing == 1,
             TimeSpan.FromSeconds(30),
             "an emails job leased by the worker",
@@ -73,5 +74,5 @@ public sealed class NamedQueueTests(ITestOutputHelper output)
     }
 
     private static async Task<IReadOnlyList<string>> ListAsync(QueueCluster cluster, string status, string queue) =>
-        CliJson.Jobs(await cluster.RunCliOkAsync("list", "--status", status, "--queue", queue, "--json")).Select(j => j.Id).ToList();
+        CliJson.Jobs(await (await cluster.SessionAsync()).JsonAsync($"list --status {status} --queue {queue} --json")).Select(j => j.Id).ToList();
 }

@@ -97,6 +97,9 @@ public sealed partial class InteractiveClient : IAsyncDisposable
     public async Task<MetricsDocument> GetMetricsAsync() =>
         CliJson.Metrics(await SendAsync("METRICS_GET --json", IsWholeJson));
 
+    /// <summary>A command given <c>--json</c> (e.g. <c>list --status pending --json</c>): its whole JSON answer.</summary>
+    public Task<string> JsonAsync(string command) => SendAsync(command, IsWholeJson);
+
     public Task<JobDocument> WaitForJobAsync(string id, Func<JobDocument, bool> done, TimeSpan timeout, string what) =>
         Wait.UntilAsync(() => GetJobAsync(id), done, timeout, $"job {id} {what}", TimeSpan.FromMilliseconds(100));
 
