@@ -18,8 +18,21 @@ internal static class JobsFile
     public const string StdinName = "stdin";
 
     /// <summary>A reader of the file that refuses bytes that are not UTF-8 (a byte-order mark is followed).</summary>
-    public static StreamReader OpenStrict(string path) =>
-        new(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+    public static StreamReader OpenStrict(string path) => new(path, StrictUtf8, detectEncodingFromByteOrderMarks: true);
+
+    /// <summary>A reader of <paramref name="stream"/> (the console's redirected stdin, which <c>--file -</c> and an
+    /// interactive session read) that refuses bytes that are not UTF-8 (a byte-order mark is followed).</summary>
+    public static StreamReader OpenStrict(Stream stream) => new(stream, StrictUtf8, detectEncodingFromByteOrderMarks: true);
+
+    /// <summary>The message for text that is not UTF-8: <paramref name="name"/>, the bad bytes, and the last good line.</summary>
+    public static string NotUtf8(string name, DecoderFallbackException ex, int afterLine)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var bytes = ex.BytesUnknown is { Length: > 0 } unknown ? $" (bytes {Convert.ToHexString(unknown)})" : "";
+        return $"{name}: it is not UTF-8 text{bytes}{(afterLine > 0 ? $", after line {afterLine}" : "")}";
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads every line. Each bad one is added to <paramref name="problems"/> as <c>NAME:LINE: message</c>
     /// (and left out of the result); the caller must not submit anything when there are problems.</summary>
@@ -39,8 +52,7 @@ internal static class JobsFile
             catch (DecoderFallbackException ex)
             {
                 // The reader decodes ahead of the lines it returns: the bad bytes are somewhere after the last line read.
-                var bytes = ex.BytesUnknown is { Length: > 0 } unknown ? $" (bytes {Convert.ToHexString(unknown)})" : "";
-                await problems.AddAsync($"{name}: it is not UTF-8 text{bytes}{(number > 0 ? $", after line {number}" : "")}");
+                await problems.AddAsync(NotUtf8(name, ex, number));
                 break;
             }
 

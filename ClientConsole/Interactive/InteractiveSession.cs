@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text;
+using OrleansQueue.Cli.Batch;
 using OrleansQueue.Cli.Commands;
 using OrleansQueue.Text;
 
@@ -25,6 +27,7 @@ internal sealed class InteractiveSession(CliCommands commands, CliContext contex
         }
 
         var exitCode = ExitCodes.Success;
+        var lines = 0;
         while (true)
         {
             if (showPrompt)
@@ -33,11 +36,24 @@ internal sealed class InteractiveSession(CliCommands commands, CliContext contex
                 await context.Output.FlushAsync(cancellationToken);
             }
 
-            var line = await input.ReadLineAsync(cancellationToken);
+            string? line;
+            try
+            {
+                line = await input.ReadLineAsync(cancellationToken);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                // Nothing more can be read as lines: the session ends, having carried out the lines before.
+                await context.Error.WriteLineAsync($"error: {JobsFile.NotUtf8(JobsFile.StdinName, ex, lines)}");
+                return ExitCodes.Usage;
+            }
+
             if (line is null)
             {
                 return exitCode;
             }
+
+            lines++;
 
             var (code, shutdown) = await RunLineAsync(line, cancellationToken);
             if (code != ExitCodes.Success)

@@ -1,4 +1,5 @@
 using OrleansQueue.Cli;
+using OrleansQueue.Cli.Batch;
 using OrleansQueue.Tests.Cli.Fakes;
 using Spectre.Console;
 
@@ -32,6 +33,20 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         var app = new CliApp(connector, name => environment?.GetValueOrDefault(name), showPrompt, terminal?.Invoke(output), time);
 
         var exitCode = await app.RunAsync(args, input, output, error, cancellationToken);
+
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs <see cref="CliApp"/> with <paramref name="stdin"/> as redirected stdin's bytes, read as the console
+    /// reads them (<see cref="JobsFile.OpenStrict(Stream)"/>).</summary>
+    public static async Task<CliRun> StartAsync(FakeQueueConnector connector, string[] args, byte[] stdin)
+    {
+        using var input = JobsFile.OpenStrict(new MemoryStream(stdin));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var app = new CliApp(connector, _ => null, showPrompt: false);
+
+        var exitCode = await app.RunAsync(args, input, output, error);
 
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }

@@ -33,6 +33,19 @@ public sealed class InteractiveSessionTests
     }
 
     [Fact]
+    public async Task Session_WhoseInputIsNotUtf8_EndsWithExitTwo_SayingSo_AndSubmitsNothingOfIt()
+    {
+        // Console.In replaced the bad bytes with U+FFFD, and the job was submitted with them in its data.
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, [], [.. "SUBMIT T --data='"u8, 0xFF, .. "'\nSUBMIT NEVER_RUN\n"u8]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.StartsWith("error: stdin: it is not UTF-8 text (bytes FF", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Empty(connector.Queue.Submissions);
+    }
+
+    [Fact]
     public async Task Session_AcceptsLowerCaseKeywords_AndOurCommandNames()
     {
         var connector = new FakeQueueConnector();

@@ -198,6 +198,20 @@ public sealed class SubmitManyTests
     }
 
     [Fact]
+    public async Task Stdin_ThatIsNotUtf8_ExitsTwo_SayingSo_AndSubmitsNothing()
+    {
+        // Console.In replaced the bad bytes with U+FFFD, and the job was sent with them.
+        var connector = new FakeQueueConnector();
+
+        var run = await CliRun.StartAsync(connector, ["submit", "--file", "-"], [.. "{\"type\":\"A\"}\n{\"type\":\"A\", \"data\":\""u8, 0xC3, 0x28, .. "\"}\n"u8]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.StartsWith("error: stdin: it is not UTF-8 text (bytes C3", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Empty(connector.Queue.Submissions);
+        Assert.Empty(connector.Connections);
+    }
+
+    [Fact]
     public async Task File_ReportsEveryBadLine_UpToTwenty_ThenHowManyMore()
     {
         var connector = new FakeQueueConnector();
