@@ -118,6 +118,12 @@ internal sealed partial class BeanstalkConnection(
                 continue;
             }
 
+            if (request is ParsedLine.Command { Value: BeanstalkCommand.Reserve } && output.UnflushedBytes > 0)
+            {
+                // A reserve may wait: the replies to the commands before it go out now, not when it is answered.
+                await output.FlushAsync(CancellationToken.None);
+            }
+
             var reply = await AnswerAsync(request, clientGone);
             if (reply is BeanstalkReply.Close)
             {

@@ -52,6 +52,9 @@ internal sealed partial class ReserveBatcher(
     /// <summary>The most jobs a group holds.</summary>
     public const int MaxHeld = 32;
 
+    /// <summary>The longest a timer can wait (<see cref="ITimer"/>: 2³² − 2 ms).</summary>
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
 
@@ -81,16 +84,30 @@ internal sealed partial class ReserveBatcher(
                 group.Turnover.Add(1);
                 return held;
             }
+        }
+
+        // The timer first: nothing may fail once the reserve waits in its group. A time beyond the longest a timer
+        // runs (about 49.7 days) has none: such a reserve waits as one without a timeout does.
+        var left = until - time.GetUtcNow();
+        using var timer = left > TimeSpan.Zero && left <= MaxTimer
+            ? time.CreateTimer(_ => Resolve(group, reserve, null), null, left, Timeout.InfiniteTimeSpan)
+            : null;
+        lock (_lock)
+        {
+            // The group may have been dropped meanwhile (idle): a reserve joins the one the key names now.
+            if (!_groups.TryGetValue(key, out var current))
+            {
+                _groups.Add(key, group);
+            }
+            else
+            {
+                group = current;
+            }
 
             group.Waiting.Add(reserve);
             round = !group.InRound;
             group.InRound = true;
         }
-
-        var left = until - time.GetUtcNow();
-        using var timer = left > TimeSpan.Zero && until != DateTimeOffset.MaxValue
-            ? time.CreateTimer(_ => Resolve(group, reserve, null), null, left, Timeout.InfiniteTimeSpan)
-            : null;
         await using var cancel = cancellationToken.Register(() =>
         {
             if (Remove(group, reserve))

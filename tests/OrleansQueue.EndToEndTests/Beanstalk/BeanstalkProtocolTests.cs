@@ -349,6 +349,39 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         });
     }
 
+    [Theory]
+    [InlineData(4294968u)]
+    [InlineData(2147483647u)]
+    public Task ReserveWithATimeoutOfDaysOrYears_TakesAReadyJob_AndTheTubeStaysReservable(uint timeout) => WithConnectionAsync(async wire =>
+    {
+        // A timeout over 2^32 - 2 ms (49.7 days) answered INTERNAL_ERROR, and no reserve of the tube was answered again.
+        // (The largest the gateway takes is 2^31 - 1 s, as in beanstalkd's current sources; see the README.)
+        var tube = NewTube();
+        await OnlyAsync(wire, tube);
+        var first = await PutAsync(wire, "first");
+        Assert.Equal((first, "first"), await ReserveAsync(wire, timeout));
+        await WithConnectionAsync(async other =>
+        {
+            await OnlyAsync(other, tube);
+            var second = await PutAsync(other, "second");
+            Assert.Equal((second, "second"), await ReserveAsync(other, timeout: 0));
+        });
+    });
+
+    [Fact]
+    public Task PipelinedCommands_BeforeAReserveThatWaits_AreAnsweredAtOnce() => WithConnectionAsync(async wire =>
+    {
+        // Their replies were held until the reserve was answered, here for 3 s; with a plain reserve, for ever.
+        var tube = NewTube();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await wire.SendAsync($"list-tube-used\r\nwatch {tube}\r\nignore default\r\nreserve-with-timeout 3\r\n");
+        Assert.Equal("USING default", await wire.ReadLineAsync());
+        Assert.Equal("WATCHING 2", await wire.ReadLineAsync());
+        Assert.Equal("WATCHING 1", await wire.ReadLineAsync());
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2.5), $"the replies came after {started.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal("TIMED_OUT", await wire.ReadLineAsync());
+    });
+
     [Fact]
     public Task PutWithDelay_IsNotReservedUntilDue() => WithConnectionAsync(async wire =>
     {
