@@ -25,6 +25,13 @@ public interface IScheduleGrain : IGrainWithIntegerKey
     [Alias("Lease")]
     Task<ImmutableArray<LeasedJob>> Lease(WorkerId worker, int max, TimeSpan wait, string[]? queues = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Ends <paramref name="worker"/>'s long polls (<see cref="Lease"/>) parked on exactly <paramref name="queues"/>
+    /// (null: the default queue): each returns at once, empty unless a job reached it in the same instant, which it
+    /// returns as usual. A caller that no longer wants a poll's jobs ends it this way rather than by cancelling the call,
+    /// whose answer, and so any job it took, would be dropped.</summary>
+    [Alias("EndWaits")]
+    Task EndWaits(WorkerId worker, string[]? queues = null);
+
     /// <summary>Leases the job <paramref name="jobId"/> for <paramref name="worker"/> if it is pending here, ready or
     /// not yet due (beanstalkd's <c>reserve-job</c>); null when it is not (unknown, leased, or finished).</summary>
     [Alias("LeaseJob")]

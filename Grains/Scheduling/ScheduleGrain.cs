@@ -144,11 +144,18 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             }
 
             // Park without blocking the grain: Enqueue wakes this waiter and the loop takes again.
-            if (!await _waiters.WaitAsync(remaining, cancellationToken, watched))
+            if (!await _waiters.WaitAsync(remaining, cancellationToken, watched, worker))
             {
                 return [];
             }
         }
+    }
+
+    public Task EndWaits(WorkerId worker, string[]? queues = null)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        _waiters.End(worker, CheckQueues(queues));
+        return Task.CompletedTask;
     }
 
     public Task AttemptsEnded(ImmutableArray<AttemptEnd> notices)

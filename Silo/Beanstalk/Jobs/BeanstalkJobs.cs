@@ -52,7 +52,8 @@ internal sealed partial class BeanstalkJobs(
 
     /// <summary>Made on the first reserve (it hands back through this instance's reports).</summary>
     private ReserveBatcher Reserves => LazyInitializer.EnsureInitialized(ref _reserves, () => new ReserveBatcher(
-        (shard, max, wait, queues, cancellationToken) => grains.Grain<IScheduleGrain>(shard).Lease(workers.Id, max, wait, queues, cancellationToken),
+        (shard, max, wait, queues) => grains.Grain<IScheduleGrain>(shard).Lease(workers.Id, max, wait, queues),
+        (shard, queues) => grains.Grain<IScheduleGrain>(shard).EndWaits(workers.Id, queues),
         HandBackAsync,
         _queue.Shards,
         _queue.MaxLeaseWait,

@@ -5,8 +5,12 @@ using OrleansQueue.Scheduling;
 namespace OrleansQueue.Silo.Beanstalk.Jobs;
 
 /// <summary>Leases up to <paramref name="max"/> jobs of <paramref name="queues"/> from <paramref name="shard"/>,
-/// waiting up to <paramref name="wait"/> for one (<see cref="IScheduleGrain.Lease"/>); a cancelled call takes none.</summary>
-internal delegate Task<ImmutableArray<LeasedJob>> LeaseCall(int shard, int max, TimeSpan wait, string[] queues, CancellationToken cancellationToken);
+/// waiting up to <paramref name="wait"/> for one (<see cref="IScheduleGrain.Lease"/>).</summary>
+internal delegate Task<ImmutableArray<LeasedJob>> LeaseCall(int shard, int max, TimeSpan wait, string[] queues);
+
+/// <summary>Ends the long polls of <paramref name="queues"/> parked on <paramref name="shard"/>
+/// (<see cref="IScheduleGrain.EndWaits"/>): they answer at once, with a job only if one reached them in that instant.</summary>
+internal delegate Task EndWaitsCall(int shard, string[] queues);
 
 /// <summary>
 /// The reserves of the silo's connections, coalesced: connections that watch the same tubes share lease calls. A
@@ -14,9 +18,10 @@ internal delegate Task<ImmutableArray<LeasedJob>> LeaseCall(int shard, int max, 
 /// wait); reserves that come while a round is under way wait for the next one, so under load one call serves every
 /// connection, and when idle a reserve is asked for at once. A reserve the round left without a job and that may still
 /// wait is parked: each shard then has one long poll for as many jobs as reserves are parked, polled again while any
-/// are; when the last parked reserve leaves (its client went away, its time ran out), the long polls are cancelled, so
-/// they take no job nobody waits for. Jobs go to the reserves in the order they came; a job nobody is left to take (its
-/// reserve left while the job was on its way) is handed back at once.
+/// are; when the last parked reserve leaves (its client went away, its time ran out), the long polls are ended (not
+/// cancelled: a cancelled call's answer is dropped, with any job it took), so they stop taking jobs nobody waits for.
+/// Jobs go to the reserves in the order they came; a job nobody is left to take (its reserve left while the job was on
+/// its way) is held or handed back at once.
 /// <para>Each reserve ends at its own time (<c>TIMED_OUT</c>, <c>DEADLINE_SOON</c>): a reserve whose time is up when
 /// its immediate round ends, or while it is parked, gets no job.</para>
 /// <para>Under load a round also leases a few jobs ahead, as a worker host's prefetch does: once at least
@@ -30,6 +35,7 @@ internal delegate Task<ImmutableArray<LeasedJob>> LeaseCall(int shard, int max, 
 /// </summary>
 internal sealed partial class ReserveBatcher(
     LeaseCall lease,
+    EndWaitsCall endWaits,
     Func<ImmutableArray<LeasedJob>, Task> handBack,
     int shards,
     TimeSpan maxWait,
@@ -153,7 +159,7 @@ internal sealed partial class ReserveBatcher(
                         ahead = Room(group);
                     }
 
-                    wanted = Give(group, await lease(shard, Math.Min(wanted + ahead, maxBatch), TimeSpan.Zero, group.Queues, CancellationToken.None));
+                    wanted = Give(group, await lease(shard, Math.Min(wanted + ahead, maxBatch), TimeSpan.Zero, group.Queues));
                 }
             }
             catch (Exception ex)
@@ -220,7 +226,6 @@ internal sealed partial class ReserveBatcher(
         {
             List<Reserve> parked;
             TimeSpan wait;
-            CancellationTokenSource cancel;
             lock (_lock)
             {
                 var now = time.GetUtcNow();
@@ -241,34 +246,16 @@ internal sealed partial class ReserveBatcher(
 
                 var last = parked.Max(r => r.Until) - now;
                 wait = last > maxWait ? maxWait : last;
-                cancel = new CancellationTokenSource();
-                group.PollCancels[shard] = cancel;
             }
 
             try
             {
-                Give(group, await lease(shard, Math.Min(parked.Count, maxBatch), wait, group.Queues, cancel.Token));
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                // Nobody is parked any more: the next turn of the loop sees it and ends.
+                Give(group, await lease(shard, Math.Min(parked.Count, maxBatch), wait, group.Queues));
             }
             catch (Exception ex)
             {
                 LogLeaseFailed(ex, group.Queues.Length, group.Queues[0]);
                 parked.ForEach(r => Fail(group, r, ex));
-            }
-            finally
-            {
-                lock (_lock)
-                {
-                    if (group.PollCancels[shard] == cancel)
-                    {
-                        group.PollCancels[shard] = null;
-                    }
-                }
-
-                cancel.Dispose();
             }
         }
     }
@@ -402,10 +389,10 @@ internal sealed partial class ReserveBatcher(
     }
 
     /// <summary>Takes the reserve out of its group; true when it was still waiting (so the caller resolves it). When it
-    /// was the last parked one, the group's long polls are cancelled.</summary>
+    /// was the last parked one, the group's long polls are ended.</summary>
     private bool Remove(Group group, Reserve reserve)
     {
-        List<CancellationTokenSource> polls = [];
+        List<int> polls = [];
         lock (_lock)
         {
             if (!group.Waiting.Remove(reserve))
@@ -415,23 +402,30 @@ internal sealed partial class ReserveBatcher(
 
             if (reserve.Tried && !group.Waiting.Any(r => r.Tried))
             {
-                polls.AddRange(group.PollCancels.OfType<CancellationTokenSource>());
+                polls.AddRange(Enumerable.Range(0, shards).Where(shard => group.Polling[shard]));
             }
         }
 
-        foreach (var poll in polls)
+        foreach (var shard in polls)
         {
-            try
-            {
-                poll.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // That poll had just ended.
-            }
+            _ = EndWaitsAsync(group, shard);
         }
 
         return true;
+    }
+
+    /// <summary>Ends a shard's long poll; when that fails, the poll ends at its own time and what it took is given out
+    /// or handed back as usual.</summary>
+    private async Task EndWaitsAsync(Group group, int shard)
+    {
+        try
+        {
+            await endWaits(shard, group.Queues);
+        }
+        catch (Exception ex)
+        {
+            LogEndWaitsFailed(ex, shard, group.Queues[0]);
+        }
     }
 
     /// <summary>Drops a group nobody waits in, nothing polls for, that holds no job and served none lately; a group
@@ -459,6 +453,9 @@ internal sealed partial class ReserveBatcher(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk reserve: ending the long poll of shard {Shard} ({First}, ...) failed; it ends at its own time")]
+    private partial void LogEndWaitsFailed(Exception exception, int shard, string first);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Beanstalk reserve: a lease of {Count} tube(s) ({First}, ...) failed")]
     private partial void LogLeaseFailed(Exception exception, int count, string first);
 
@@ -483,9 +480,6 @@ internal sealed partial class ReserveBatcher(
         public bool InRound { get; set; }
 
         public bool[] Polling { get; } = new bool[shards];
-
-        /// <summary>Cancels each shard's long poll under way. Under the lock.</summary>
-        public CancellationTokenSource?[] PollCancels { get; } = new CancellationTokenSource?[shards];
     }
 
     private sealed class Reserve(DateTimeOffset until)

@@ -58,6 +58,27 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task EndWaits_EndsThatWorkersLongPollOnThoseQueues_AtOnce_AndNoOther()
+    {
+        await using var q = await QueueTestCluster.StartAsync();
+        var mine = q.LeaseAsync("w1", 1, TimeSpan.FromSeconds(20), ["a"]);
+        var otherQueues = q.LeaseAsync("w1", 1, TimeSpan.FromSeconds(20), ["b"]);
+        var otherWorker = q.LeaseAsync("w2", 1, TimeSpan.FromSeconds(20), ["a"]);
+        await Task.Delay(200);
+
+        await q.Schedule.EndWaits(QueueTestCluster.W("w1"), ["a"]);
+
+        Assert.Empty(await mine.WaitAsync(TimeSpan.FromSeconds(5)));
+        await Task.Delay(200);
+        Assert.False(otherQueues.IsCompleted, "a poll of other queues was ended");
+        Assert.False(otherWorker.IsCompleted, "another worker's poll was ended");
+        await q.Schedule.EndWaits(QueueTestCluster.W("w1"), ["b"]);
+        await q.Schedule.EndWaits(QueueTestCluster.W("w2"), ["a"]);
+        Assert.Empty(await otherQueues.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Empty(await otherWorker.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task LongPollLease_ReturnsEmptyWhenTheWaitPasses()
     {
         await using var q = await QueueTestCluster.StartAsync();
