@@ -49,8 +49,8 @@ done
 # One build of everything, then the tests on what it built, in two lanes so that no more than two test runs share the
 # machine. The end-to-end project takes longest and mostly waits on its processes: most of it runs in the first lane,
 # while the second runs every other test project, one after another, and then the end-to-end tests that need no
-# process of their own beyond one shared server (the beanstalkd protocol tests) or only silos that exit at start (the
-# silo's refusals of bad settings and storage), which would otherwise make the first lane the whole run. With a --filter of your own, the end-to-end project runs whole in the first lane.
+# process of their own beyond one shared server (the beanstalkd protocol tests, the TLS tests' one silo) or only silos
+# that exit at start (the silo's refusals of bad settings and storage), which would otherwise make the first lane the whole run. With a --filter of your own, the end-to-end project runs whole in the first lane.
 dotnet build OrleansQueue.sln "${build_args[@]}"
 
 mapfile -t projects < <(dotnet sln OrleansQueue.sln list | grep -E '^tests/.+\.csproj$')
@@ -60,7 +60,7 @@ if [ "${#projects[@]}" -eq 0 ]; then
 fi
 long=tests/OrleansQueue.EndToEndTests/OrleansQueue.EndToEndTests.csproj
 # The end-to-end tests that run in the second lane; the first lane runs the rest of the project.
-moved_tests=(Beanstalk. SiloRefusalTests. SiloConfigurationTests.)
+moved_tests=(Beanstalk. SiloRefusalTests. SiloConfigurationTests. TlsClusterTests.)
 moved=""; kept=""
 for name in "${moved_tests[@]}"; do
   moved+="${moved:+|}FullyQualifiedName~OrleansQueue.EndToEndTests.$name"
