@@ -90,30 +90,18 @@ internal sealed partial class ReserveBatcher(
                 group.Turnover.Add(1);
                 return held;
             }
-        }
-
-        // The timer first: nothing may fail once the reserve waits in its group. A time beyond the longest a timer
-        // runs (about 49.7 days) has none: such a reserve waits as one without a timeout does.
-        var left = until - time.GetUtcNow();
-        using var timer = left > TimeSpan.Zero && left <= MaxTimer
-            ? time.CreateTimer(_ => Resolve(group, reserve, null), null, left, Timeout.InfiniteTimeSpan)
-            : null;
-        lock (_lock)
-        {
-            // The group may have been dropped meanwhile (idle): a reserve joins the one the key names now.
-            if (!_groups.TryGetValue(key, out var current))
-            {
-                _groups.Add(key, group);
-            }
-            else
-            {
-                group = current;
-            }
 
             group.Waiting.Add(reserve);
             round = !group.InRound;
             group.InRound = true;
         }
+
+        // A time beyond the longest a timer runs (about 49.7 days; a longer one throws, with the reserve already in its
+        // group) has none: such a reserve waits as one without a timeout does.
+        var left = until - time.GetUtcNow();
+        using var timer = left > TimeSpan.Zero && left <= MaxTimer
+            ? time.CreateTimer(_ => Resolve(group, reserve, null), null, left, Timeout.InfiniteTimeSpan)
+            : null;
         await using var cancel = cancellationToken.Register(() =>
         {
             if (Remove(group, reserve))
