@@ -39,7 +39,7 @@ public static partial class InvalidConfiguration
             switch (ex)
             {
                 case OptionsValidationException invalid:
-                    return $"invalid configuration: {string.Join(" ", invalid.Failures)}";
+                    return $"invalid configuration: {string.Join(" ", invalid.Failures.Select(Unwrapped))}";
                 // The binder's own words: "Failed to convert configuration value 'abc' at 'Queue:Shards' to type 'System.Int32'."
                 case InvalidOperationException when BinderFailure().Match(ex.Message) is { Success: true } failure:
                     return $"invalid configuration: {failure.Groups["key"].Value} is '{DisplayText.Echo(failure.Groups["value"].Value)}', " +
@@ -51,6 +51,11 @@ public static partial class InvalidConfiguration
 
         return null;
     }
+
+    /// <summary>A data annotation's own message, without the wrapping of the options validator (<c>DataAnnotation
+    /// validation failed for 'SiloHostOptions' members: 'SiloPort' with the error: '…'.</c>), which names .NET types.</summary>
+    private static string Unwrapped(string failure) =>
+        AnnotationFailure().Match(failure) is { Success: true } match ? match.Groups["error"].Value : failure;
 
     /// <summary>What a value of the type the binder named must look like, in a user's words rather than a .NET type's.</summary>
     private static string Expected(string typeName) => typeName switch
@@ -66,4 +71,7 @@ public static partial class InvalidConfiguration
 
     [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'\.", RegexOptions.Singleline)]
     private static partial Regex BinderFailure();
+
+    [GeneratedRegex(@"^DataAnnotation validation failed for '[^']*' members: '[^']*' with the error: '(?<error>.*)'\.$", RegexOptions.Singleline)]
+    private static partial Regex AnnotationFailure();
 }

@@ -12,13 +12,13 @@ public sealed class SiloHostOptions : IValidatableObject
     public const string SectionName = "Silo";
 
     /// <summary>Silo-to-silo port. Default 11111, Orleans' own default; give each silo on a machine its own.</summary>
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "--silo-port (Silo:SiloPort) must be a port from 1 to 65535.")]
     public int SiloPort { get; set; } = DefaultSiloPort;
 
     public const int DefaultSiloPort = 11111;
 
     /// <summary>Port clients (workers, console) connect to. Default 30000.</summary>
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "--gateway-port (Silo:GatewayPort) must be a port from 1 to 65535.")]
     public int GatewayPort { get; set; } = DefaultGatewayPort;
 
     public const int DefaultGatewayPort = 30000;
@@ -32,12 +32,12 @@ public sealed class SiloHostOptions : IValidatableObject
     public string ServiceId { get; set; } = "orleans-queue";
 
     /// <summary>Port of the first silo of a local multi-silo cluster (the membership seed). Default: this silo.</summary>
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "--primary-silo-port (Silo:PrimarySiloPort) must be a port from 1 to 65535.")]
     public int? PrimarySiloPort { get; set; }
 
     /// <summary>Port of the web dashboard, its JSON API (<c>/api</c>), Orleans' own dashboard (<c>/orleans</c>) and the
     /// Prometheus scrape endpoint (<c>/metrics</c>). Default 8080, on <see cref="DashboardBind"/>. 0 turns the web side off.</summary>
-    [Range(0, 65535)]
+    [Range(0, 65535, ErrorMessage = "--dashboard-port (Silo:DashboardPort) must be a port from 1 to 65535, or 0 for no web side.")]
     public int DashboardPort { get; set; } = DefaultDashboardPort;
 
     public const int DefaultDashboardPort = 8080;

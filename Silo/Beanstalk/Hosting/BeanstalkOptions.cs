@@ -11,7 +11,7 @@ public sealed class BeanstalkOptions : IValidatableObject
 
     /// <summary>The TCP port beanstalkd clients connect to. Default 11300, beanstalkd's own, so a client needs no
     /// setting; 0 turns the gateway off. A taken port stops the silo with exit code 3, like its other ports.</summary>
-    [Range(0, 65535)]
+    [Range(0, 65535, ErrorMessage = "--beanstalk-port (Beanstalk:Port) must be a port from 1 to 65535, or 0 for no gateway.")]
     public int Port { get; set; } = 11300;
 
     /// <summary>The address the gateway listens on. Default 127.0.0.1: the protocol has no authentication, so it is

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using OrleansQueue.Hosting;
 
 namespace OrleansQueue.Tests.Silo;
@@ -31,6 +33,22 @@ public sealed class InvalidConfigurationTests
     public void AValueTheBinderCannotConvert_IsSaidInAUsersWords(string key, string value, string expected)
     {
         Assert.Equal(expected, Refusal(key, value));
+    }
+
+    private sealed class Ranged
+    {
+        [Range(1, 65535, ErrorMessage = "--port (Section:Port) must be a port from 1 to 65535.")]
+        public int Port { get; set; }
+    }
+
+    [Fact]
+    public void AValueAnAnnotationRefuses_IsTheAnnotationsMessage_NotTheValidatorsWrapping()
+    {
+        var validator = new DataAnnotationValidateOptions<Ranged>(Options.DefaultName);
+        var result = validator.Validate(Options.DefaultName, new Ranged { Port = 70000 });
+        var exception = new OptionsValidationException(Options.DefaultName, typeof(Ranged), result.Failures);
+
+        Assert.Equal("invalid configuration: --port (Section:Port) must be a port from 1 to 65535.", InvalidConfiguration.Describe(exception));
     }
 
     [Fact]
