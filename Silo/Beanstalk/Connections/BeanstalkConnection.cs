@@ -204,6 +204,7 @@ internal sealed partial class BeanstalkConnection(
 
             case ParsedLine.Refused refused:
                 instruments.Command("invalid");
+                session.Count(refused);
                 return refused.Reply;
             default:
                 instruments.Command("invalid");

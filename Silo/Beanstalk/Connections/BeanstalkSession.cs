@@ -21,7 +21,8 @@ public sealed class BeanstalkSession(long connectionId, GatewayRegistry? registr
 
     public string UsedTube { get; private set; } = DefaultTube;
 
-    /// <summary>The watch list, in the order the tubes were watched.</summary>
+    /// <summary>The watch list, in beanstalkd's order: a tube watched goes last, and the last takes the place of a tube
+    /// ignored.</summary>
     public IReadOnlyList<string> Watched => _watched;
 
     /// <summary>It has sent a <c>put</c> (beanstalkd's producer).</summary>
@@ -41,16 +42,32 @@ public sealed class BeanstalkSession(long connectionId, GatewayRegistry? registr
     public void Count(BeanstalkCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        registry?.Command(command.Name);
-        if (command is BeanstalkCommand.Put && !IsProducer)
-        {
-            IsProducer = true;
-            registry?.Became(producer: true);
-        }
-        else if (command is BeanstalkCommand.Reserve or BeanstalkCommand.ReserveJob && !IsWorker)
+        Count(command.Name, producer: command is BeanstalkCommand.Put);
+        if (command is BeanstalkCommand.Reserve or BeanstalkCommand.ReserveJob && !IsWorker)
         {
             IsWorker = true;
             registry?.Became(producer: false);
+        }
+    }
+
+    /// <summary>Notes a refused line that <c>stats</c> counts all the same (<see cref="ParsedLine.Refused.Counted"/>):
+    /// its command's count, and whether it made the connection a producer.</summary>
+    public void Count(ParsedLine.Refused refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        if (refused.Counted is { } name)
+        {
+            Count(name, refused.Producer);
+        }
+    }
+
+    private void Count(string name, bool producer)
+    {
+        registry?.Command(name);
+        if (producer && !IsProducer)
+        {
+            IsProducer = true;
+            registry?.Became(producer: true);
         }
     }
 
@@ -104,7 +121,9 @@ public sealed class BeanstalkSession(long connectionId, GatewayRegistry? registr
 
         if (at >= 0)
         {
-            _watched.RemoveAt(at);
+            // beanstalkd's watch list is a set (ms.c, ms_remove): the last tube takes the place of the one removed.
+            _watched[at] = _watched[^1];
+            _watched.RemoveAt(_watched.Count - 1);
             registry?.Ignored(tube);
         }
 

@@ -172,8 +172,8 @@ internal sealed class BeanstalkInspection(
             .Add("draining", registry.Draining ? "true" : "false")
             .Add("id", registry.Id)
             .Add("hostname", Environment.MachineName)
-            .Add("os", RuntimeInformation.OSDescription)
-            .Add("platform", RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant());
+            .Add("os", Uname.Version)
+            .Add("platform", Uname.Machine);
         return new BeanstalkReply.Data(document.ToBytes());
     }
 
@@ -202,6 +202,44 @@ internal sealed class BeanstalkInspection(
         var shards = await Task.WhenAll(Enumerable.Range(0, _queue.Shards).Select(s => grains.Grain<IScheduleGrain>(s).GetQueueCounts(tube)));
         var all = shards.SelectMany(c => c).Where(c => tube is null || c.Ready + c.Reserved + c.Delayed + c.Buried > 0 || c.Pause is not null).ToList();
         return tube is null ? [.. all.GroupBy(c => c.Queue, StringComparer.Ordinal).Select(g => QueueCounts.Sum(g.Key, g))] : all;
+    }
+
+    /// <summary>
+    /// What beanstalkd's <c>stats</c> shows as <c>os</c> and <c>platform</c>: <c>uname</c>'s version and machine
+    /// (<c>#1 SMP PREEMPT_DYNAMIC ...</c>, <c>x86_64</c>). On Linux they are read from <c>/proc/sys/kernel/version</c>
+    /// and <c>/proc/sys/kernel/arch</c> (kernel 6.1 on); where a file is missing, the OS's description and uname's name
+    /// of the OS architecture stand in.
+    /// </summary>
+    private static class Uname
+    {
+        public static readonly string Version = ReadLine("/proc/sys/kernel/version") ?? RuntimeInformation.OSDescription;
+
+        public static readonly string Machine = ReadLine("/proc/sys/kernel/arch") ?? RuntimeInformation.OSArchitecture switch
+        {
+            Architecture.X64 => "x86_64",
+            Architecture.X86 => "i686",
+            Architecture.Arm64 => OperatingSystem.IsMacOS() ? "arm64" : "aarch64",
+            Architecture.Arm => "armv7l",
+            var other => other.ToString().ToLowerInvariant(),
+        };
+
+        private static string? ReadLine(string path)
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return null;
+            }
+
+            try
+            {
+                var line = File.ReadAllText(path).Trim();
+                return line.Length > 0 && !line.Contains('\n', StringComparison.Ordinal) ? line : null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
     }
 
     private static long Seconds(TimeSpan span) => span <= TimeSpan.Zero ? 0 : (long)span.TotalSeconds;

@@ -84,7 +84,7 @@ public sealed class CommandParser(int maxJobSize)
 
         if (at != text.Length)
         {
-            return BadFormat;
+            return CountedBadFormat("put");
         }
 
         return new ParsedLine.Command(new BeanstalkCommand.Put((uint)priority, (uint)delay, Math.Max((uint)ttr, 1u), (int)bytes));
@@ -155,12 +155,19 @@ public sealed class CommandParser(int maxJobSize)
         }
 
         var tube = text[start..at];
-        return tube.Length > 0
-            && TryNumber(text, ref at, uint.MaxValue, toEnd: true, out var delay)
-            && IsValidTube(tube)
+        if (tube.Length == 0 || !TryNumber(text, ref at, uint.MaxValue, toEnd: true, out var delay))
+        {
+            return BadFormat;
+        }
+
+        // The name is checked after the command is counted, as beanstalkd does.
+        return IsValidTube(tube)
             ? new ParsedLine.Command(new BeanstalkCommand.PauseTube(tube, (uint)delay))
-            : BadFormat;
+            : CountedBadFormat("pause-tube");
     }
+
+    /// <summary><c>BAD_FORMAT</c> for a line beanstalkd refuses after it counted its command in <c>stats</c>.</summary>
+    private static ParsedLine.Refused CountedBadFormat(string command) => new(BeanstalkReply.BadFormat, Counted: command);
 
     private static ParsedLine WithId(string text, int at, Func<ulong, BeanstalkCommand> make) =>
         TryNumber(text, ref at, ulong.MaxValue, toEnd: true, out var id) ? new ParsedLine.Command(make(id)) : BadFormat;

@@ -50,6 +50,23 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         Assert.Equal("---\n- emails\n", await wire.DataAsync("list-tubes-watched"));
     });
 
+    /// <summary>beanstalkd's watch list is a set (ms.c, ms_remove): ignoring a tube puts the last one in its place.</summary>
+    [Fact]
+    public Task Ignore_PutsTheLastWatchedTubeInThePlaceOfTheIgnoredOne() => WithConnectionAsync(async wire =>
+    {
+        var (a, b, c) = (NewTube(), NewTube(), NewTube());
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"watch {a}"));
+        Assert.Equal("WATCHING 3", await wire.CommandAsync($"watch {b}"));
+        Assert.Equal("WATCHING 4", await wire.CommandAsync($"watch {c}"));
+        Assert.Equal("WATCHING 3", await wire.CommandAsync($"ignore {a}"));
+        Assert.Equal($"---\n- default\n- {c}\n- {b}\n", await wire.DataAsync("list-tubes-watched"));
+        Assert.Equal("WATCHING 2", await wire.CommandAsync("ignore default"));
+        Assert.Equal($"---\n- {b}\n- {c}\n", await wire.DataAsync("list-tubes-watched"));
+        Assert.Equal("WATCHING 3", await wire.CommandAsync($"watch {a}"));
+        Assert.Equal("WATCHING 2", await wire.CommandAsync($"ignore {a}"));
+        Assert.Equal($"---\n- {b}\n- {c}\n", await wire.DataAsync("list-tubes-watched"));
+    });
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("delete")]
@@ -111,6 +128,25 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
         await wire.SendAsync("use " + new string('x', 300) + "\r\nlist-tube-used\r\n");
         Assert.Equal("BAD_FORMAT", await wire.ReadLineAsync());
         Assert.Equal("USING default", await wire.ReadLineAsync());
+    });
+
+    /// <summary>beanstalkd ends a line only at the first CR among its first 224 bytes, and only if an LF follows it
+    /// (prot.c, scan_line_end): a lone CR keeps the line open past the CRLFs after it, so nothing is answered until 224
+    /// bytes have come. Those are dropped, and the line ends, refused, at the first CRLF after them.</summary>
+    [Fact]
+    public Task LoneCr_KeepsTheLineOpen_UntilItHas224Bytes_ThenItIsBadFormatWhereItEnds() => WithConnectionAsync(async wire =>
+    {
+        await wire.SendAsync("list\rtubes\r\nlist-tube-used\r\n");
+        Assert.True(await wire.IsSilentForAsync(TimeSpan.FromSeconds(1)), "answered a line with a lone CR");
+        // 28 bytes so far: 196 more make the 224 dropped; the CRLF right after them ends the refused line.
+        await wire.SendAsync(new string('x', 196) + "\r\nlist-tube-used\r\n");
+        Assert.Equal("BAD_FORMAT", await wire.ReadLineAsync());
+        Assert.Equal("USING default", await wire.ReadLineAsync());
+        // A CR before the CRLF is a lone CR too: the 224 bytes, the first list-tube-used in them, are dropped, and the
+        // second list-tube-used ends the refused line.
+        await wire.SendAsync("list-tubes\r\r\nlist-tube-used\r\n" + new string('y', 195) + "list-tube-used\r\n");
+        Assert.Equal("BAD_FORMAT", await wire.ReadLineAsync());
+        Assert.Equal("USING default", await wire.CommandAsync("list-tube-used"));
     });
 
     [Fact]
@@ -803,6 +839,53 @@ public abstract class BeanstalkProtocolTests(IBeanstalkServer server)
             Assert.Equal(16, after["id"].Length);
         });
     });
+
+    /// <summary>beanstalkd counts a put once it has read its four numbers, before it checks the size and what follows
+    /// them, and a pause-tube once it has read its name and delay, before it checks the name (prot.c, dispatch_cmd:
+    /// op_ct[type]++). A put refused EXPECTED_CRLF made its connection a producer; one refused at its line did not.</summary>
+    [Fact]
+    public Task Stats_CountsPutsRefusedAfterTheirNumbers_AndPauseTubesRefusedForTheirName() => WithConnectionAsync(async wire =>
+    {
+        var before = await StatsAsync(wire, "stats");
+        await WithConnectionAsync(async other =>
+        {
+            await other.SendAsync($"put 0 0 10 65536\r\n{new string('b', 65_536)}\r\n");
+            Assert.Equal("JOB_TOO_BIG", await other.ReadLineAsync());
+            Assert.Equal("BAD_FORMAT", await other.CommandAsync("put 1 0 1 1 x"));
+            Assert.Equal("BAD_FORMAT", await other.CommandAsync("put 4294967296 0 1 1"));
+            Assert.Equal("BAD_FORMAT", await other.CommandAsync("pause-tube -x 10"));
+            Assert.Equal("BAD_FORMAT", await other.CommandAsync($"pause-tube {new string('y', 201)} 10"));
+            Assert.Equal("BAD_FORMAT", await other.CommandAsync("pause-tube a*b 10"));
+            var refused = await StatsAsync(wire, "stats");
+            Assert.Equal(Number(before, "cmd-put") + 2, Number(refused, "cmd-put"));
+            Assert.Equal(Number(before, "cmd-pause-tube") + 2, Number(refused, "cmd-pause-tube"));
+            Assert.Equal(Number(before, "current-producers"), Number(refused, "current-producers"));
+
+            await other.SendAsync("put 0 0 10 2\r\nabXY\r\n");
+            Assert.Equal("EXPECTED_CRLF", await other.ReadLineAsync());
+            Assert.Equal("UNKNOWN_COMMAND", await other.ReadLineAsync());
+            var after = await StatsAsync(wire, "stats");
+            Assert.Equal(Number(refused, "cmd-put") + 1, Number(after, "cmd-put"));
+            Assert.Equal(Number(refused, "current-producers") + 1, Number(after, "current-producers"));
+            Assert.Equal(Number(before, "total-jobs"), Number(after, "total-jobs"));
+        });
+    });
+
+    /// <summary>beanstalkd's os and platform are uname's version and machine (prot.c, fmt_stats: node_info).</summary>
+    [Fact]
+    public Task Stats_OsAndPlatform_AreTheKernelVersionAndTheMachine_AsUnameNamesThem() => WithConnectionAsync(async wire =>
+    {
+        AssertFields(await StatsAsync(wire, "stats"), ("os", await UnameAsync("-v")), ("platform", await UnameAsync("-m")));
+    });
+
+    private static async Task<string> UnameAsync(string option)
+    {
+        using var uname = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("uname", option) { RedirectStandardOutput = true })
+            ?? throw new InvalidOperationException("uname did not start");
+        var output = await uname.StandardOutput.ReadToEndAsync();
+        await uname.WaitForExitAsync();
+        return output.Trim();
+    }
 
     [Fact]
     public async Task StatsTube_CountsTheConnectionsUsingWatchingAndWaitingOnIt_AndItsDeletesAndPauses()

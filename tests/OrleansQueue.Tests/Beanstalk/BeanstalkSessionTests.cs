@@ -41,6 +41,34 @@ public sealed class BeanstalkSessionTests
     }
 
     [Fact]
+    public void Ignore_PutsTheLastTubeInThePlaceOfTheIgnoredOne_AsBeanstalkdsSetDoes()
+    {
+        var session = new BeanstalkSession(1);
+        Handle(session, new BeanstalkCommand.Watch("a"));
+        Handle(session, new BeanstalkCommand.Watch("b"));
+        Handle(session, new BeanstalkCommand.Watch("c"));
+        Handle(session, new BeanstalkCommand.Ignore("a"));
+        Assert.Equal(["default", "c", "b"], session.Watched);
+        Handle(session, new BeanstalkCommand.Ignore("default"));
+        Assert.Equal(["b", "c"], session.Watched);
+    }
+
+    [Fact]
+    public void RefusedLines_CountTheirCommand_AndOnlyABadBodyMakesAProducer()
+    {
+        var registry = new GatewayRegistry();
+        var session = new BeanstalkSession(1, registry);
+        session.Count(new ParsedLine.Refused(BeanstalkReply.JobTooBig, Counted: "put"));
+        session.Count(new ParsedLine.Refused(BeanstalkReply.BadFormat));
+        Assert.Equal(1, registry.Read().Commands.Single(c => c.Command == "put").Count);
+        Assert.Equal(0, registry.Read().Producers);
+        session.Count(new ParsedLine.Refused(BeanstalkReply.ExpectedCrlf, Counted: "put", Producer: true));
+        Assert.Equal(2, registry.Read().Commands.Single(c => c.Command == "put").Count);
+        Assert.Equal(1, registry.Read().Producers);
+        Assert.True(session.IsProducer);
+    }
+
+    [Fact]
     public void JobCommands_AreNotTheSessions()
     {
         Assert.False(new BeanstalkSession(1).TryHandle(new BeanstalkCommand.Delete(1), out _));

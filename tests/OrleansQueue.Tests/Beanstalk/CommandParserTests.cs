@@ -42,6 +42,21 @@ public sealed class CommandParserTests
         Assert.Equal("BAD_FORMAT", Refusal(line));
     }
 
+    [Theory]
+    [InlineData("put 1 0 1 1 x", "put")]                  // its four numbers read: counted
+    [InlineData("put 1 0 1 1 ", "put")]
+    [InlineData("put 4294967296 0 1 1", null)]            // a number refused: not
+    [InlineData("put 1 0 1", null)]
+    [InlineData("pause-tube -x 10", "pause-tube")]        // its name and delay read: counted, then the name refused
+    [InlineData("pause-tube default x", null)]
+    [InlineData("pause-tube a*b 10", null)]
+    [InlineData("use -x", null)]
+    public void RefusedLine_IsCountedInStats_AsBeanstalkdCountsIt(string line, string? counted)
+    {
+        var refused = Assert.IsType<ParsedLine.Refused>(Parse(line));
+        Assert.Equal(("BAD_FORMAT", counted), (refused.Reply.Text, refused.Counted));
+    }
+
     [Fact]
     public void Put_OverTheSizeLimit_SkipsTheBodyAndItsCrlf_EvenWithTrailingGarbage()
     {

@@ -74,6 +74,40 @@ public sealed class FrameReaderTests
     }
 
     [Fact]
+    public async Task LoneCr_IsNoLineEnd_NorIsAnyCrlfAfterIt_UntilTheLineHas224Bytes()
+    {
+        var reader = CreateReader();
+        var read = reader.ReadAsync(CancellationToken.None).AsTask();
+        await SendAsync("list\rtubes\r\nstats\r\n");
+        await Task.Delay(50);
+        Assert.False(read.IsCompleted);
+        // 205 more bytes make 224: dropped; the line ends, refused, at the first CRLF after them.
+        await SendAsync(new string('x', 205) + "\r\nstats\r\n");
+        await _pipe.Writer.CompleteAsync();
+        Assert.Equal("BAD_FORMAT", Assert.IsType<ParsedLine.Refused>(await read.WaitAsync(Timeout)).Reply.Text);
+        Assert.Equal(["stats"], await ReadAllAsync(reader));
+    }
+
+    [Fact]
+    public async Task LineNotEndedWithin224Bytes_IsDropped224BytesAtATime_ALoneCrSpoilingItsWindow()
+    {
+        // A lone CR in the second 224 bytes keeps the CRLF after it from ending the line; the third's CRLF ends it.
+        var text = new string('x', 224) + "a\rb\r\nstats\r\n" + new string('y', 224 - 12) + "z\r\nstats\r\n";
+        Assert.Equal(["BAD_FORMAT", "stats"], await FramesOfAsync(text));
+    }
+
+    [Fact]
+    public async Task Put_RefusedForItsSizeOrBody_IsCountedAsAPut()
+    {
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Encoding.Latin1.GetBytes("put 0 0 1 5\r\n12345\r\nput 0 0 1 2\r\nabXY\r\n"));
+        await pipe.Writer.CompleteAsync();
+        var reader = new FrameReader(pipe.Reader, new CommandParser(4), Stall, TimeProvider.System);
+        Assert.Equal(new ParsedLine.Refused(BeanstalkReply.JobTooBig, "put"), await reader.ReadAsync(CancellationToken.None));
+        Assert.Equal(new ParsedLine.Refused(BeanstalkReply.ExpectedCrlf, "put", Producer: true), await reader.ReadAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task VeryLongLine_IsDroppedAsItComes_NotHeld()
     {
         var reader = CreateReader();

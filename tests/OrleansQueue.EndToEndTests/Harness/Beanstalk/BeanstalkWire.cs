@@ -17,6 +17,7 @@ public sealed class BeanstalkWire : IAsyncDisposable
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
+    private Task<int>? _pendingRead;
 
     private BeanstalkWire(TcpClient client)
     {
@@ -115,25 +116,48 @@ public sealed class BeanstalkWire : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads more bytes; false when the server closed the connection.</summary>
+    /// <summary>True when the server sends nothing, and does not close the connection, for <paramref name="time"/>: it
+    /// is still waiting for the rest of a command. The connection can be read on afterwards.</summary>
+    public async Task<bool> IsSilentForAsync(TimeSpan time)
+    {
+        if (_start != _end)
+        {
+            return false;
+        }
+
+        try
+        {
+            await FillAsync(time);
+            return false;
+        }
+        catch (TimeoutException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Reads more bytes; false when the server closed the connection. A read that times out is not cancelled
+    /// but kept for the next call, so no byte that comes later is lost.</summary>
     private async Task<bool> FillAsync(TimeSpan timeout)
     {
-        if (_start > 0)
+        if (_start > 0 && _pendingRead is null)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
             _end -= _start;
             _start = 0;
         }
 
-        using var cancel = new CancellationTokenSource(timeout);
+        var read = _pendingRead ?? _stream.ReadAsync(_buffer.AsMemory(_end)).AsTask();
+        _pendingRead = null;
         try
         {
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancel.Token);
-            _end += read;
-            return read > 0;
+            var count = await read.WaitAsync(timeout);
+            _end += count;
+            return count > 0;
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
+            _pendingRead = read;
             throw new TimeoutException($"no reply within {timeout.TotalSeconds} s; unread: '{Encoding.Latin1.GetString(_buffer, _start, _end - _start)}'");
         }
         catch (IOException)
