@@ -29,9 +29,12 @@ public abstract record StartResult
     [GenerateSerializer, Immutable, Alias("oq.StartResult.Started")]
     public sealed record Started([property: Id(0)] LeasedJob Job) : StartResult;
 
-    /// <summary>The job is no longer pending (cancelled while it waited): drop the lease.</summary>
+    /// <summary>The job is no longer pending: cancelled while it waited (drop the lease), or running
+    /// <paramref name="Attempt"/>, which no lease of this shard covers (take that attempt back).</summary>
+    /// <param name="Status">The job's status.</param>
+    /// <param name="Attempt">The job's current attempt (0 for none).</param>
     [GenerateSerializer, Immutable, Alias("oq.StartResult.NotPending")]
-    public sealed record NotPending([property: Id(0)] JobStatus Status) : StartResult;
+    public sealed record NotPending([property: Id(0)] JobStatus Status, [property: Id(1)] int Attempt = 0) : StartResult;
 
     /// <summary>The shard's entry named an attempt the job grain cannot start (an entry older than the job's last
     /// attempt): nothing started; queue this current entry instead.</summary>

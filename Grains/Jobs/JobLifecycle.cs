@@ -154,7 +154,7 @@ public static class JobLifecycle
     {
         if (!job.Exists || job.Status != JobStatus.Pending)
         {
-            return (new StartResult.NotPending(job.Status), false);
+            return (new StartResult.NotPending(job.Status, job.CurrentAttempt), false);
         }
 
         if (attempt != job.CurrentAttempt + 1)

@@ -1,3 +1,5 @@
+using OrleansQueue.Jobs;
+
 namespace OrleansQueue.Scheduling;
 
 /// <summary>
@@ -8,6 +10,11 @@ namespace OrleansQueue.Scheduling;
 /// while its start was under way (a heartbeat's orphan check, the sweep) has had its job queued again, so handing the
 /// attempt out would run the job twice; it is taken back once more instead, and the job grain ends the attempt. A start
 /// whose answer was lost is taken back as well: the job grain knows whether it started.</para>
+/// <para>A job the index held as pending cannot be under a lease of this shard (a leased job's entry is refused), so a
+/// job found running when its lease starts runs an attempt no lease covers: one started by an activation of the shard
+/// that had lost it (paused, then fenced by the one that took the shard over from its journal), or under a lease the
+/// journal lost. Nothing would ever take that attempt back (no deadline, no worker-lost rule: they are the lease's), so
+/// it is taken back at once, as the stored-job sweep would, and the job is queued again, no retry used.</para>
 /// </summary>
 public static class LeaseStarts
 {
@@ -16,11 +23,14 @@ public static class LeaseStarts
     /// <param name="Overtaken">Started, but their lease was taken back meanwhile: take back again.</param>
     /// <param name="Unreached">The job grain did not answer (with why): take back.</param>
     /// <param name="Requeue">Entries the job grain corrected (the shard's entry was older than the job's last attempt).</param>
+    /// <param name="Orphaned">The job runs an attempt no lease of this shard covers: the lease under that attempt's
+    /// number, to take back whatever lease the attempt ran under.</param>
     public sealed record Settled(
         List<(LeasedJob Job, TimeSpan Waited)> Leased,
         List<LeaseRecord> Overtaken,
         List<(LeaseRecord Lease, string Error)> Unreached,
-        List<QueueEntry> Requeue)
+        List<QueueEntry> Requeue,
+        List<LeaseRecord> Orphaned)
     {
         public IEnumerable<LeaseRecord> ToTakeBack => Overtaken.Concat(Unreached.Select(u => u.Lease));
     }
@@ -33,7 +43,7 @@ public static class LeaseStarts
         ArgumentNullException.ThrowIfNull(leases);
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(results);
-        var settled = new Settled([], [], [], []);
+        var settled = new Settled([], [], [], [], []);
         for (var i = 0; i < leases.Count; i++)
         {
             var lease = leases[i];
@@ -56,6 +66,9 @@ public static class LeaseStarts
                     break;
                 case StartResult.Renumbered renumbered:
                     settled.Requeue.Add(renumbered.Entry);
+                    break;
+                case StartResult.NotPending { Status: JobStatus.Processing, Attempt: > 0 } running:
+                    settled.Orphaned.Add(lease with { Attempt = running.Attempt });
                     break;
                 case StartResult.NotPending:
                     break; // Cancelled while it waited: dropped.

@@ -29,6 +29,12 @@ public sealed partial class ScheduleGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard}: a lease could not be written to the journal before its start; the start goes ahead")]
     private partial void LogLeaseNotWritten(Exception exception, int shard);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard}: another activation has taken the shard over; the lease of {Count} job(s) for {Worker} is not started here")]
+    private partial void LogLeaseFenced(int shard, int count, WorkerId worker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} runs attempt {Attempt}, which no lease of shard {Shard} covers (started by an activation that had lost the shard); it is taken back and the job queued again")]
+    private partial void LogOrphanedAttempt(Guid jobId, int attempt, int shard);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Starting job {JobId} for {Worker} failed ({Error}); it is taken back: the job grain ends the attempt if it started")]
     private partial void LogStartFailed(Guid jobId, WorkerId worker, string error);
 

@@ -272,10 +272,17 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
         // The lease is in the journal before any job grain starts an attempt, so a shard that comes back elsewhere
         // knows who holds the job. If the write fails the start goes ahead: the job grain (in the same storage) is the
-        // judge, and the lease's expiry still covers the job.
+        // judge, and the lease's expiry still covers the job. But not when another activation has taken the shard over
+        // (this one was paused past its silo's death): that one holds these jobs as pending, and an attempt started here
+        // would be one no lease of the shard covers. This activation is deactivating; the worker asks again.
         try
         {
             await Committed();
+        }
+        catch (ShardJournalFencedException)
+        {
+            LogLeaseFenced(Shard, leases.Count, worker);
+            return [];
         }
         catch (Exception ex)
         {
@@ -297,9 +304,15 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         settled.Leased.ForEach(l => LogLeased(l.Job.JobId, l.Job.Attempt, worker, Shard));
         settled.Overtaken.ForEach(l => LogStartOvertaken(l.JobId, l.Attempt, worker));
         settled.Unreached.ForEach(u => LogStartFailed(u.Lease.JobId, worker, u.Error));
+        settled.Orphaned.ForEach(o => LogOrphanedAttempt(o.JobId, o.Attempt, Shard));
         if (settled.Overtaken.Count + settled.Unreached.Count > 0)
         {
             await TakeBack([.. settled.ToTakeBack], RequeueCause.HandedBack);
+        }
+
+        if (settled.Orphaned.Count > 0)
+        {
+            await TakeBack(settled.Orphaned, RequeueCause.HandedBack, anyLease: true);
         }
 
         Changed(woken: requeued);
@@ -365,14 +378,16 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     }
 
     /// <summary>Asks each job grain to take back its lease (already out of the table), and settles what it answers. A
-    /// lease whose job grain does not answer goes back into the table to be tried again shortly: it is never dropped.</summary>
-    private async Task TakeBack(List<LeaseRecord> leases, RequeueCause cause)
+    /// lease whose job grain does not answer goes back into the table to be tried again shortly: it is never dropped.
+    /// With <paramref name="anyLease"/> the attempt is taken back whatever lease it started under (an attempt no lease
+    /// of this shard covers, see <see cref="LeaseStarts"/>); otherwise only if it started under this very lease.</summary>
+    private async Task TakeBack(List<LeaseRecord> leases, RequeueCause cause, bool anyLease = false)
     {
         var replies = await Task.WhenAll(leases.Select(async lease =>
         {
             try
             {
-                return (lease, reply: await GrainFactory.Grain<IJobGrain>(lease.JobId).TakeBack(lease.Attempt, lease.LeasedAt, cause));
+                return (lease, reply: await GrainFactory.Grain<IJobGrain>(lease.JobId).TakeBack(lease.Attempt, anyLease ? null : lease.LeasedAt, cause));
             }
             catch (Exception ex)
             {

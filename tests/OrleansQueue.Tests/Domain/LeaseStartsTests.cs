@@ -60,4 +60,20 @@ public sealed class LeaseStartsTests
         Assert.Empty(settled.Leased);
         Assert.Equal(0, table.Count);
     }
+
+    [Fact]
+    public void Settle_TakesBackTheAttemptOfAJobFoundRunning_WhateverItsNumber()
+    {
+        // The index held the job as pending, so no lease of the shard covers the attempt it runs (one started by an
+        // activation that had lost the shard).
+        var (table, leases, entries) = Lease(2);
+
+        var settled = LeaseStarts.Settle(table, leases, entries,
+            [new StartResult.NotPending(JobStatus.Processing, Attempt: 3), new StartResult.NotPending(JobStatus.Completed, Attempt: 1)]);
+
+        Assert.Equal([leases[0] with { Attempt = 3 }], settled.Orphaned);
+        Assert.Empty(settled.ToTakeBack);
+        Assert.Empty(settled.Leased);
+        Assert.Equal(0, table.Count);
+    }
 }

@@ -192,4 +192,28 @@ public sealed class NamedQueueTests(SharedQueueCluster.Fixture fixture)
     {
         await Assert.ThrowsAsync<ArgumentException>(() => q.LeaseAsync("w-named-3", queues: ["bad name"]));
     }
+
+    [Fact]
+    public async Task AnAttemptNoLeaseCovers_FoundWhenTheJobIsLeased_IsTakenBack_AndTheJobRunsAgain_NoRetryUsed()
+    {
+        // Arrange: attempt 1 started as a shard activation that lost the shard would start it (paused past its silo's
+        // death, then fenced by the activation that took the shard over from its journal, which holds the job as
+        // pending): the job grain runs it, and no lease of the shard covers it.
+        var queue = QueueTestCluster.Unique("orphaned");
+        var job = await q.SubmitToAsync(queue);
+        Assert.IsType<StartResult.Started>(await q.Job(job.Id).StartAttempt("paused-shard", 1, DateTimeOffset.UtcNow));
+
+        // Act: the shard leases its pending entry; the job grain says the job runs attempt 1.
+        var first = await q.LeaseAsync("w-orphan", max: 10, queues: [queue]);
+        var second = await q.LeaseAsync("w-orphan", max: 10, queues: [queue]);
+
+        // Assert: that attempt was taken back at once (before, the entry was dropped and the job stayed PROCESSING until
+        // the stored-job sweep, minutes later), and the job is leased again, under attempt 2.
+        Assert.Empty(first);
+        var again = Assert.Single(second);
+        Assert.Equal((job.Id, 2), (again.JobId, again.Attempt));
+        var status = await q.StatusAsync(job.Id);
+        Assert.Equal(AttemptOutcome.HandedBack, status.Attempts[0].Outcome);
+        Assert.Equal(job.RetriesLeft, status.RetriesLeft);
+    }
 }

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansQueue.Hosting;
+using OrleansQueue.Jobs;
+using OrleansQueue.Scheduling;
+
+namespace OrleansQueue.Tests.Cluster;
+
+/// <summary>A shard activation whose journal another activation has claimed (a private cluster: the claim is written
+/// into its storage as that activation's would be).</summary>
+public sealed class FencedShardTests
+{
+    [Fact]
+    public async Task AFencedShardActivation_StartsNoAttempt_AndTheJobIsLeasedByTheShardThatTookOver()
+    {
+        // Arrange: a queued job, then another writer claims the next entry of the shard's journal, as the activation
+        // that takes the shard over when its silo is declared dead does, while this one was paused.
+        await using var q = await QueueTestCluster.StartAsync();
+        var job = await q.SubmitAsync();
+        await ClaimJournalAsync(q, shard: 0);
+
+        // Act: the old activation leases the job.
+        var fenced = await q.LeaseAsync("w1", max: 10);
+
+        // Assert: it started nothing (before, it started the attempt anyway: the job ran an attempt the new activation
+        // did not know, which dropped the job as not pending and left it PROCESSING until the stored-job sweep).
+        Assert.Empty(fenced);
+        var status = await q.StatusAsync(job.Id);
+        Assert.Equal((JobStatus.Pending, 0), (status.Status, status.Attempts.Count));
+
+        // The old activation deactivates; the next one loads the journal, where the job is pending, and leases it.
+        var leased = await QueueTestCluster.WaitForAsync(
+            () => q.LeaseAsync("w1", max: 10), l => l.Length == 1, TimeSpan.FromSeconds(10), "the shard that took over to lease the job");
+        Assert.Equal((job.Id, 1), (leased[0].JobId, leased[0].Attempt));
+    }
+
+    /// <summary>Writes the journal's next entry as another activation's claim.</summary>
+    private static async Task ClaimJournalAsync(QueueTestCluster q, int shard)
+    {
+        var storage = Assert.IsType<InProcessSiloHandle>(q.Cluster.Primary).ServiceProvider.GetRequiredKeyedService<IGrainStorage>(QueueStorage.Name);
+        var head = new GrainState<ShardJournalHead>(new ShardJournalHead());
+        await storage.ReadStateAsync("schedule", GrainId.Create("oq-journal", $"{shard}"), head);
+        var number = (head.State?.SnapshotThrough ?? 0) + 1;
+        while (true)
+        {
+            var entry = new GrainState<ShardJournalRecord>(new ShardJournalRecord());
+            var id = GrainId.Create("oq-journal", $"{shard}-{number}");
+            await storage.ReadStateAsync("schedule", id, entry);
+            if (!entry.RecordExists)
+            {
+                await storage.WriteStateAsync("schedule", id, new GrainState<ShardJournalRecord>(new ShardJournalRecord { Writer = Guid.NewGuid() }));
+                return;
+            }
+
+            number++;
+        }
+    }
+}
