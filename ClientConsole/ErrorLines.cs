@@ -20,9 +20,12 @@ internal sealed class ErrorLines(TextWriter error, string what, int most = Error
         Count++;
         if (Count <= most)
         {
-            await error.WriteLineAsync($"error: {DisplayText.OneLine(message)}");
+            await error.WriteLineAsync(Line(message));
         }
     }
+
+    /// <summary>The line of one problem, for one that must never be left out (so not added here).</summary>
+    public static string Line(string message) => $"error: {DisplayText.OneLine(message)}";
 
     /// <summary>Says how many problems were not shown, if any.</summary>
     public Task EndAsync() =>

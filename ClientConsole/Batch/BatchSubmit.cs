@@ -9,7 +9,8 @@ namespace OrleansQueue.Cli.Batch;
 /// <summary>
 /// Sends the jobs of <c>submit --count</c> or <c>submit --file</c> through the batch path, in order, and prints the
 /// queued jobs' ids one a line (or every job's outcome as JSON, <see cref="OrleansQueue.Contracts.SubmitOutcomeDocument"/>) and one error line per
-/// job the silo did not queue, naming where the job stands in the input.
+/// job the silo did not queue, naming where the job stands in the input. A job whose call got no answer may be queued:
+/// it is never one of the jobs not queued, and its line, with its id, is written however many there are.
 /// </summary>
 internal static class BatchSubmit
 {
@@ -22,12 +23,14 @@ internal static class BatchSubmit
 
     /// <summary>Returns <see cref="ExitCodes.Success"/> when every job was queued; otherwise
     /// <see cref="ExitCodes.Usage"/> when nothing was queued because the silo refused values (nothing changed, as for one
-    /// refused submit), and <see cref="ExitCodes.Refused"/> when some jobs were queued or could not be stored.</summary>
+    /// refused submit), and <see cref="ExitCodes.Refused"/> when some jobs were queued, could not be stored or got no
+    /// answer.</summary>
     public static async Task<int> RunAsync(CliContext context, IJobQueue queue, BatchJobs jobs, bool asJson, CancellationToken cancellationToken)
     {
         var notQueued = new ErrorLines(context.Error, "jobs not queued");
         var queued = 0;
         var failed = 0;
+        var unknown = 0;
         using var json = asJson ? new JsonArrayStream(context.Output) : null;
         for (var start = 0; start < jobs.Count; start += ChunkSize)
         {
@@ -45,7 +48,15 @@ internal static class BatchSubmit
                     continue;
                 }
 
-                failed += outcome.Kind is SubmitOutcomeKind.Failed or SubmitOutcomeKind.Unknown ? 1 : 0;
+                if (outcome.Kind is SubmitOutcomeKind.Unknown)
+                {
+                    // Never left out of the lines nor summed up: only its id lets the user find out whether it was queued.
+                    unknown++;
+                    await context.Error.WriteLineAsync(ErrorLines.Line($"{jobs.Where(index)}: {Describe(outcome)}"));
+                    continue;
+                }
+
+                failed += outcome.Kind is SubmitOutcomeKind.Failed ? 1 : 0;
                 await notQueued.AddAsync($"{jobs.Where(index)}: {Describe(outcome)}");
             }
 
@@ -65,9 +76,9 @@ internal static class BatchSubmit
         }
 
         await notQueued.EndAsync();
-        return notQueued.Count == 0 ? ExitCodes.Success
+        return notQueued.Count == 0 && unknown == 0 ? ExitCodes.Success
             // Exit 2 promises that nothing changed, so running the corrected input again cannot queue a job twice.
-            : queued == 0 && failed == 0 ? ExitCodes.Usage
+            : queued == 0 && failed == 0 && unknown == 0 ? ExitCodes.Usage
             : ExitCodes.Refused;
     }
 
@@ -75,7 +86,7 @@ internal static class BatchSubmit
     {
         SubmitOutcomeKind.Invalid => outcome.Error ?? "the silo refused the job",
         SubmitOutcomeKind.Unknown =>
-            $"{JobId.Format(outcome.JobId)} may or may not be queued ({outcome.Error}); `status {JobId.Format(outcome.JobId)}` tells",
+            $"UNKNOWN {JobId.Format(outcome.JobId)} may or may not be queued ({outcome.Error}); `status {JobId.Format(outcome.JobId)}` tells",
         _ => $"not stored: {outcome.Error ?? "the silo could not store the job"}",
     };
 }

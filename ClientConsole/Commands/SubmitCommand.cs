@@ -52,7 +52,7 @@ internal static class SubmitCommand
             d => d >= TimeSpan.Zero && d <= JobSubmission.MaxDelay ? null : $"--delay must be from 0 to {JobSubmission.MaxDelay.TotalSeconds:0} seconds");
         var json = OptionValues.Json();
         json.Description = "Print JSON instead of text: the job; with --count or --file an array with one object per job, in order: " +
-            "{\"job\": N, \"line\": LINE or null, \"id\": ID or null, \"outcome\": \"QUEUED\"|\"INVALID\"|\"FAILED\", \"error\": TEXT or null}.";
+            "{\"job\": N, \"line\": LINE or null, \"id\": ID or null, \"outcome\": \"QUEUED\"|\"INVALID\"|\"FAILED\"|\"UNKNOWN\", \"error\": TEXT or null}.";
         var wait = new Option<bool>("--wait")
         {
             Description = "Follow the job until it finishes (live on a terminal, one line per step otherwise), then print " +

@@ -321,7 +321,77 @@ public sealed class SubmitManyTests
         var id = unknown.GetProperty("id").GetString();
         Assert.True(JobId.TryParse(id, out _), run.ToString());
         var line = Assert.Single(run.StderrLines);
-        Assert.StartsWith($"error: stdin:2: {id} may or may not be queued (the silo did not answer: timed out); `status {id}` tells", line);
+        Assert.Equal($"error: stdin:2: UNKNOWN {id} may or may not be queued (the silo did not answer: timed out); `status {id}` tells", line);
+    }
+
+    [Fact]
+    public async Task File_WhoseCallsGotNoAnswer_NamesEveryUnknownJobsId_AndNoneAsNotQueued()
+    {
+        // 1000 jobs, the last 980 in calls that got no answer: each may be queued, and only its id tells.
+        var connector = new FakeQueueConnector();
+        connector.Queue.UnknownPayloads["lost"] = "the silo did not answer: timed out";
+        var stdin = string.Concat(Enumerable.Range(1, 1000).Select(line => line <= 20 ? "{\"type\":\"T\"}\n" : "{\"type\":\"T\",\"data\":\"lost\"}\n"));
+
+        var run = await CliRun.StartAsync(connector, ["submit", "--file", "-"], stdin);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(20, run.StdoutLines.Count);
+        Assert.Equal(980, connector.Queue.Unanswered.Count);
+        Assert.Equal(
+            Enumerable.Range(21, 980).Zip(connector.Queue.Unanswered.Select(JobId.Format)).Select(job =>
+                $"error: stdin:{job.First}: UNKNOWN {job.Second} may or may not be queued (the silo did not answer: timed out); `status {job.Second}` tells"),
+            run.StderrLines);
+        Assert.DoesNotContain("not queued", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Count_WithABatchThatGotNoAnswer_PrintsTheQueuedIds_AndEveryUnknownId_ExitingOne()
+    {
+        // The reviewer's run: the fourth batch of six got no answer while silos were killed.
+        var connector = new FakeQueueConnector();
+        connector.Queue.UnknownAt = i => i is >= 3000 and < 4000 ? "the silo did not answer: the gateway was lost" : null;
+
+        var run = await CliRun.StartAsync(connector, ["submit", "S17", "--data", "{\"durationMs\":20}", "--count", "6000"]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(connector.Queue.Jobs.Keys.Select(JobId.Format).Order(), run.StdoutLines.Order());
+        Assert.Equal(5000, run.StdoutLines.Count);
+        var unknown = connector.Queue.Unanswered.Select(JobId.Format).ToList();
+        Assert.Equal(1000, unknown.Count);
+        Assert.Equal(
+            Enumerable.Range(3001, 1000).Zip(unknown).Select(job =>
+                $"error: job {job.First} of 6000: UNKNOWN {job.Second} may or may not be queued (the silo did not answer: the gateway was lost); `status {job.Second}` tells"),
+            run.StderrLines);
+    }
+
+    [Fact]
+    public async Task RefusedFailedAndUnknownJobs_CapOnlyTheJobsSurelyNotQueued_AndNameEveryUnknownOne()
+    {
+        // Lines 1 to 60 cycle through refused, not stored, no answer and refused again: 30 refused, 15 not stored, 15 unknown.
+        var connector = new FakeQueueConnector();
+        connector.Queue.InvalidPayloads["bad"] = "The payload is too large.";
+        connector.Queue.FailedPayloads["unlucky"] = "storage is down";
+        connector.Queue.UnknownPayloads["lost"] = "the silo did not answer: timed out";
+        string[] cycle = ["bad", "unlucky", "lost", "bad"];
+        var stdin = string.Concat(Enumerable.Range(0, 60).Select(i => $"{{\"type\":\"T\",\"data\":\"{cycle[i % 4]}\"}}\n"));
+
+        var run = await CliRun.StartAsync(connector, ["submit", "--file", "-"], stdin);
+
+        // Some jobs may be queued, so not 2 (which promises nothing changed).
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal("", run.Stdout);
+        var unknown = connector.Queue.Unanswered.Select(JobId.Format).ToList();
+        Assert.Equal(15, unknown.Count);
+        Assert.Equal(
+            Enumerable.Range(0, 15).Select(k => $"error: stdin:{(4 * k) + 3}: UNKNOWN {unknown[k]} may or may not be queued (the silo did not answer: timed out); `status {unknown[k]}` tells"),
+            run.StderrLines.Where(line => line.Contains("UNKNOWN", StringComparison.Ordinal)));
+        var surelyNotQueued = run.StderrLines.Where(line => !line.Contains("UNKNOWN", StringComparison.Ordinal)).ToList();
+        Assert.Equal(21, surelyNotQueued.Count);
+        Assert.Equal(
+            Enumerable.Range(1, 60).Where(line => line % 4 != 3).Take(20),
+            surelyNotQueued.Take(20).Select(line => int.Parse(line.Split(':')[2], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("error: … and 25 more jobs not queued", surelyNotQueued[^1]);
+        Assert.Equal(surelyNotQueued[^1], run.StderrLines[^1]);
     }
 
     [Fact]

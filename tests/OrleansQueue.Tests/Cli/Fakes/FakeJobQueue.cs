@@ -73,8 +73,17 @@ internal sealed class FakeJobQueue : IJobQueue
     /// <summary>Submissions whose call <see cref="SubmitManyAsync"/> answers as unanswered (<see cref="SubmitOutcomeKind.Unknown"/>), by payload text.</summary>
     public Dictionary<string, string> UnknownPayloads { get; } = [];
 
+    /// <summary>The error of jobs that <see cref="SubmitManyAsync"/> answers as unanswered, by their number (from 0) among
+    /// every job it was handed; null for a job it answers as the rest.</summary>
+    public Func<int, string?> UnknownAt { get; set; } = _ => null;
+
+    /// <summary>The ids of the jobs <see cref="SubmitManyAsync"/> answered as unanswered, in order.</summary>
+    public List<Guid> Unanswered { get; } = [];
+
     /// <summary>Run by each <see cref="SubmitManyAsync"/> call before it answers (work the call stands for).</summary>
     public Action? DuringSubmitMany { get; set; }
+
+    private int _handed;
 
     public async Task<IReadOnlyList<SubmitOutcome>> SubmitManyAsync(
         IReadOnlyList<JobSubmission> submissions, int batchSize, int inFlight, CancellationToken cancellationToken)
@@ -87,6 +96,13 @@ internal sealed class FakeJobQueue : IJobQueue
         foreach (var submission in submissions)
         {
             var text = System.Text.Encoding.UTF8.GetString(submission.Payload);
+            if ((UnknownAt(_handed++) ?? UnknownPayloads.GetValueOrDefault(text)) is { } lost)
+            {
+                Unanswered.Add(Guid.CreateVersion7());
+                outcomes.Add(new SubmitOutcome(Unanswered[^1], SubmitOutcomeKind.Unknown, lost));
+                continue;
+            }
+
             if (InvalidPayloads.TryGetValue(text, out var error))
             {
                 outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Invalid, error));
@@ -96,12 +112,6 @@ internal sealed class FakeJobQueue : IJobQueue
             if (FailedPayloads.TryGetValue(text, out error))
             {
                 outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Failed, error));
-                continue;
-            }
-
-            if (UnknownPayloads.TryGetValue(text, out error))
-            {
-                outcomes.Add(new SubmitOutcome(Guid.CreateVersion7(), SubmitOutcomeKind.Unknown, error));
                 continue;
             }
 
