@@ -22,8 +22,8 @@ public sealed class WorkerOptions
     public int Concurrency { get; set; } = 4;
 
     /// <summary>How many leased jobs the worker may hold beyond its slots, waiting in lease order for a slot to free
-    /// (<c>--prefetch</c>), at most: the worker holds only as many as its handlers finished in the last 100–200 ms, so
-    /// it holds none while long jobs take its slots. Default four times <see cref="Concurrency"/>, at least 16; 0 to
+    /// (<c>--prefetch</c>), at most: the worker holds only as many as its handlers finished in the last 100–200 ms,
+    /// counting those that ran at most 200 ms, so it holds none while longer jobs take its slots. Default four times <see cref="Concurrency"/>, at least 16; 0 to
     /// 1024. A lease then carries several jobs where it would carry one: in the drain benchmark (Redis mode, no-op jobs,
     /// 4 slots) the silo's CPU per job fell from about 1,000 µs to 400 µs. A held job counts as processing and its
     /// deadline runs from when the worker received it; one whose deadline runs out, or that is still waiting when the

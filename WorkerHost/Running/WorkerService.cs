@@ -308,10 +308,13 @@ internal sealed partial class WorkerService(
             try
             {
                 await slot.ConfigureAwait(false);
+                var begun = time.GetTimestamp();
                 attempt.Begin(() =>
                 {
                     _handlerSlots.Release();
-                    _turnover.Finished(counted: true);
+                    // Only a quick job's finish makes room to hold jobs ahead: behind long ones, all finishing together, a
+                    // held job would wait a whole run for its slot, its deadline running from the lease.
+                    _turnover.Finished(counted: time.GetElapsedTime(begun) <= Turnover.QuickRun);
                 });
             }
             catch (OperationCanceledException)

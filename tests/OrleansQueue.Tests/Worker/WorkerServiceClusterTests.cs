@@ -186,6 +186,33 @@ public sealed class WorkerServiceClusterTests
     }
 
     [Fact]
+    public async Task Prefetch_AfterALongJob_HoldsNoJobBeyondTheSlots()
+    {
+        // Arrange: one slot; a job that runs a second by the worker's clock, then one that runs, then a third.
+        await using var queue = await QueueTestCluster.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var worker = CreateWorkerOnFrozenClock(queue, clock, prefetch: 2);
+        var (longGate, nextGate) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var longJob = await queue.SubmitAsync(longGate, priority: 0, type: "GATE");
+        var next = await queue.SubmitAsync(nextGate, priority: 1, type: "GATE");
+        var third = await queue.SubmitAsync(priority: 2, type: "ECHO");
+        await worker.Worker.StartAsync(CancellationToken.None);
+        await worker.Logs.WaitForAsync($"Job {longJob.Id} attempt 1 started", Patience);
+
+        // Act: the long job finishes; the slot's next lease is made.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        GateHandler.Open(longGate);
+        await worker.Logs.WaitForAsync($"Job {next.Id} attempt 1 started", Patience);
+
+        // Assert: the long job's finish made no room to hold the third (before, it counted as a quick one's, and the
+        // third was leased with the second, to wait its whole run for the slot).
+        Assert.Equal(JobStatus.Pending, (await queue.StatusAsync(third.Id)).Status);
+        GateHandler.Open(nextGate);
+        await WaitUntilFinishedAsync(queue, third.Id);
+        await worker.Worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Prefetch_AHeldJobWhoseDeadlineRunsOut_IsHandedBackUnstarted_AndNotHeldAgainWhileTheSlotIsTaken()
     {
         await using var queue = await QueueTestCluster.StartAsync();
