@@ -89,15 +89,20 @@ internal sealed partial class JobRunner(
         else if (result.Succeeded)
         {
             LogCompleted(job.JobId, job.Attempt, (long)elapsed.TotalMilliseconds);
-            activity.Completed();
-            await reporter.CompleteAsync(job, result.Result).ConfigureAwait(false);
+            // Counted in the summary only once the job grain took it: a report of an attempt taken back is refused.
+            if (await reporter.CompleteAsync(job, result.Result).ConfigureAwait(false) is { IsAccepted: true })
+            {
+                activity.Completed();
+            }
         }
         else
         {
             var error = result.Error ?? "the handler failed without a message";
             LogFailed(job.JobId, job.Attempt, error);
-            activity.Failed();
-            await reporter.FailAsync(job, error).ConfigureAwait(false);
+            if (await reporter.FailAsync(job, error).ConfigureAwait(false) is { IsAccepted: true })
+            {
+                activity.Failed();
+            }
         }
 
         return RunOutcome.Reported;

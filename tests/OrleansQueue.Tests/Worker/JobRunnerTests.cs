@@ -32,6 +32,26 @@ public sealed class JobRunnerTests
         Assert.Single(worker.Logs.Matching($"Job {job.JobId} attempt 1 completed in "));
     }
 
+    [Theory]
+    [InlineData("ECHO", ReportResult.Accepted, 1, 0)]
+    [InlineData("ECHO", ReportResult.StaleAttempt, 0, 0)]
+    [InlineData("REFUSE", ReportResult.Accepted, 0, 1)]
+    [InlineData("REFUSE", ReportResult.StaleAttempt, 0, 0)]
+    public async Task RunAsync_CountsInTheSummary_OnlyTheEndsTheJobGrainTook(string type, ReportResult reply, long completed, long failed)
+    {
+        // A reviewer's worker, stopped past the worker timeout, said "3 attempts completed" of attempts the silo had
+        // taken back meanwhile and whose reports it refused.
+        var grains = new FakeGrainFactory();
+        await using var worker = WorkerTestServices.Create(grains);
+        var job = Job(type);
+        grains.Job(job.JobId).Reply = reply;
+        using var attempt = new RunningAttempt(job, 0, worker.Time);
+
+        await worker.Runner.RunAsync(attempt).WaitAsync(Patience);
+
+        Assert.Equal((completed, failed), worker.Activity.Take());
+    }
+
     [Fact]
     public async Task RunAsync_ReportsBury_WithTheHandlersReason()
     {

@@ -25,6 +25,8 @@ internal sealed class WorkerTestServices : IAsyncDisposable
 
     public JobRunner Runner => Services.GetRequiredService<JobRunner>();
 
+    public WorkerActivity Activity => Services.GetRequiredService<WorkerActivity>();
+
     public WorkerService Worker => Services.GetRequiredService<WorkerService>();
 
     public TimeProvider Time => Services.GetRequiredService<TimeProvider>();
