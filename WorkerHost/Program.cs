@@ -32,7 +32,8 @@ if (!TlsHosting.TryLoad(builder.Configuration, server: false, Console.Error, out
     return ExitCodes.Usage;
 }
 
-// An unusable gateway or Redis never connects: the validator refuses it first.
+// An unusable gateway or Redis never connects: the validator refuses it first (RedisConnection.TryParse refuses a host
+// that is no host name, such as 'not a redis,,=').
 var cluster = ClusterEndpoints.TryParse(options.Gateway, options.Redis, out var parsed, out _)
     ? parsed
     : ClusterEndpoints.OfGateways(new IPEndPoint(IPAddress.Loopback, 1));
@@ -53,10 +54,11 @@ catch (Exception ex) when (InvalidConfiguration.Describe(ex) is { } message)
     await Console.Error.WriteLineAsync($"error: {message}");
     return ExitCodes.Usage;
 }
-catch (Exception ex) when (ex is OrleansException || TransientErrors.IsTransient(ex))
+catch (Exception ex) when (ex is OrleansException || TransientErrors.IsTransient(ex) || RedisConnection.IsRedisError(ex))
 {
-    // A gateway that answered but refused this worker (cluster id, TLS) says so with its own exit code.
-    if (await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync() is { } refusal)
+    // A gateway that answered but refused this worker (cluster id, TLS) says so with its own exit code; a Redis that
+    // cannot be reached or refused the worker (password) with the cluster unreachable's, and Redis' reason.
+    if (await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync(ex) is { } refusal)
     {
         await Console.Error.WriteLineAsync($"error: {refusal.Message}");
         return refusal.ExitCode;

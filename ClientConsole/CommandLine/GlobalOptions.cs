@@ -1,17 +1,22 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using OrleansQueue.Cli.Connection;
 using OrleansQueue.Client;
 using OrleansQueue.Security;
+using OrleansQueue.Text;
 
 namespace OrleansQueue.Cli.CommandLine;
 
 /// <summary>Options valid on every command (recursive): where the silo is and how long to wait for it.</summary>
-internal sealed class GlobalOptions
+internal sealed partial class GlobalOptions
 {
     /// <summary>Overrides the default gateway, so a shell can point every command at one cluster.</summary>
     public const string GatewayVariable = "ORLEANSQUEUE_GATEWAY";
 
     public const string DefaultClusterId = "orleans-queue";
+
+    /// <summary>The silos' default <c>--service-id</c>: Redis keys are scoped by it, so the console must name a cluster's own.</summary>
+    public const string DefaultServiceId = "orleans-queue";
 
     /// <summary>Default 5 s: long enough for a silo on a busy machine, short enough that the whole
     /// "silo down" error appears within 10 s.</summary>
@@ -36,20 +41,8 @@ internal sealed class GlobalOptions
             HelpName = "host:port",
             Recursive = true,
         };
-        ClusterId = new Option<string>("--cluster-id")
-        {
-            Description = "The cluster to join.",
-            HelpName = "ID",
-            Recursive = true,
-            DefaultValueFactory = _ => DefaultClusterId,
-        };
-        ClusterId.Validators.Add(result =>
-        {
-            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
-            {
-                result.AddError("--cluster-id: the cluster id is empty");
-            }
-        });
+        ClusterId = Id("--cluster-id", "cluster id", "The cluster to join.", DefaultClusterId);
+        ServiceId = Id("--service-id", "service id", "The service id, as the silos' (in Redis, their entries are under it).", DefaultServiceId);
         ConnectTimeout = OptionValues.Seconds(
             "--connect-timeout",
             $"Seconds to keep trying to reach the silo before giving up. Default: {DefaultConnectTimeout.TotalSeconds}.",
@@ -68,6 +61,9 @@ internal sealed class GlobalOptions
 
     public Option<string> ClusterId { get; }
 
+    /// <summary>The silos' <c>--service-id</c>: a client finds them in Redis under it (<c>{service id}/members/{cluster id}</c>).</summary>
+    public Option<string> ServiceId { get; }
+
     public Option<TimeSpan?> ConnectTimeout { get; }
 
     public Option<string?> TlsCertificate { get; }
@@ -78,7 +74,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> TlsPin { get; }
 
-    public IEnumerable<Option> All => [Gateway, Redis, ClusterId, ConnectTimeout, TlsCertificate, TlsPassword, TlsAuthority, TlsPin];
+    public IEnumerable<Option> All => [Gateway, Redis, ClusterId, ServiceId, ConnectTimeout, TlsCertificate, TlsPassword, TlsAuthority, TlsPin];
 
     /// <summary>The options the user wrote on this command line (not defaulted).</summary>
     public IEnumerable<Option> Given(ParseResult parse) => All.Where(o => parse.GetResult(o) is { Implicit: false });
@@ -111,10 +107,39 @@ internal sealed class GlobalOptions
             string.IsNullOrWhiteSpace(redis) ? gateway : redis,
             cluster,
             parse.GetValue(ClusterId) ?? DefaultClusterId,
+            parse.GetValue(ServiceId) ?? DefaultServiceId,
             parse.GetValue(ConnectTimeout) ?? DefaultConnectTimeout,
             credentials);
     }
 
     private static Option<string?> Text(string name, string helpName, string description) =>
         new(name) { Description = description, HelpName = helpName, Recursive = true };
+
+    /// <summary>A cluster or service id, checked as the silo and the worker check theirs.</summary>
+    private static Option<string> Id(string name, string what, string description, string defaultValue)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            HelpName = "ID",
+            Recursive = true,
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                result.AddError($"{name}: the {what} is empty");
+            }
+            else if (!IdPattern().IsMatch(value))
+            {
+                result.AddError($"{name}: '{DisplayText.Echo(value)}' may only hold letters, digits, '.', '_' and '-'");
+            }
+        });
+        return option;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    private static partial Regex IdPattern();
 }

@@ -17,7 +17,7 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         builder.Services.AddSingleton<ConnectionLoss>();
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLoss>());
         builder.UseOrleansClient(client =>
-            client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId, tls: settings.Tls));
+            client.UseOrleansQueueCluster(settings.Cluster, settings.ConnectTimeout, settings.ClusterId, settings.ServiceId, tls: settings.Tls));
         var host = builder.Build();
 
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -28,8 +28,9 @@ internal sealed class OrleansQueueConnector : IQueueConnector
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // A gateway that answered but refused this client (cluster id, TLS) says so with its own exit code.
-            var refusal = await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync();
+            // A gateway that answered but refused this client (cluster id, TLS) says so with its own exit code; a Redis
+            // that cannot be reached or refused the client (password) with the cluster unreachable's, and Redis' reason.
+            var refusal = await host.Services.GetRequiredService<ConnectDiagnosis>().ExplainAsync(ex);
             // Disposing a client that never connected can itself wait on the gateway; do not let it delay the error.
             _ = Task.Run(host.Dispose, CancellationToken.None);
             throw refusal is null

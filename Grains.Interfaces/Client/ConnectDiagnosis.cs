@@ -18,7 +18,9 @@ namespace OrleansQueue.Client;
 /// <c>GatewayRefusalLinger</c>);</item>
 /// <item>TLS on one side only, a silo certificate this client does not trust, or a client certificate the silo
 /// refused: Orleans' TLS layer only logs these, so <see cref="ExplainAsync"/> makes one TLS handshake of its own with
-/// the first gateway and reads the outcome.</item>
+/// the first gateway and reads the outcome;</item>
+/// <item>in Redis mode, a Redis that cannot be reached or refuses the client (a wrong or missing password): Orleans'
+/// Redis clustering throws StackExchange.Redis' exception from the start, which <see cref="ExplainAsync"/> reads.</item>
 /// </list>
 /// </summary>
 public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCredentials? tls)
@@ -48,12 +50,20 @@ public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCred
         return false;
     }
 
-    /// <summary>Why the connection was refused, or null when nothing here explains it (the silo is down or silent).</summary>
-    public async Task<ConnectRefusal?> ExplainAsync()
+    /// <summary>Why the start failed with <paramref name="failure"/>, or null when nothing here explains it (the silo is
+    /// down or silent). A Redis that cannot be reached or refused the client is the cluster unreachable
+    /// (<see cref="ExitCodes.SiloUnreachable"/>), with Redis' reason (<see cref="RedisConnection.Reason"/>).</summary>
+    public async Task<ConnectRefusal?> ExplainAsync(Exception failure)
     {
+        ArgumentNullException.ThrowIfNull(failure);
         if (_wrongCluster is { } wrongCluster)
         {
             return new ConnectRefusal(ExitCodes.WrongCluster, wrongCluster);
+        }
+
+        if (endpoints.Redis is not null && RedisConnection.IsRedisError(failure))
+        {
+            return new ConnectRefusal(ExitCodes.SiloUnreachable, $"cannot reach {endpoints.Description}: {RedisConnection.Reason(failure)}");
         }
 
         return endpoints.Gateways.Count > 0 ? await ProbeAsync(endpoints.Gateways[0]) : null;

@@ -29,7 +29,8 @@ public static class OrleansQueueClientBuilderExtensions
     /// cluster that is down reports it instead of hanging. Once connected, a call through a silo that died fails after
     /// <paramref name="responseTimeout"/> (default <see cref="DefaultResponseTimeout"/>) and the next goes through another.
     /// With <paramref name="tls"/>, every connection is TLS. When the start fails, the host's <see cref="ConnectDiagnosis"/>
-    /// says whether a gateway refused the client (another cluster id, TLS) rather than being down.
+    /// says whether a gateway refused the client (another cluster id, TLS) rather than being down, or Redis could not be
+    /// reached or refused the client (its first connection, too, gives up after <paramref name="connectTimeout"/>).
     /// </summary>
     public static IClientBuilder UseOrleansQueueCluster(
         this IClientBuilder client,
@@ -44,7 +45,15 @@ public static class OrleansQueueClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         if (endpoints.Redis is { } redis)
         {
-            client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(redis));
+            client.UseRedisClustering(o =>
+            {
+                // The first connection to Redis gives up within the connect timeout, as one to a gateway does:
+                // StackExchange.Redis' own (three attempts of 5 s) kept a client whose Redis is down waiting about 10 s
+                // whatever its connect timeout, and the console gave up before Redis' reason arrived.
+                o.ConfigurationOptions = RedisConnection.Options(redis);
+                o.ConfigurationOptions.ConnectTimeout = (int)Math.Clamp(connectTimeout.TotalMilliseconds, 1, int.MaxValue);
+                o.ConfigurationOptions.ConnectRetry = 1;
+            });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = RedisGatewayListRefreshPeriod);
         }
         else

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansQueue.EndToEndTests.Harness;
+using OrleansQueue.Hosting;
 using Xunit.Abstractions;
 
 namespace OrleansQueue.EndToEndTests;
@@ -195,6 +196,46 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         Assert.Contains(expected, silo.StandardErrorText, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", silo.StandardErrorText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AWorkerThatCannotReachRedis_ExitsFour_WithOneErrorLine_AndNoStackTrace()
+    {
+        // Arrange: nothing listens on the port. StackExchange.Redis' exception used to escape the start: a stack trace
+        // and exit 134 after about 16 s.
+        var redis = $"127.0.0.1:{FreePort.Next()}";
+        await using var worker = ProcessRunner.Start("worker", Executables.WorkerHost, ["--redis", redis, "--connect-timeout", "2", "--name", "no-redis"]);
+
+        // Act
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        // Assert
+        output.WriteLine(worker.Describe());
+        Assert.Equal(ExitCodes.SiloUnreachable, exitCode);
+        var error = Assert.Single(worker.Lines, l => l.Text.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith($"error: cannot reach the cluster in Redis at {redis}: It was not possible to connect to the redis server(s).", error.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(worker.Lines, l => l.Text.StartsWith("   at ", StringComparison.Ordinal) || l.Text.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public Task AClusterWithItsOwnServiceId_IsReachedThroughRedis_ByAConsoleAndAWorkerGivenIt() => RedisQueueCluster.RunAsync(output, 1, async cluster =>
+    {
+        // Arrange: the silo's entries in Redis are under its service id (blue/members/<cluster id>).
+        await cluster.StartSilosAsync(0);
+        await cluster.StartWorkerAsync("worker-blue", 2, "--service-id", "blue");
+
+        // Act
+        var submit = await cluster.RunCliAsync("--service-id", "blue", "submit", "BLUE", "--data", """{"durationMs":10}""", "--wait", "--wait-timeout", "30");
+        var metrics = await cluster.RunCliAsync("metrics", "--json", "--service-id=blue");
+        var withoutIt = await Cli.RunAsync(["--redis", cluster.Redis.Address, "--cluster-id", cluster.ClusterId, "--connect-timeout", "3"], Cli.DefaultTimeout, "metrics");
+
+        // Assert: the console given the service id reaches the cluster (it was refused as an unknown argument, and
+        // without it the console looks under orleans-queue/, where no silo is).
+        Assert.True(submit.ExitCode == 0, $"submit --wait with --service-id: {submit}");
+        Assert.True(metrics.ExitCode == 0, $"metrics with --service-id: {metrics}");
+        Assert.Equal(1, CliJson.Metrics(metrics.Stdout).Completed);
+        Assert.True(withoutIt.ExitCode == ExitCodes.SiloUnreachable, $"metrics without --service-id: {withoutIt}");
+        Assert.StartsWith("error: cannot reach the cluster in Redis", Assert.Single(withoutIt.StderrLines), StringComparison.Ordinal);
+    }, "--service-id", "blue");
 
     /// <summary>The longest time between two consecutive job starts the worker logged.</summary>
     private static TimeSpan LongestPauseBetweenStarts(ProcessRunner worker)

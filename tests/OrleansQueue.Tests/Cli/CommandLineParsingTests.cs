@@ -227,12 +227,13 @@ public sealed class CommandLineParsingTests
         Assert.Equal("127.0.0.1:30000", settings.Gateway);
         Assert.Equal(30000, Assert.Single(settings.Cluster.Gateways).Port);
         Assert.Equal("orleans-queue", settings.ClusterId);
+        Assert.Equal("orleans-queue", settings.ServiceId);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.ConnectTimeout);
     }
 
     [Theory]
-    [InlineData("--gateway=127.0.0.1:23001", "--cluster-id=blue", "--connect-timeout=2.5", "metrics")]
-    [InlineData("metrics", "--gateway", "127.0.0.1:23001", "--cluster-id", "blue", "--connect-timeout", "2.5")]
+    [InlineData("--gateway=127.0.0.1:23001", "--cluster-id=blue", "--service-id=queue-b", "--connect-timeout=2.5", "metrics")]
+    [InlineData("metrics", "--gateway", "127.0.0.1:23001", "--cluster-id", "blue", "--service-id", "queue-b", "--connect-timeout", "2.5")]
     public async Task GlobalOptions_AreAcceptedBeforeOrAfterTheCommand(params string[] args)
     {
         var connector = new FakeQueueConnector();
@@ -243,6 +244,7 @@ public sealed class CommandLineParsingTests
         var settings = Assert.Single(connector.Connections);
         Assert.Equal("127.0.0.1:23001", settings.Gateway);
         Assert.Equal("blue", settings.ClusterId);
+        Assert.Equal("queue-b", settings.ServiceId);
         Assert.Equal(TimeSpan.FromSeconds(2.5), settings.ConnectTimeout);
     }
 

@@ -14,7 +14,7 @@ public sealed class OrleansQueueConnectorTests
     public async Task Connect_ToAPortNobodyListensOn_FailsWithSiloUnreachable_SoonAfterTheTimeout()
     {
         var endpoint = new IPEndPoint(IPAddress.Loopback, FreePort());
-        var settings = new ConnectionSettings($"127.0.0.1:{endpoint.Port}", ClusterEndpoints.OfGateways(endpoint), "orleans-queue", TimeSpan.FromSeconds(1));
+        var settings = new ConnectionSettings($"127.0.0.1:{endpoint.Port}", ClusterEndpoints.OfGateways(endpoint), "orleans-queue", "orleans-queue", TimeSpan.FromSeconds(1));
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<CliException>(() => new OrleansQueueConnector().ConnectAsync(settings, CancellationToken.None));

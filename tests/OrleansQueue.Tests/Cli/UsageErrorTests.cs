@@ -39,6 +39,10 @@ public sealed class UsageErrorTests
     [InlineData("Queue name 'has space' is not valid", "metrics", "--queue", "has space")]
     [InlineData("Queue name 'a*b' is not valid", "metrics", "--queue=a*b", "--json")]
     [InlineData("Queue name '' is not valid", "watch", "--queue", "")]
+    [InlineData("--service-id: 'has space' may only hold letters, digits, '.', '_' and '-'", "metrics", "--service-id", "has space")]
+    [InlineData("--service-id: the service id is empty", "--service-id=", "metrics")]
+    [InlineData("--cluster-id: 'a/b' may only hold letters, digits, '.', '_' and '-'", "metrics", "--cluster-id", "a/b")]
+    [InlineData("--redis: 'not a redis' is not a Redis server's host name", "metrics", "--redis", "not a redis,,=")]
     public async Task BadCommandLine_ExitsTwo_WithOneErrorLine_WithoutConnecting(string expectedMessage, params string[] args)
     {
         var connector = new FakeQueueConnector();

@@ -138,6 +138,14 @@ public sealed class WorkerOptionsValidatorTests
         Assert.StartsWith("Worker:Redis (--redis)", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validate_RefusesARedisAddressWhoseHostIsNoHostName()
+    {
+        // StackExchange.Redis parses it (hosts 'not a redis' and '='), and the worker used to try to connect to them.
+        var error = Assert.Single(Validate(o => o.Redis = "not a redis,,="));
+        Assert.Equal("Worker:Redis (--redis): 'not a redis' is not a Redis server's host name: expected host:port, e.g. 127.0.0.1:6379.", error);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("worker a")]
