@@ -32,6 +32,12 @@ public sealed partial class ScheduleGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard}: another activation has taken the shard over; the lease of {Count} job(s) for {Worker} is not started here")]
     private partial void LogLeaseFenced(int shard, int count, WorkerId worker);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard}: another activation has taken the shard over; this one takes no attempt back (its workers only look silent to it)")]
+    private partial void LogSweepFenced(int shard);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard}: the journal could not be written before taking attempts back; they are taken back all the same")]
+    private partial void LogSweepNotWritten(Exception exception, int shard);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} runs attempt {Attempt}, which no lease of shard {Shard} covers (started by an activation that had lost the shard); it is taken back and the job queued again")]
     private partial void LogOrphanedAttempt(Guid jobId, int attempt, int shard);
 

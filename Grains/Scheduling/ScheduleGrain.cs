@@ -356,6 +356,11 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
                 Changed(woken: promoted);
             }
 
+            if ((expired.Count > 0 || lost.Count > 0) && !await StillOwnsAsync())
+            {
+                return;
+            }
+
             foreach (var worker in lost)
             {
                 var held = _ledger.TakeLeasesOf(worker);
@@ -413,6 +418,33 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
 
         Changed(woken: requeued);
+    }
+
+    /// <summary>
+    /// Whether this activation still holds the shard, before it takes attempts back: one paused past its silo's death
+    /// (a stopped process, a long GC pause) wakes to workers that all look silent and leases that look expired, while
+    /// the workers were heard by the activation that took the shard over, and their reports went there. Only the owner
+    /// may act on what it saw; an entry written to the journal says whether this one still is (fenced: it deactivates). When the
+    /// journal cannot be written for another reason, the take-backs go ahead as before: the job grains are the judges.
+    /// </summary>
+    private async Task<bool> StillOwnsAsync()
+    {
+        try
+        {
+            await _journal.ConfirmAsync();
+            return true;
+        }
+        catch (ShardJournalFencedException)
+        {
+            LogSweepFenced(Shard);
+            DeactivateOnIdle();
+            return false;
+        }
+        catch (Exception ex)
+        {
+            LogSweepNotWritten(ex, Shard);
+            return true;
+        }
     }
 
     /// <summary>Wakes one parked lease per job that became leasable (the journal sees every change by itself).</summary>

@@ -47,6 +47,7 @@ public sealed partial class ShardJournal(
     private Task _writing = Task.CompletedTask;
     private Task _compacting = Task.CompletedTask;
     private bool _fenced;
+    private bool _confirm;
 
     /// <summary>The number of the last entry written (or claimed) by this activation.</summary>
     public long LastEntry => _last;
@@ -100,6 +101,14 @@ public sealed partial class ShardJournal(
         return committed;
     }
 
+    /// <summary>Like <see cref="CommitAsync"/>, but writes an entry even when nothing changed, so that the activation
+    /// learns whether it still holds the journal (<see cref="ShardJournalFencedException"/> when another has claimed it).</summary>
+    public Task ConfirmAsync()
+    {
+        _confirm = true;
+        return CommitAsync();
+    }
+
     /// <summary>Writes what changed unless a write is under way (the shard's timer); a failure is logged, and the
     /// changes are written with the next write.</summary>
     public Task FlushAsync() =>
@@ -127,6 +136,12 @@ public sealed partial class ShardJournal(
             _next = null;
             var changes = ledger.TakeChanges();
             var record = _unwritten is null ? changes : changes is null ? _unwritten : _unwritten.Then(changes);
+            if (record is null && _confirm)
+            {
+                record = new ShardJournalRecord();
+            }
+
+            _confirm = false;
             if (record is null)
             {
                 waiters.SetResult();

@@ -35,6 +35,31 @@ public sealed class FencedShardTests
         Assert.Equal((job.Id, 1), (leased[0].JobId, leased[0].Attempt));
     }
 
+    [Fact]
+    public async Task AFencedShardActivation_TakesNoAttemptBack_FromWorkersThatOnlyLookSilentToIt()
+    {
+        // Arrange: a job (no retries) leased by a worker that sends no heartbeat, then another writer claims the shard's
+        // journal, as the activation that takes the shard over does while this one's silo is paused.
+        await using var q = await QueueTestCluster.StartAsync();
+        var job = await q.SubmitAsync(retries: 0);
+        var leased = await q.LeaseOneAsync("w1");
+        await ClaimJournalAsync(q, shard: 0);
+
+        // Act: the worker timeout (2 s here) passes. The old activation sees the worker silent; so, later, does the new
+        // one, which restores the lease from the journal with the worker last seen when it loads.
+        var failed = await QueueTestCluster.WaitForAsync(
+            () => q.StatusAsync(job.Id), j => j.Status == JobStatus.Failed, TimeSpan.FromSeconds(20), "the worker to be declared lost");
+
+        // Assert: the attempt was taken back by the new owner, not by the old activation at the worker timeout (before,
+        // a reviewer's paused silo failed jobs its workers had finished, whose reports had gone to the new owner). The
+        // new owner starts only after the old one has learned it is fenced (at its sweep, 2 s in) and gives the worker
+        // its own 2 s: the take-back comes at least 4 s after the lease.
+        var attempt = Assert.Single(failed.Attempts);
+        Assert.Equal((leased.Attempt, AttemptOutcome.WorkerLost), (attempt.Number, attempt.Outcome));
+        Assert.True(attempt.EndedAt - attempt.StartedAt >= TimeSpan.FromSeconds(3.5),
+            $"taken back {(attempt.EndedAt - attempt.StartedAt)?.TotalSeconds:0.00} s after the lease: by the fenced activation");
+    }
+
     /// <summary>Writes the journal's next entry as another activation's claim.</summary>
     private static async Task ClaimJournalAsync(QueueTestCluster q, int shard)
     {

@@ -182,6 +182,21 @@ public sealed class ShardJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Confirm_WithNothingChanged_StillWrites_SoAnOlderActivationLearnsItLostTheJournal()
+    {
+        // An activation paused past its silo's death: nothing changed in it, but another took the journal over.
+        var (_, olderJournal) = await Activate();
+        await olderJournal.ConfirmAsync();
+        await Activate();
+
+        // A commit with nothing to write cannot tell; a confirmation writes an entry, which the newer one's claim took.
+        await olderJournal.CommitAsync();
+        Assert.False(olderJournal.IsFenced);
+        await Assert.ThrowsAsync<ShardJournalFencedException>(olderJournal.ConfirmAsync);
+        Assert.True(olderJournal.IsFenced);
+    }
+
+    [Fact]
     public async Task AWriteWhoseAnswerWasLost_CountsOnce_AndTheJournalGoesOn()
     {
         var (ledger, journal) = await Activate();
