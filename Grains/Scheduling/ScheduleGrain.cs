@@ -179,6 +179,13 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             LogWorkerBack(heartbeat.Worker, Shard);
         }
 
+        // Only the shard's owner tells a worker to stop attempts or takes its leases back: to an activation paused past
+        // its silo's death, the attempts the new owner leased meanwhile look like no one's.
+        if ((orphans.Count > 0 || stop.Length > 0) && !await StillOwnsAsync())
+        {
+            return new HeartbeatReply([]);
+        }
+
         // Leases the worker does not know about (the lease reply never reached it) are given back at once.
         if (orphans.Count > 0)
         {

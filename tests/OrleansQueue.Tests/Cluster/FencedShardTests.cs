@@ -60,6 +60,25 @@ public sealed class FencedShardTests
             $"taken back {(attempt.EndedAt - attempt.StartedAt)?.TotalSeconds:0.00} s after the lease: by the fenced activation");
     }
 
+    [Fact]
+    public async Task AFencedShardActivation_TellsNoWorkerToStopAnAttempt()
+    {
+        // Arrange: w1 holds the job's attempt here; w2 says it runs that attempt, as a worker running what the new owner
+        // leased it looks to an activation that missed the lease. Then another writer claims the journal.
+        await using var q = await QueueTestCluster.StartAsync();
+        var job = await q.SubmitAsync();
+        var leased = await q.LeaseOneAsync("w1");
+        var running = new AttemptRef(job.Id, leased.Attempt);
+        Assert.Equal(running, Assert.Single((await q.HeartbeatAsync("w2", 1, running)).Stop));
+        await ClaimJournalAsync(q, shard: 0);
+
+        // Act
+        var reply = await q.HeartbeatAsync("w2", 1, running);
+
+        // Assert: the fenced activation tells w2 nothing (before, it told it to stop the attempt).
+        Assert.Empty(reply.Stop);
+    }
+
     /// <summary>Writes the journal's next entry as another activation's claim.</summary>
     private static async Task ClaimJournalAsync(QueueTestCluster q, int shard)
     {
