@@ -23,7 +23,7 @@ public sealed record ClusterEndpoints
 
     /// <summary>Where the client looks, for messages: <c>the silo at 127.0.0.1:30000</c>, <c>the cluster in Redis at …</c>.</summary>
     public string Description => Redis is { } redis
-        ? $"the cluster in Redis at {RedactedRedis(redis)}"
+        ? $"the cluster in Redis at {RedisConnection.Redacted(redis)}"
         : Gateways.Count == 1 ? $"the silo at {Gateways[0]}" : $"the silos at {string.Join(",", Gateways.Select(g => g.ToString()))}";
 
     public static ClusterEndpoints OfGateways(params IPEndPoint[] gateways)
@@ -56,8 +56,4 @@ public sealed record ClusterEndpoints
         endpoints = new ClusterEndpoints(gateways, null);
         return true;
     }
-
-    /// <summary>The configuration string without its password.</summary>
-    private static string RedactedRedis(string redis) =>
-        RedisConnection.TryParse(redis, out var options, out _) ? options.ToString(includePassword: false) : redis;
 }

@@ -95,6 +95,11 @@ public static partial class RedisConnection
         }
     }
 
+    /// <summary>The configuration string without its password, for messages and logs: as parsed, or, where it does not
+    /// parse, with its passwords (<c>password=…</c>) masked.</summary>
+    public static string Redacted(string redis) =>
+        TryParse(redis, out var parsed, out _) ? parsed.ToString(includePassword: false) : Masked(redis);
+
     /// <summary><c>--redis</c> as an error line may repeat it: its passwords (<c>password=…</c>) hidden, escaped and cut.</summary>
     private static string Masked(string text) => DisplayText.Echo(PasswordSetting().Replace(text, "${key}*****"));
 

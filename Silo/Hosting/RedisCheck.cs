@@ -14,7 +14,7 @@ internal sealed class RedisCheck(string redis) : IHostedLifecycleService
         if (await RedisConnection.WhyUnreachableAsync(redis, RedisConnection.DefaultProbeTimeout) is { } why)
         {
             throw new RedisUnreachableException(
-                $"error: cannot reach Redis at {RedisClusterHosting.Redacted(redis)} within {RedisConnection.DefaultProbeTimeout.TotalSeconds:0} s: {why} " +
+                $"error: cannot reach Redis at {RedisConnection.Redacted(redis)} within {RedisConnection.DefaultProbeTimeout.TotalSeconds:0} s: {why} " +
                 "Start it (e.g. redis-server --port 6379 --appendonly yes) or point --redis at it, with its password if it asks for one (host:port,password=…).");
         }
     }

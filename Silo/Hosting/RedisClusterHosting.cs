@@ -146,9 +146,5 @@ public static class RedisClusterHosting
         }
     }
 
-    /// <summary>The configuration string without its password, for messages and logs.</summary>
-    public static string Redacted(string redis) =>
-        RedisConnection.TryParse(redis, out var parsed, out _) ? parsed.ToString(includePassword: false) : redis;
-
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using OrleansQueue.Client;
 using OrleansQueue.Hosting;
 using OrleansQueue.Security;
 using OrleansQueue.Silo.Dashboard;
@@ -51,7 +52,7 @@ internal static class SiloStart
         var queue = app.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
         if (silo.Storage == QueueStorageKind.Redis)
         {
-            var redis = RedisClusterHosting.Redacted(silo.Redis!);
+            var redis = RedisConnection.Redacted(silo.Redis!);
             RedisClusterLog.Ready(logger, silo.ListenAddress, silo.SiloPort, silo.GatewayPort, silo.ClusterId, queue.Shards, redis);
         }
         else

@@ -147,4 +147,12 @@ public sealed class RedisConnectionTests
         Assert.Contains("*****", error, StringComparison.Ordinal);
         Assert.Contains("is not a Redis address", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("127.0.0.1:6379,password=hunter2", "127.0.0.1:6379,password=*****")]
+    [InlineData("127.0.0.1:6379,password=hunter2,nosuchkey=1", "127.0.0.1:6379,password=*****,nosuchkey=1")]
+    public void Redacted_NeverShowsThePassword_WhetherOrNotTheStringParses(string redis, string shown)
+    {
+        Assert.Equal(shown, RedisConnection.Redacted(redis));
+    }
 }
