@@ -438,13 +438,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     {
         try
         {
-            await _journal.ConfirmAsync();
+            await Committed(confirm: true);
             return true;
         }
         catch (ShardJournalFencedException)
         {
             LogSweepFenced(Shard);
-            DeactivateOnIdle();
             return false;
         }
         catch (Exception ex)
@@ -457,13 +456,14 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     /// <summary>Wakes one parked lease per job that became leasable (the journal sees every change by itself).</summary>
     private void Changed(int woken = 0) => _waiters.Wake(woken);
 
-    /// <summary>Waits until the journal holds every change so far. When another activation has claimed the journal,
-    /// this one deactivates: its books are no longer the shard's.</summary>
-    private async Task Committed()
+    /// <summary>Waits until the journal holds every change so far (with <paramref name="confirm"/>, until it holds an
+    /// entry written after this call, even with nothing changed: <see cref="ShardJournal.ConfirmAsync"/>). When another
+    /// activation has claimed the journal, this one deactivates: its books are no longer the shard's.</summary>
+    private async Task Committed(bool confirm = false)
     {
         try
         {
-            await _journal.CommitAsync();
+            await (confirm ? _journal.ConfirmAsync() : _journal.CommitAsync());
         }
         catch (ShardJournalFencedException)
         {
