@@ -89,6 +89,20 @@ public sealed class LeaseTable(ShardChanges? changes = null)
         return true;
     }
 
+    /// <summary>Every lease runs out <paramref name="stall"/> later (see <see cref="ShardLedger.NoteSweep"/>); each keeps
+    /// its lease time, which names it.</summary>
+    public void Postpone(TimeSpan stall)
+    {
+        _byExpiry.Clear();
+        foreach (var lease in _byJob.Values.ToList())
+        {
+            var later = lease with { ExpiresAt = lease.ExpiresAt + stall };
+            _byJob[lease.JobId] = later;
+            _byExpiry.Enqueue(later, later.ExpiresAt);
+            changes?.Mark(lease.JobId);
+        }
+    }
+
     /// <summary>Removes and returns every lease whose expiry has passed.</summary>
     public List<LeaseRecord> TakeExpired(DateTimeOffset now)
     {

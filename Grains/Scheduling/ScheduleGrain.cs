@@ -349,6 +349,11 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     private async Task Sweep(CancellationToken cancellationToken)
     {
+        if (_ledger.NoteSweep(_time.GetUtcNow()) is { } stall)
+        {
+            LogStalled(Shard, stall);
+        }
+
         if (_sweeping)
         {
             return;

@@ -24,6 +24,7 @@ public sealed class ShardLedger
     private readonly BuriedJobs _buried;
     private readonly WorkerRegistry _workers;
     private ScheduleCounters? _savedCounters;
+    private DateTimeOffset? _lastSweep;
 
     /// <summary>Attempt ends settled from a take-back's <see cref="TakeBackReply.AlreadyEnded"/> or a sweep's
     /// <see cref="AttemptEnd.NoLease"/> notice, the two that can meet the same end twice in one activation (a shard's
@@ -272,6 +273,33 @@ public sealed class ShardLedger
     {
         _workers.Forget(worker);
         return _leases.TakeAllOf(worker);
+    }
+
+    /// <summary>The longest gap between two sweeps that is not a stall: a tenth of the worker timeout (1 s by default),
+    /// and at least two sweep intervals.</summary>
+    public TimeSpan StallLimit => TimeSpan.FromTicks(Math.Max(_options.WorkerTimeout.Ticks / 10, _options.SweepInterval.Ticks * 2));
+
+    /// <summary>
+    /// Notes the time of a sweep (every tick, even one that finds a sweep still under way). A gap since the last one
+    /// longer than <see cref="StallLimit"/> means the shard did not run: its silo was stopped, starved of CPU or paused.
+    /// Meanwhile no heartbeat or report could reach it, so the time beyond the limit is not counted against anyone: every
+    /// worker still alive is credited with it, and every lease runs out that much later. Without this, a silo that
+    /// wakes from a pause longer than the worker timeout declares every worker lost and fails the jobs of those
+    /// without retries left, whose reports were waiting to be read. Returns the time credited, if any.
+    /// </summary>
+    public TimeSpan? NoteSweep(DateTimeOffset now)
+    {
+        var gap = _lastSweep is { } last ? now - last : TimeSpan.Zero;
+        _lastSweep = now;
+        if (gap <= StallLimit)
+        {
+            return null;
+        }
+
+        var stall = gap - StallLimit;
+        _workers.Excuse(stall);
+        _leases.Postpone(stall);
+        return stall;
     }
 
     /// <summary>The sweep's synchronous part: samples utilization, makes due retries leasable (Promoted), takes expired

@@ -46,6 +46,16 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
         return cameBack && known;
     }
 
+    /// <summary>Counts <paramref name="stall"/> as heard from every worker still alive: time in which the shard could
+    /// hear no one (see <see cref="ShardLedger.NoteSweep"/>) is not silence.</summary>
+    public void Excuse(TimeSpan stall)
+    {
+        foreach (var worker in _workers.Values.Where(w => w.Alive))
+        {
+            worker.LastSeen += stall;
+        }
+    }
+
     /// <summary>Marks workers silent for longer than the timeout as lost and returns their names.
     /// Forgets workers lost for longer than the retention.</summary>
     public List<WorkerId> DeclareSilentLost(DateTimeOffset now)

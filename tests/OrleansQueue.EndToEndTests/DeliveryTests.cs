@@ -134,4 +134,48 @@ public sealed class DeliveryTests(ITestOutputHelper output)
         Assert.Equal(jobCount, metrics.Completed);
         Assert.Equal(0, metrics.Failed);
     }, "--Queue:WorkerTimeout=00:00:04");
+
+    [Fact]
+    public Task SiloPausedPastTheWorkerTimeout_BlamesNoWorker_AndItsJobsCompleteOnce() => QueueCluster.RunAsync(output, async cluster =>
+    {
+        // Arrange: workers are declared lost after 4 s of silence and say they are alive every second; four jobs of 2 s,
+        // none with a retry, run on one worker.
+        await cluster.StartWorkerAsync("worker-a", 4, FastHeartbeat);
+        await using var client = await cluster.OpenInteractiveClientAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(await client.SubmitAsync("PAUSED", """{"durationMs":2000}""", "--retries=0", "--deadline=60"));
+        }
+
+        await client.WaitForJobsAsync(ids, j => j.Status == Outcomes.Processing, TimeSpan.FromSeconds(30), "processing");
+
+        // Act: the silo stops for 7 s (a stopped process, a VM that froze), longer than the worker timeout. The jobs
+        // finish meanwhile; their reports wait for the silo.
+        Assert.True(Signals.Send(cluster.Silo.Id, Signals.SigStop), "the silo could not be stopped");
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(7));
+        }
+        finally
+        {
+            Signals.Send(cluster.Silo.Id, Signals.SigCont);
+        }
+
+        var jobs = await client.WaitForJobsAsync(ids, j => j.Status is Outcomes.Completed or Outcomes.Failed or Outcomes.Cancelled,
+            TimeSpan.FromSeconds(60), "finished");
+        var metrics = await cluster.GetMetricsAsync();
+
+        // Assert: the silo's own pause is not the workers' silence: no worker is lost, no attempt is taken back for it,
+        // and each job completes once.
+        Assert.All(jobs, job =>
+        {
+            Assert.Equal(Outcomes.Completed, job.Status);
+            Assert.Single(job.AttemptHistory, a => a.Outcome == Outcomes.Completed);
+            Assert.DoesNotContain(job.AttemptHistory, a => a.Outcome is Outcomes.WorkerLost or Outcomes.DeadlineExceeded);
+        });
+        Assert.Equal(0, metrics.Requeued.WorkerLost);
+        Assert.Equal(0, metrics.Failed);
+        Assert.Contains("longer without a sweep than it may", cluster.Silo.StandardOutputText + cluster.Silo.StandardErrorText, StringComparison.Ordinal);
+    }, "--Queue:WorkerTimeout=00:00:04");
 }

@@ -7,6 +7,12 @@ internal static partial class Signals
 {
     public const int SigInt = 2;
 
+    /// <summary>SIGCONT (Linux's number): a stopped process runs again.</summary>
+    public const int SigCont = 18;
+
+    /// <summary>SIGSTOP (Linux's number): the process stops until SIGCONT, as in a long pause of its machine.</summary>
+    public const int SigStop = 19;
+
     /// <summary>SIGUSR1 (Linux's number), which puts beanstalkd in drain mode.</summary>
     public const int SigUsr1 = 10;
 

@@ -340,6 +340,39 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void NoteSweep_AfterAStall_CountsItAgainstNeitherTheWorkersNorTheLeases()
+    {
+        // The lease runs out at T0 + 5 s and W1, last heard at T0, is lost after T0 + 10 s; then the shard is not run from
+        // T0 to T0 + 13 s. The limit is a tenth of the worker timeout (1 s), so 12 s are credited.
+        var (ledger, lease) = Leased(deadline: TimeSpan.FromSeconds(5));
+        Assert.Null(ledger.NoteSweep(T0));
+
+        var stall = ledger.NoteSweep(T0.AddSeconds(13));
+        var afterStall = ledger.Sweep(T0.AddSeconds(13));
+
+        Assert.Equal(TimeSpan.FromSeconds(12), stall);
+        Assert.Empty(afterStall.Expired);
+        Assert.Empty(afterStall.Lost);
+        var expired = Assert.Single(ledger.Sweep(T0.AddSeconds(17.5)).Expired);
+        Assert.Equal((lease.JobId, lease.Attempt, lease.LeasedAt, T0.AddSeconds(17)), (expired.JobId, expired.Attempt, expired.LeasedAt, expired.ExpiresAt));
+        Assert.Empty(ledger.Sweep(T0.AddSeconds(21.5)).Lost);
+        Assert.Equal([W1], ledger.Sweep(T0.AddSeconds(22.5)).Lost);
+    }
+
+    [Fact]
+    public void NoteSweep_OnTime_CreditsNothing()
+    {
+        var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(5));
+
+        var notes = Enumerable.Range(0, 12).Select(s => ledger.NoteSweep(T0.AddSeconds(s))).ToList();
+        var (_, expired, lost) = ledger.Sweep(T0.AddSeconds(11));
+
+        Assert.All(notes, Assert.Null);
+        Assert.Single(expired);
+        Assert.Equal([W1], lost);
+    }
+
+    [Fact]
     public void StopWorker_ForgetsItAndReturnsItsLeases()
     {
         var (ledger, lease) = Leased();
