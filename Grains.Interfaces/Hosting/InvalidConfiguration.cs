@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -65,9 +67,16 @@ public static partial class InvalidConfiguration
         "System.Boolean" => "true or false",
         "System.TimeSpan" => "a duration such as 00:00:30",
         _ when AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is { IsEnum: true }) is { } kind =>
-            $"one of {string.Join(", ", Enum.GetNames(kind))}",
+            $"one of {string.Join(", ", Offered(kind))}",
         _ => $"a value of type {typeName}",
     };
+
+    /// <summary>The names of an enum's values a user may give: those not marked <c>[Browsable(false)]</c> (a value for
+    /// hosts that register something themselves, such as the queue storage kind <c>External</c>).</summary>
+    private static IEnumerable<string> Offered(Type kind) =>
+        kind.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.GetCustomAttribute<BrowsableAttribute>() is not { Browsable: false })
+            .Select(f => f.Name);
 
     [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'\.", RegexOptions.Singleline)]
     private static partial Regex BinderFailure();

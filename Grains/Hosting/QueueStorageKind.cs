@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace OrleansQueue.Hosting;
 
 /// <summary>Where the queue's grains keep their state (the grain storage named <see cref="QueueStorage.Name"/>).</summary>
@@ -11,7 +13,9 @@ public enum QueueStorageKind
     /// Gone when the silos stop.</summary>
     Memory,
 
-    /// <summary>The host registers a grain storage named <see cref="QueueStorage.Name"/> itself (e.g. a database).</summary>
+    /// <summary>The host registers a grain storage named <see cref="QueueStorage.Name"/> itself (e.g. a database). Not
+    /// offered by the silo executable, so not named to its users.</summary>
+    [Browsable(false)]
     External,
 
     /// <summary>Redis, which outlives the silos: the silo host registers it (<c>--storage redis --redis host:port</c>),

@@ -29,7 +29,7 @@ public sealed class InvalidConfigurationTests
     [Theory]
     [InlineData("Shards", "abc", "error: invalid configuration: Section:Shards is 'abc', which is not a whole number.")]
     [InlineData("Interval", "soon", "error: invalid configuration: Section:Interval is 'soon', which is not a duration such as 00:00:30.")]
-    [InlineData("Storage", "foo", "error: invalid configuration: Section:Storage is 'foo', which is not one of Local, Memory, External, Redis.")]
+    [InlineData("Storage", "foo", "error: invalid configuration: Section:Storage is 'foo', which is not one of Local, Memory, Redis.")]
     public void AValueTheBinderCannotConvert_IsSaidInAUsersWords(string key, string value, string expected)
     {
         Assert.Equal(expected, Refusal(key, value));
