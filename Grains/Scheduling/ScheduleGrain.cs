@@ -391,6 +391,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         finally
         {
             _sweeping = false;
+            _ledger.SweepEnded(_time.GetUtcNow());
         }
     }
 

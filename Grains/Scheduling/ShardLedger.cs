@@ -302,6 +302,10 @@ public sealed class ShardLedger
         return stall;
     }
 
+    /// <summary>A sweep ended at <paramref name="now"/>: the next tick's gap counts from here, as a grain timer's period
+    /// does (a long sweep, its take-backs awaited, is the shard running, not a stall).</summary>
+    public void SweepEnded(DateTimeOffset now) => _lastSweep = now;
+
     /// <summary>The sweep's synchronous part: samples utilization, makes due retries leasable (Promoted), takes expired
     /// leases out of the table (Expired) and declares silent workers lost (Lost; take their leases with
     /// <see cref="TakeLeasesOf"/>).</summary>

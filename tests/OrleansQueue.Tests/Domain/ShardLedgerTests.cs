@@ -360,6 +360,20 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void NoteSweep_AfterALongSweep_CountsFromItsEnd()
+    {
+        var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(5));
+        Assert.Null(ledger.NoteSweep(T0));
+
+        // The sweep's take-backs took 3 s; the next tick comes a period after it ended.
+        ledger.SweepEnded(T0.AddSeconds(3));
+        var next = ledger.NoteSweep(T0.AddSeconds(3.2));
+
+        Assert.Null(next);
+        Assert.Single(ledger.Sweep(T0.AddSeconds(5)).Expired);
+    }
+
+    [Fact]
     public void NoteSweep_OnTime_CreditsNothing()
     {
         var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(5));
