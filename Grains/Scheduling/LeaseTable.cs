@@ -48,8 +48,15 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     public LeaseRecord? Remove(Guid jobId, int attempt) =>
         _byJob.TryGetValue(jobId, out var lease) && lease.Attempt == attempt ? Drop(lease) : null;
 
-    /// <summary>True while this very lease (not a later one of the same job) is in the table.</summary>
-    public bool IsCurrent(LeaseRecord lease) => _byJob.TryGetValue(lease.JobId, out var live) && ReferenceEquals(live, lease);
+    /// <summary>True while this very lease (not a later one of the same job) is in the table. A lease is named by its
+    /// worker, attempt and lease time, not by its record: <see cref="Extend"/> and <see cref="Postpone"/> replace the record
+    /// with one that runs out later, and the lease must stay current for a start under way meanwhile (otherwise the start
+    /// would be taken back as overtaken, and the postponed record, left in the table, would keep the requeued job out of
+    /// the index until the orphan check).</summary>
+    public bool IsCurrent(LeaseRecord lease) => _byJob.TryGetValue(lease.JobId, out var live) && SameLease(live, lease);
+
+    private static bool SameLease(LeaseRecord a, LeaseRecord b) =>
+        ReferenceEquals(a, b) || (a.Attempt == b.Attempt && a.LeasedAt == b.LeasedAt && a.Worker == b.Worker);
 
     /// <summary>Removes this very lease (not a later one of the same job); true when it was still in the table.</summary>
     public bool RemoveIfCurrent(LeaseRecord lease) =>

@@ -45,6 +45,25 @@ public sealed class LeaseTableTests
     }
 
     [Fact]
+    public void APostponedOrExtendedLease_IsStillTheSameLease()
+    {
+        var table = new LeaseTable();
+        var lease = Lease(W("w1"), 1, TimeSpan.FromSeconds(10));
+        table.Add(lease);
+
+        table.Postpone(TimeSpan.FromSeconds(7));
+        Assert.True(table.IsCurrent(lease));
+        Assert.True(table.Extend(lease.JobId, 1, W("w1"), T0.AddSeconds(30)));
+        Assert.True(table.IsCurrent(lease));
+        Assert.False(table.IsCurrent(lease with { LeasedAt = T0.AddSeconds(1) }));
+        Assert.False(table.IsCurrent(lease with { Worker = W("w2") }));
+
+        Assert.True(table.RemoveIfCurrent(lease));
+        Assert.False(table.Contains(lease.JobId));
+        Assert.Null(table.NextExpiry());
+    }
+
+    [Fact]
     public void Remove_WithAnotherAttempt_LeavesTheLeaseInPlace()
     {
         var table = new LeaseTable();

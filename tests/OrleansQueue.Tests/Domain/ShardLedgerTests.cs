@@ -374,6 +374,31 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void NoteSweep_AfterAStall_DuringAStart_StillHandsTheStartedAttemptOut()
+    {
+        // A silo stopped while a lease's start was under way: on wake-up the first sweep tick postpones every lease before
+        // the start's answer is settled. The attempt must still be handed out under its lease (seen in a 3-silo Redis
+        // cluster, 7 s SIGSTOP: the starts under way were taken back as overtaken, and the postponed lease left in the
+        // table kept the requeued jobs out of the index until the orphan check, 10 s later).
+        var ledger = Create();
+        ledger.Touch(W1, T0);
+        var entry = Entry();
+        ledger.Enqueue([entry], cause: null, T0);
+        Assert.Null(ledger.NoteSweep(T0));
+        var (entries, leases) = ledger.Lease(W1, QueueNames.DefaultOnly, 10, T0);
+
+        Assert.Equal(TimeSpan.FromSeconds(6), ledger.NoteSweep(T0.AddSeconds(7)));
+        var (settled, requeued) = ledger.SettleStarts(leases, entries,
+            [new StartResult.Started(new LeasedJob(entry.JobId, "T", [], 5, 1, entry.Deadline, T0, 3))], T0.AddSeconds(7));
+
+        Assert.Equal([entry.JobId], settled.Leased.Select(l => l.Job.JobId));
+        Assert.Empty(settled.ToTakeBack);
+        Assert.Equal(0, requeued);
+        Assert.Equal([entry.JobId], ledger.List(JobStatus.Processing));
+        Assert.Equal(T0 + entry.Deadline + TimeSpan.FromSeconds(6), ledger.Capture().Leases.Single().ExpiresAt);
+    }
+
+    [Fact]
     public void NoteSweep_OnTime_CreditsNothing()
     {
         var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(5));
