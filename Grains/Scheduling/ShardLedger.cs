@@ -297,7 +297,7 @@ public sealed class ShardLedger
         }
 
         var stall = gap - StallLimit;
-        _workers.Excuse(stall);
+        _workers.Excuse(stall, now);
         _leases.Postpone(stall);
         return stall;
     }

@@ -47,12 +47,14 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
     }
 
     /// <summary>Counts <paramref name="stall"/> as heard from every worker still alive: time in which the shard could
-    /// hear no one (see <see cref="ShardLedger.NoteSweep"/>) is not silence.</summary>
-    public void Excuse(TimeSpan stall)
+    /// hear no one (see <see cref="ShardLedger.NoteSweep"/>) is not silence. A worker heard since (before the first tick
+    /// after the stall) is not heard in the future: its last sign of life stays at most <paramref name="now"/>.</summary>
+    public void Excuse(TimeSpan stall, DateTimeOffset now)
     {
         foreach (var worker in _workers.Values.Where(w => w.Alive))
         {
-            worker.LastSeen += stall;
+            var excused = worker.LastSeen + stall;
+            worker.LastSeen = excused < now ? excused : now;
         }
     }
 

@@ -399,6 +399,21 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
+    public void NoteSweep_AfterAStall_DoesNotCreditAWorkerHeardSince_BeyondNow()
+    {
+        // W1 is heard at T0 + 12.9 s, just after the shard woke from a stall and before its first tick at T0 + 13 s.
+        var (ledger, _) = Leased(deadline: TimeSpan.FromHours(1));
+        Assert.Null(ledger.NoteSweep(T0));
+        ledger.Touch(W1, T0.AddSeconds(12.9));
+
+        Assert.NotNull(ledger.NoteSweep(T0.AddSeconds(13)));
+
+        // Silent from then on, it is lost 10 s after the wake, not 10 s after a last sign of life credited into the future.
+        Assert.Empty(ledger.Sweep(T0.AddSeconds(22.9)).Lost);
+        Assert.Equal([W1], ledger.Sweep(T0.AddSeconds(23.1)).Lost);
+    }
+
+    [Fact]
     public void NoteSweep_OnTime_CreditsNothing()
     {
         var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(5));
