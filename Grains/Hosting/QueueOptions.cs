@@ -107,7 +107,8 @@ public sealed class QueueOptions
     [Range(0, 1_000_000)]
     public int RecentFinishedJobs { get; set; } = 1000;
 
-    /// <summary>A lease the worker's heartbeat does not mention after this long is treated as lost in transit
-    /// and handed back. Default 10 s.</summary>
+    /// <summary>A lease the worker's heartbeat does not mention this long after the lease reply left the shard is
+    /// treated as lost in transit and handed back. Counted from the reply, not from the lease, so a slow start (the
+    /// journal write, the job grains) does not use it up. Default 10 s.</summary>
     public TimeSpan OrphanLeaseGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -7,7 +7,7 @@ namespace OrleansQueue.Scheduling;
 /// leases must be taken back, and which entries go back into the index. Plain, so the rule that keeps a job from running
 /// twice is tested without a cluster.
 /// <para>Invariant: a started attempt is handed out only while its very lease is still in the table. A lease taken back
-/// while its start was under way (a heartbeat's orphan check, the sweep) has had its job queued again, so handing the
+/// while its start was under way (its deadline, its worker lost or stopped) has had its job queued again, so handing the
 /// attempt out would run the job twice; it is taken back once more instead, and the job grain ends the attempt. A start
 /// whose answer was lost is taken back as well: the job grain knows whether it started.</para>
 /// <para>A job the index held as pending cannot be under a lease of this shard (a leased job's entry is refused), so a

@@ -23,6 +23,10 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     private readonly Dictionary<WorkerId, HashSet<Guid>> _byWorker = [];
     private readonly PriorityQueue<LeaseRecord, DateTimeOffset> _byExpiry = new();
 
+    /// <summary>When each lease's reply left the shard; a lease not here is still being started. In memory only: a
+    /// restored lease counts as handed out when it is restored.</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> _handedOutAt = [];
+
     public int Count => _byJob.Count;
 
     public bool Contains(Guid jobId) => _byJob.ContainsKey(jobId);
@@ -66,6 +70,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     {
         var jobId = lease.JobId;
         _byJob.Remove(jobId);
+        _handedOutAt.Remove(jobId);
         changes?.Mark(jobId);
         if (_byWorker.TryGetValue(lease.Worker, out var jobs))
         {
@@ -77,6 +82,16 @@ public sealed class LeaseTable(ShardChanges? changes = null)
         }
 
         return lease;
+    }
+
+    /// <summary>The lease of <paramref name="jobId"/> went to its worker at <paramref name="at"/>: its orphan grace counts
+    /// from then (<see cref="TakeUnknownTo"/>).</summary>
+    public void HandedOut(Guid jobId, DateTimeOffset at)
+    {
+        if (_byJob.ContainsKey(jobId))
+        {
+            _handedOutAt[jobId] = at;
+        }
     }
 
     /// <summary>Restarts the lease of <paramref name="attempt"/> held by <paramref name="worker"/>: it now runs out at
@@ -160,12 +175,14 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     public IEnumerable<AttemptRef> Disowned(WorkerId worker, IEnumerable<AttemptRef> running) =>
         running.Where(r => Get(r.JobId) is not { } lease || lease.Worker != worker || lease.Attempt != r.Attempt);
 
-    /// <summary>Removes and returns the worker's leases, made before <paramref name="leasedBefore"/>, that it does not
-    /// say it runs: their lease reply never reached it.</summary>
-    public List<LeaseRecord> TakeUnknownTo(WorkerId worker, IEnumerable<AttemptRef> running, DateTimeOffset leasedBefore)
+    /// <summary>Removes and returns the worker's leases, handed out before <paramref name="handedOutBefore"/>, that it does
+    /// not say it runs: their lease reply never reached it. A lease still being started is never one: its reply has not
+    /// left, however long the start takes.</summary>
+    public List<LeaseRecord> TakeUnknownTo(WorkerId worker, IEnumerable<AttemptRef> running, DateTimeOffset handedOutBefore)
     {
         var known = running.Select(r => r.JobId).ToHashSet();
-        var orphans = JobsOf(worker).Select(id => _byJob[id]).Where(l => !known.Contains(l.JobId) && l.LeasedAt < leasedBefore).ToList();
+        var orphans = JobsOf(worker).Select(id => _byJob[id])
+            .Where(l => !known.Contains(l.JobId) && _handedOutAt.TryGetValue(l.JobId, out var at) && at < handedOutBefore).ToList();
         orphans.ForEach(orphan => Drop(orphan));
         return orphans;
     }

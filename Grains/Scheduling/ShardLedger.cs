@@ -53,7 +53,7 @@ public sealed class ShardLedger
     public int Count => _pending.Count + _leases.Count + _buried.Count;
 
     /// <summary>Loads the stored books. A worker holding leases gets a full timeout from <paramref name="now"/> to show
-    /// it is still alive.</summary>
+    /// it is still alive, and a full orphan grace to name them.</summary>
     public void Restore(ScheduleState saved, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(saved);
@@ -62,6 +62,7 @@ public sealed class ShardLedger
         foreach (var lease in saved.Leases)
         {
             _leases.Add(lease);
+            _leases.HandedOut(lease.JobId, now);
             _workers.Touch(lease.Worker, null, now);
         }
 
@@ -210,11 +211,14 @@ public sealed class ShardLedger
     }
 
     /// <summary>Settles the job grains' answers to a lease's starts (see <see cref="LeaseStarts"/>), requeues corrected
-    /// entries and records the waits of what was handed out; Requeued is how many went back into the index.</summary>
+    /// entries and records the waits of what was handed out; Requeued is how many went back into the index. The leases
+    /// kept are handed out at <paramref name="now"/>: their orphan grace counts from here, not from the lease, so the
+    /// time the start took (the journal write, the job grains) is not taken from the reply's time in transit.</summary>
     public (LeaseStarts.Settled Settled, int Requeued) SettleStarts(
         IReadOnlyList<LeaseRecord> leases, IReadOnlyList<QueueEntry> entries, IReadOnlyList<StartResult> results, DateTimeOffset now)
     {
         var settled = LeaseStarts.Settle(_leases, leases, entries, results);
+        settled.Leased.ForEach(l => _leases.HandedOut(l.Job.JobId, now));
         var requeued = settled.Requeue.Count(entry => AddPending(entry, now));
         _stats.OnLeased([.. settled.Leased.Select(l => l.Waited)], now);
         return (settled, requeued);
@@ -243,8 +247,8 @@ public sealed class ShardLedger
     }
 
     /// <summary>A worker's heartbeat: marks it alive (Back when it had been declared lost), names the attempts of this
-    /// shard it runs but no longer holds (Stop), and takes out of the table the leases older than the grace that it does
-    /// not know about, because the lease reply never reached it (Orphans, to take back).</summary>
+    /// shard it runs but no longer holds (Stop), and takes out of the table the leases handed out longer than the grace
+    /// ago that it does not know about, because the lease reply never reached it (Orphans, to take back).</summary>
     public (bool Back, ImmutableArray<AttemptRef> Stop, List<LeaseRecord> Orphans) Heartbeat(WorkerHeartbeat heartbeat, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);

@@ -37,7 +37,7 @@ public sealed class LeaseStartsTests
     public void Settle_NeverHandsOutAnAttemptWhoseLeaseWasTakenBackMeanwhile_ButTakesItBackAgain()
     {
         var (table, leases, entries) = Lease(1);
-        table.RemoveIfCurrent(leases[0]); // the orphan check took it back while the start was under way
+        table.RemoveIfCurrent(leases[0]); // the sweep took it back while the start was under way
 
         var settled = LeaseStarts.Settle(table, leases, entries, [Started(entries[0])]);
 

@@ -295,10 +295,21 @@ public sealed class ShardLedgerTests : IDisposable
         Assert.Equal(1L, ledger.Metrics(now).RequeuedHandedBack);
     }
 
+    /// <summary>The job grain's answer that the attempt of <paramref name="lease"/> started, settled at <paramref name="at"/>:
+    /// the lease reply leaves then.</summary>
+    private static void HandOut(ShardLedger ledger, LeaseRecord lease, DateTimeOffset at)
+    {
+        var entry = Entry(lease.JobId, lease.Attempt);
+        var started = new StartResult.Started(new LeasedJob(lease.JobId, "T", [], 5, lease.Attempt, entry.Deadline, lease.LeasedAt, 3));
+        var (settled, _) = ledger.SettleStarts([lease], [entry], [started], at);
+        Assert.Single(settled.Leased);
+    }
+
     [Fact]
     public void Heartbeat_StopsAttemptsNoLongerLeasedToTheWorker_AndTakesOutLeasesItDoesNotKnowPastTheGrace()
     {
         var (ledger, lease) = Leased();
+        HandOut(ledger, lease, T0);
         var stale = new AttemptRef(Guid.CreateVersion7(), 1);
 
         var early = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [stale]), T0.AddSeconds(5));
@@ -308,6 +319,22 @@ public sealed class ShardLedgerTests : IDisposable
         Assert.Empty(early.Orphans);
         Assert.Equal([lease], late.Orphans);
         Assert.Equal(0, ledger.Count);
+    }
+
+    [Fact]
+    public void Heartbeat_CountsTheOrphanGraceFromTheLeaseReply_SoASlowStartDoesNotUseItUp()
+    {
+        // A busy silo: the journal write and the job grains took 11 s, so the worker cannot name the lease before then.
+        var (ledger, lease) = Leased();
+        var starting = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(10.5));
+        HandOut(ledger, lease, T0.AddSeconds(11));
+
+        var inTransit = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(20));
+        var lost = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22));
+
+        Assert.Empty(starting.Orphans);
+        Assert.Empty(inTransit.Orphans);
+        Assert.Equal([lease], lost.Orphans);
     }
 
     [Fact]
