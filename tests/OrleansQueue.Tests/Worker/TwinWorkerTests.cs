@@ -14,7 +14,13 @@ public sealed class TwinWorkerTests
         // back over and over and never finished.
         // The shared test timings declare a worker lost after 2 s of silence, which a machine busy with the other test
         // classes has reached here (every job "worker lost"); this test is about twins disowning each other's leases.
-        await using var queue = await QueueTestCluster.StartAsync(new Dictionary<string, string?> { ["Queue:WorkerTimeout"] = "00:00:10" });
+        // Their 2 s orphan grace is also close to what a lease reply can take in transit on such a machine (about 1 s
+        // measured), so it is 4 s here.
+        await using var queue = await QueueTestCluster.StartAsync(new Dictionary<string, string?>
+        {
+            ["Queue:WorkerTimeout"] = "00:00:10",
+            ["Queue:OrphanLeaseGrace"] = "00:00:04",
+        });
         var settings = new Dictionary<string, string?>
         {
             ["Worker:Name"] = "twin",
@@ -28,8 +34,8 @@ public sealed class TwinWorkerTests
         var jobs = new List<JobView>();
         for (var i = 0; i < 4; i++)
         {
-            // Longer than the orphan grace (2 s), so a heartbeat that disowns a twin's lease has time to do so.
-            jobs.Add(await queue.SubmitAsync("""{"durationMs":3500}""", type: "SIMULATED", deadline: TimeSpan.FromMinutes(1)));
+            // Longer than the orphan grace (4 s), so a heartbeat that disowns a twin's lease has time to do so.
+            jobs.Add(await queue.SubmitAsync("""{"durationMs":5500}""", type: "SIMULATED", deadline: TimeSpan.FromMinutes(1)));
         }
 
         await first.Worker.StartAsync(CancellationToken.None);
