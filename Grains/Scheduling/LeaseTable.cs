@@ -23,9 +23,8 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     private readonly Dictionary<WorkerId, HashSet<Guid>> _byWorker = [];
     private readonly PriorityQueue<LeaseRecord, DateTimeOffset> _byExpiry = new();
 
-    /// <summary>When each lease's reply left the shard; a lease not here is still being started. In memory only: a
-    /// restored lease counts as handed out when it is restored.</summary>
-    private readonly Dictionary<Guid, DateTimeOffset> _handedOutAt = [];
+    /// <summary>What names each lease in the table, in memory only (see <see cref="Tracked"/>).</summary>
+    private readonly Dictionary<Guid, Tracked> _tracked = [];
 
     public int Count => _byJob.Count;
 
@@ -44,6 +43,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
             throw new InvalidOperationException($"Job {lease.JobId} is already leased.");
         }
 
+        _tracked[lease.JobId] = new Tracked(lease);
         Index(lease);
         changes?.Mark(lease.JobId);
     }
@@ -52,15 +52,14 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     public LeaseRecord? Remove(Guid jobId, int attempt) =>
         _byJob.TryGetValue(jobId, out var lease) && lease.Attempt == attempt ? Drop(lease) : null;
 
-    /// <summary>True while this very lease (not a later one of the same job) is in the table. A lease is named by its
-    /// worker, attempt and lease time, not by its record: <see cref="Extend"/> and <see cref="Postpone"/> replace the record
-    /// with one that runs out later, and the lease must stay current for a start under way meanwhile (otherwise the start
-    /// would be taken back as overtaken, and the postponed record, left in the table, would keep the requeued job out of
-    /// the index until the orphan check).</summary>
-    public bool IsCurrent(LeaseRecord lease) => _byJob.TryGetValue(lease.JobId, out var live) && SameLease(live, lease);
-
-    private static bool SameLease(LeaseRecord a, LeaseRecord b) =>
-        ReferenceEquals(a, b) || (a.Attempt == b.Attempt && a.LeasedAt == b.LeasedAt && a.Worker == b.Worker);
+    /// <summary>True while this very lease (not a later one of the same job) is in the table: the record it was added
+    /// as, or the one in the table now. <see cref="Extend"/> and <see cref="Postpone"/> replace the record with one that
+    /// runs out later, and the lease must stay current for a start under way meanwhile (otherwise the start would be taken
+    /// back as overtaken, and the postponed record, left in the table, would keep the requeued job out of the index until
+    /// the orphan check). A lease taken out and added again (a take-back nobody answered) is another lease, though it
+    /// names the same worker, attempt and lease time: a start under way for the first is not handed out.</summary>
+    public bool IsCurrent(LeaseRecord lease) =>
+        _byJob.TryGetValue(lease.JobId, out var live) && (ReferenceEquals(live, lease) || ReferenceEquals(_tracked[lease.JobId].Origin, lease));
 
     /// <summary>Removes this very lease (not a later one of the same job); true when it was still in the table.</summary>
     public bool RemoveIfCurrent(LeaseRecord lease) =>
@@ -70,7 +69,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     {
         var jobId = lease.JobId;
         _byJob.Remove(jobId);
-        _handedOutAt.Remove(jobId);
+        _tracked.Remove(jobId);
         changes?.Mark(jobId);
         if (_byWorker.TryGetValue(lease.Worker, out var jobs))
         {
@@ -88,9 +87,9 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     /// from then (<see cref="TakeUnknownTo"/>).</summary>
     public void HandedOut(Guid jobId, DateTimeOffset at)
     {
-        if (_byJob.ContainsKey(jobId))
+        if (_tracked.TryGetValue(jobId, out var tracked))
         {
-            _handedOutAt[jobId] = at;
+            tracked.HandedOutAt = at;
         }
     }
 
@@ -111,8 +110,9 @@ public sealed class LeaseTable(ShardChanges? changes = null)
         return true;
     }
 
-    /// <summary>Every lease runs out <paramref name="stall"/> later (see <see cref="ShardLedger.NoteSweep"/>); each keeps
-    /// its lease time, which names it.</summary>
+    /// <summary>Every lease runs out <paramref name="stall"/> later (see <see cref="ShardLedger.NoteSweep"/>), and the
+    /// orphan grace of those handed out counts that much later too: a reply the stalled silo had not sent yet is not
+    /// lost in transit.</summary>
     public void Postpone(TimeSpan stall)
     {
         _byExpiry.Clear();
@@ -122,6 +122,10 @@ public sealed class LeaseTable(ShardChanges? changes = null)
             _byJob[lease.JobId] = later;
             _byExpiry.Enqueue(later, later.ExpiresAt);
             changes?.Mark(lease.JobId);
+            if (_tracked[lease.JobId] is { HandedOutAt: { } at } tracked)
+            {
+                tracked.HandedOutAt = at + stall;
+            }
         }
     }
 
@@ -182,7 +186,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     {
         var known = running.Select(r => r.JobId).ToHashSet();
         var orphans = JobsOf(worker).Select(id => _byJob[id])
-            .Where(l => !known.Contains(l.JobId) && _handedOutAt.TryGetValue(l.JobId, out var at) && at < handedOutBefore).ToList();
+            .Where(l => !known.Contains(l.JobId) && _tracked[l.JobId].HandedOutAt is { } at && at < handedOutBefore).ToList();
         orphans.ForEach(orphan => Drop(orphan));
         return orphans;
     }
@@ -196,5 +200,15 @@ public sealed class LeaseTable(ShardChanges? changes = null)
 
         jobs.Add(lease.JobId);
         _byExpiry.Enqueue(lease, lease.ExpiresAt);
+    }
+
+    /// <summary>A lease's record as it was added (its identity: a replaced record is the same lease, a lease added
+    /// again is not) and when its reply left the shard (none while it is being started; a restored lease counts as
+    /// handed out when it is restored).</summary>
+    private sealed class Tracked(LeaseRecord origin)
+    {
+        public LeaseRecord Origin { get; } = origin;
+
+        public DateTimeOffset? HandedOutAt { get; set; }
     }
 }

@@ -307,7 +307,6 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             results = [.. leases.Select(_ => (StartResult)new StartResult.Unreached($"{ex.GetType().Name}: {ex.Message}"))];
         }
 
-        // Settled at the time the reply leaves, from which the worker's heartbeats have the orphan grace to name it.
         var (settled, requeued) = _ledger.SettleStarts(leases, entries, results, _time.GetUtcNow());
         settled.Leased.ForEach(l => LogLeased(l.Job.JobId, l.Job.Attempt, worker, Shard));
         settled.Overtaken.ForEach(l => LogStartOvertaken(l.JobId, l.Attempt, worker));
@@ -324,6 +323,8 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
 
         Changed(woken: requeued);
+        // The reply leaves now: from here the worker's heartbeats have the orphan grace to name these jobs.
+        _ledger.HandedOut(settled.Leased.Select(l => l.Job.JobId), _time.GetUtcNow());
         return [.. settled.Leased.Select(l => l.Job)];
     }
 
@@ -350,14 +351,16 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     private async Task Sweep(CancellationToken cancellationToken)
     {
-        if (_ledger.NoteSweep(_time.GetUtcNow()) is { } stall)
-        {
-            LogStalled(Shard, stall);
-        }
-
+        // A tick (the timer's or the reminder's) that finds a sweep under way is no sign of a stall: the gap counts from
+        // that sweep's end.
         if (_sweeping)
         {
             return;
+        }
+
+        if (_ledger.NoteSweep(_time.GetUtcNow()) is { } stall)
+        {
+            LogStalled(Shard, stall);
         }
 
         _sweeping = true;

@@ -211,17 +211,26 @@ public sealed class ShardLedger
     }
 
     /// <summary>Settles the job grains' answers to a lease's starts (see <see cref="LeaseStarts"/>), requeues corrected
-    /// entries and records the waits of what was handed out; Requeued is how many went back into the index. The leases
-    /// kept are handed out at <paramref name="now"/>: their orphan grace counts from here, not from the lease, so the
-    /// time the start took (the journal write, the job grains) is not taken from the reply's time in transit.</summary>
+    /// entries and records the waits of what was handed out; Requeued is how many went back into the index. Once the
+    /// reply leaves, say so with <see cref="HandedOut"/>.</summary>
     public (LeaseStarts.Settled Settled, int Requeued) SettleStarts(
         IReadOnlyList<LeaseRecord> leases, IReadOnlyList<QueueEntry> entries, IReadOnlyList<StartResult> results, DateTimeOffset now)
     {
         var settled = LeaseStarts.Settle(_leases, leases, entries, results);
-        settled.Leased.ForEach(l => _leases.HandedOut(l.Job.JobId, now));
         var requeued = settled.Requeue.Count(entry => AddPending(entry, now));
         _stats.OnLeased([.. settled.Leased.Select(l => l.Waited)], now);
         return (settled, requeued);
+    }
+
+    /// <summary>The lease reply carrying <paramref name="jobs"/> leaves the shard at <paramref name="now"/>: their orphan
+    /// grace counts from here, not from the lease, so the time the start took (the journal write, the job grains, the
+    /// take-backs of the lease's other jobs) is not taken from the reply's time in transit.</summary>
+    public void HandedOut(IEnumerable<Guid> jobs, DateTimeOffset now)
+    {
+        foreach (var job in jobs)
+        {
+            _leases.HandedOut(job, now);
+        }
     }
 
     /// <summary>Settles a job grain's answer to a take-back of <paramref name="lease"/> (already out of the table); true

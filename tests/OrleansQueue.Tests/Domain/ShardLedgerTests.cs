@@ -37,12 +37,24 @@ public sealed class ShardLedgerTests : IDisposable
     /// <summary>A ledger holding one job leased at <see cref="T0"/> to <see cref="W1"/>, last seen then.</summary>
     private (ShardLedger Ledger, LeaseRecord Lease) Leased(TimeSpan? deadline = null)
     {
+        var (ledger, _, lease) = Starting(deadline);
+        return (ledger, lease);
+    }
+
+    /// <summary>Like <see cref="Leased"/>, with the job's entry, as a lease whose start is under way sees it.</summary>
+    private (ShardLedger Ledger, QueueEntry Entry, LeaseRecord Lease) Starting(TimeSpan? deadline = null)
+    {
         var ledger = Create();
         ledger.Touch(W1, T0);
-        ledger.Enqueue([Entry(deadline: deadline)], cause: null, T0);
+        var entry = Entry(deadline: deadline);
+        ledger.Enqueue([entry], cause: null, T0);
         var (_, leases) = ledger.Lease(W1, QueueNames.DefaultOnly, 10, T0);
-        return (ledger, Assert.Single(leases));
+        return (ledger, entry, Assert.Single(leases));
     }
+
+    /// <summary>The job grain's answer that the attempt of <paramref name="entry"/> started.</summary>
+    private static StartResult.Started Started(QueueEntry entry) =>
+        new(new LeasedJob(entry.JobId, "T", [], 5, entry.Attempt, entry.Deadline, T0, 3));
 
     [Fact]
     public void Lease_MovesAJobFromTheIndexIntoTheLeaseTable_WithTheAttemptItsEntryNames()
@@ -300,9 +312,9 @@ public sealed class ShardLedgerTests : IDisposable
     private static void HandOut(ShardLedger ledger, LeaseRecord lease, DateTimeOffset at)
     {
         var entry = Entry(lease.JobId, lease.Attempt);
-        var started = new StartResult.Started(new LeasedJob(lease.JobId, "T", [], 5, lease.Attempt, entry.Deadline, lease.LeasedAt, 3));
-        var (settled, _) = ledger.SettleStarts([lease], [entry], [started], at);
+        var (settled, _) = ledger.SettleStarts([lease], [entry], [Started(entry)], at);
         Assert.Single(settled.Leased);
+        ledger.HandedOut([lease.JobId], at);
     }
 
     [Fact]
@@ -407,16 +419,11 @@ public sealed class ShardLedgerTests : IDisposable
         // the start's answer is settled. The attempt must still be handed out under its lease (seen in a 3-silo Redis
         // cluster, 7 s SIGSTOP: the starts under way were taken back as overtaken, and the postponed lease left in the
         // table kept the requeued jobs out of the index until the orphan check, 10 s later).
-        var ledger = Create();
-        ledger.Touch(W1, T0);
-        var entry = Entry();
-        ledger.Enqueue([entry], cause: null, T0);
+        var (ledger, entry, lease) = Starting();
         Assert.Null(ledger.NoteSweep(T0));
-        var (entries, leases) = ledger.Lease(W1, QueueNames.DefaultOnly, 10, T0);
 
         Assert.Equal(TimeSpan.FromSeconds(6), ledger.NoteSweep(T0.AddSeconds(7)));
-        var (settled, requeued) = ledger.SettleStarts(leases, entries,
-            [new StartResult.Started(new LeasedJob(entry.JobId, "T", [], 5, 1, entry.Deadline, T0, 3))], T0.AddSeconds(7));
+        var (settled, requeued) = ledger.SettleStarts([lease], [entry], [Started(entry)], T0.AddSeconds(7));
 
         Assert.Equal([entry.JobId], settled.Leased.Select(l => l.Job.JobId));
         Assert.Empty(settled.ToTakeBack);
@@ -451,6 +458,39 @@ public sealed class ShardLedgerTests : IDisposable
         Assert.All(notes, Assert.Null);
         Assert.Single(expired);
         Assert.Equal([W1], lost);
+    }
+
+    [Fact]
+    public void SettleStarts_ALeaseTakenBackDuringItsStart_AndPutBackUnanswered_IsNotHandedOut()
+    {
+        // The worker stops (or is declared lost) while its lease's start is under way; the take-back gets no answer, so
+        // the lease goes back into the table (same worker, attempt, lease time). The start then answers Started.
+        var (ledger, entry, lease) = Starting();
+        var taken = Assert.Single(ledger.TakeLeasesOf(W1));
+        ledger.SettleTakeBack(taken, reply: null, RetryIn, T0.AddSeconds(1));
+
+        var (settled, _) = ledger.SettleStarts([lease], [entry], [Started(entry)], T0.AddSeconds(1));
+
+        // Handing it out would run it under a lease due again in RetryIn, taken back then as past its deadline.
+        Assert.Empty(settled.Leased);
+        Assert.Single(settled.Overtaken);
+    }
+
+    [Fact]
+    public void NoteSweep_AfterAStall_DoesNotUseUpTheOrphanGraceOfALeaseHandedOutJustBeforeIt()
+    {
+        // The reply of a lease handed out at T0 was still in the stalled silo until T0 + 13 s; the first heartbeat after
+        // the wake does not name it yet.
+        var (ledger, lease) = Leased(deadline: TimeSpan.FromHours(1));
+        Assert.Null(ledger.NoteSweep(T0));
+        HandOut(ledger, lease, T0);
+
+        Assert.NotNull(ledger.NoteSweep(T0.AddSeconds(13)));
+        var afterWake = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(13.5));
+        var later = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22.5));
+
+        Assert.Empty(afterWake.Orphans);
+        Assert.Equal([lease.JobId], later.Orphans.Select(o => o.JobId));
     }
 
     [Fact]
