@@ -307,7 +307,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
             results = [.. leases.Select(_ => (StartResult)new StartResult.Unreached($"{ex.GetType().Name}: {ex.Message}"))];
         }
 
-        var (settled, requeued) = _ledger.SettleStarts(leases, entries, results, _time.GetUtcNow());
+        var (settled, requeued) = _ledger.SettleStarts(leases, entries, results, now);
         settled.Leased.ForEach(l => LogLeased(l.Job.JobId, l.Job.Attempt, worker, Shard));
         settled.Overtaken.ForEach(l => LogStartOvertaken(l.JobId, l.Attempt, worker));
         settled.Unreached.ForEach(u => LogStartFailed(u.Lease.JobId, worker, u.Error));

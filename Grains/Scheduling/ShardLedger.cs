@@ -293,8 +293,8 @@ public sealed class ShardLedger
     public TimeSpan StallLimit => TimeSpan.FromTicks(Math.Max(_options.WorkerTimeout.Ticks / 10, _options.SweepInterval.Ticks * 2));
 
     /// <summary>
-    /// Notes the time of a sweep (every tick, even one that finds a sweep still under way). A gap since the last one
-    /// longer than <see cref="StallLimit"/> means the shard did not run: its silo was stopped, starved of CPU or paused.
+    /// Notes the time a sweep starts (its end is noted by <see cref="SweepEnded"/>). A gap since the last one longer
+    /// than <see cref="StallLimit"/> means the shard did not run: its silo was stopped, starved of CPU or paused.
     /// Meanwhile no heartbeat or report could reach it, so the time beyond the limit is not counted against anyone: every
     /// worker still alive is credited with it, and every lease runs out that much later. Without this, a silo that
     /// wakes from a pause longer than the worker timeout declares every worker lost and fails the jobs of those
