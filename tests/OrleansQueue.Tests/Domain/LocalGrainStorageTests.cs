@@ -75,4 +75,50 @@ public sealed class LocalGrainStorageTests : IDisposable
         Assert.False(read.RecordExists);
         Assert.Null(read.ETag);
     }
+
+    [Fact]
+    public async Task GrainsOfOtherKeys_TypesOrStateNames_HaveStatesOfTheirOwn()
+    {
+        var digits = Guid.NewGuid().ToString("N");
+        GrainId[] grains =
+        [
+            GrainId.Create("job", digits),
+            // The same digits in upper case are another grain to Orleans, so another state here.
+            GrainId.Create("job", digits.ToUpperInvariant()),
+            GrainId.Create("other", digits),
+            GrainId.Create("job", "0-1"),
+            GrainId.Create("job", digits + "0"),
+        ];
+        foreach (var (grain, i) in grains.Select((g, i) => (g, i)))
+        {
+            await _storage.WriteStateAsync("job", grain, State($"{i}"));
+        }
+
+        await _storage.WriteStateAsync("other-state", grains[0], State("other-state"));
+
+        foreach (var (grain, i) in grains.Select((g, i) => (g, i)))
+        {
+            var read = new GrainState<JobState>(new JobState());
+            await _storage.ReadStateAsync("job", grain, read);
+            Assert.Equal($"{i}", read.State!.Type);
+        }
+
+        var other = new GrainState<JobState>(new JobState());
+        await _storage.ReadStateAsync("other-state", grains[0], other);
+        Assert.Equal("other-state", other.State!.Type);
+    }
+
+    [Fact]
+    public async Task AGrainKeyedByAGuid_IsTheGrainOfItsDigits()
+    {
+        var id = Guid.NewGuid();
+        var byGuid = GrainId.Create(GrainType.Create("job"), GrainIdKeyExtensions.CreateGuidKey(id));
+        await _storage.WriteStateAsync("job", byGuid, State("A"));
+
+        var read = new GrainState<JobState>(new JobState());
+        await _storage.ReadStateAsync("job", GrainId.Create("job", id.ToString("N")), read);
+
+        Assert.True(read.RecordExists);
+        Assert.Equal("A", read.State!.Type);
+    }
 }
