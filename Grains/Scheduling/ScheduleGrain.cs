@@ -173,7 +173,12 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public async Task<HeartbeatReply> Heartbeat(WorkerHeartbeat heartbeat)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        var (back, stop, orphans) = _ledger.Heartbeat(heartbeat, _time.GetUtcNow());
+        var (back, stop, orphans, stall) = _ledger.Heartbeat(heartbeat, _time.GetUtcNow());
+        if (stall is { } stalled)
+        {
+            LogStalled(Shard, stalled);
+        }
+
         if (back)
         {
             LogWorkerBack(heartbeat.Worker, Shard);

@@ -24,7 +24,8 @@ public sealed class ShardLedger
     private readonly BuriedJobs _buried;
     private readonly WorkerRegistry _workers;
     private ScheduleCounters? _savedCounters;
-    private DateTimeOffset? _lastSweep;
+    private DateTimeOffset? _lastRun;
+    private bool _inSweep;
 
     /// <summary>Attempt ends settled from a take-back's <see cref="TakeBackReply.AlreadyEnded"/> or a sweep's
     /// <see cref="AttemptEnd.NoLease"/> notice, the two that can meet the same end twice in one activation (a shard's
@@ -257,15 +258,20 @@ public sealed class ShardLedger
 
     /// <summary>A worker's heartbeat: marks it alive (Back when it had been declared lost), names the attempts of this
     /// shard it runs but no longer holds (Stop), and takes out of the table the leases handed out longer than the grace
-    /// ago that it does not know about, because the lease reply never reached it (Orphans, to take back).</summary>
-    public (bool Back, ImmutableArray<AttemptRef> Stop, List<LeaseRecord> Orphans) Heartbeat(WorkerHeartbeat heartbeat, DateTimeOffset now)
+    /// ago that it does not know about, because the lease reply never reached it (Orphans, to take back).
+    /// <para>It judges leases by the time, as a sweep does, so it first looks for a stall as a sweep does (Stall: see
+    /// <see cref="NoteSweep"/>): a heartbeat read after a pause, before the first sweep tick, would otherwise find a
+    /// lease whose reply was still inside the paused silo older than the grace, and hand back a job its worker is about
+    /// to run.</para></summary>
+    public (bool Back, ImmutableArray<AttemptRef> Stop, List<LeaseRecord> Orphans, TimeSpan? Stall) Heartbeat(WorkerHeartbeat heartbeat, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
+        var stall = _inSweep ? null : NoteRunning(now);
         var back = _workers.Touch(heartbeat.Worker, heartbeat.Slots, now);
         var mine = heartbeat.Running.Where(r => ScheduleShards.Of(r.JobId, _options.Shards) == _shard).ToList();
         var stop = _leases.Disowned(heartbeat.Worker, mine).ToImmutableArray();
         var orphans = _leases.TakeUnknownTo(heartbeat.Worker, mine, now - _options.OrphanLeaseGrace);
-        return (back, stop, orphans);
+        return (back, stop, orphans, stall);
     }
 
     /// <summary>A worker's handler is still at it (beanstalkd's <c>touch</c>): the lease of <paramref name="attempt"/>
@@ -293,17 +299,33 @@ public sealed class ShardLedger
     public TimeSpan StallLimit => TimeSpan.FromTicks(Math.Max(_options.WorkerTimeout.Ticks / 10, _options.SweepInterval.Ticks * 2));
 
     /// <summary>
-    /// Notes the time a sweep starts (its end is noted by <see cref="SweepEnded"/>). A gap since the last one longer
-    /// than <see cref="StallLimit"/> means the shard did not run: its silo was stopped, starved of CPU or paused.
-    /// Meanwhile no heartbeat or report could reach it, so the time beyond the limit is not counted against anyone: every
-    /// worker still alive is credited with it, and every lease runs out that much later. Without this, a silo that
-    /// wakes from a pause longer than the worker timeout declares every worker lost and fails the jobs of those
-    /// without retries left, whose reports were waiting to be read. Returns the time credited, if any.
+    /// Notes the time a sweep starts (its end is noted by <see cref="SweepEnded"/>). A gap since the shard last ran (a
+    /// sweep, or a heartbeat between sweeps) longer than <see cref="StallLimit"/> means it did not run: its silo was
+    /// stopped, starved of CPU or paused. Meanwhile no heartbeat or report could reach it, so the time beyond the limit
+    /// is not counted against anyone: every worker still alive is credited with it, and every lease runs out that much
+    /// later. Without this, a silo that wakes from a pause longer than the worker timeout declares every worker lost
+    /// and fails the jobs of those without retries left, whose reports were waiting to be read. Returns the time
+    /// credited, if any.
     /// </summary>
     public TimeSpan? NoteSweep(DateTimeOffset now)
     {
-        var gap = _lastSweep is { } last ? now - last : TimeSpan.Zero;
-        _lastSweep = now;
+        var stall = NoteRunning(now);
+        _inSweep = true;
+        return stall;
+    }
+
+    /// <summary>A sweep ended at <paramref name="now"/>: the next tick's gap counts from here, as a grain timer's period
+    /// does (a long sweep, its take-backs awaited, is the shard running, not a stall).</summary>
+    public void SweepEnded(DateTimeOffset now)
+    {
+        _inSweep = false;
+        _lastRun = now;
+    }
+
+    private TimeSpan? NoteRunning(DateTimeOffset now)
+    {
+        var gap = _lastRun is { } last ? now - last : TimeSpan.Zero;
+        _lastRun = now;
         if (gap <= StallLimit)
         {
             return null;
@@ -314,10 +336,6 @@ public sealed class ShardLedger
         _leases.Postpone(stall);
         return stall;
     }
-
-    /// <summary>A sweep ended at <paramref name="now"/>: the next tick's gap counts from here, as a grain timer's period
-    /// does (a long sweep, its take-backs awaited, is the shard running, not a stall).</summary>
-    public void SweepEnded(DateTimeOffset now) => _lastSweep = now;
 
     /// <summary>The sweep's synchronous part: samples utilization, makes due retries leasable (Promoted), takes expired
     /// leases out of the table (Expired) and declares silent workers lost (Lost; take their leases with

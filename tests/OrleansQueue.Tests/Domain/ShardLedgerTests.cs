@@ -317,6 +317,17 @@ public sealed class ShardLedgerTests : IDisposable
         ledger.HandedOut([lease.JobId], at);
     }
 
+    /// <summary>The shard runs from <paramref name="from"/> to <paramref name="to"/>: a sweep tick every second, as its
+    /// timer ticks, so that no gap between two heartbeats reads as a stall.</summary>
+    private static void SweepsRun(ShardLedger ledger, DateTimeOffset from, DateTimeOffset to)
+    {
+        for (var at = from; at <= to; at = at.AddSeconds(1))
+        {
+            ledger.NoteSweep(at);
+            ledger.SweepEnded(at);
+        }
+    }
+
     [Fact]
     public void Heartbeat_StopsAttemptsNoLongerLeasedToTheWorker_AndTakesOutLeasesItDoesNotKnowPastTheGrace()
     {
@@ -324,7 +335,9 @@ public sealed class ShardLedgerTests : IDisposable
         HandOut(ledger, lease, T0);
         var stale = new AttemptRef(Guid.CreateVersion7(), 1);
 
+        SweepsRun(ledger, T0, T0.AddSeconds(5));
         var early = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [stale]), T0.AddSeconds(5));
+        SweepsRun(ledger, T0.AddSeconds(5), T0.AddSeconds(11));
         var late = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [stale]), T0.AddSeconds(11));
 
         Assert.Equal(stale, Assert.Single(early.Stop));
@@ -338,10 +351,13 @@ public sealed class ShardLedgerTests : IDisposable
     {
         // A busy silo: the journal write and the job grains took 11 s, so the worker cannot name the lease before then.
         var (ledger, lease) = Leased();
+        SweepsRun(ledger, T0, T0.AddSeconds(10.5));
         var starting = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(10.5));
         HandOut(ledger, lease, T0.AddSeconds(11));
 
+        SweepsRun(ledger, T0.AddSeconds(11), T0.AddSeconds(20));
         var inTransit = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(20));
+        SweepsRun(ledger, T0.AddSeconds(20), T0.AddSeconds(22));
         var lost = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22));
 
         Assert.Empty(starting.Orphans);
@@ -486,11 +502,47 @@ public sealed class ShardLedgerTests : IDisposable
         HandOut(ledger, lease, T0);
 
         Assert.NotNull(ledger.NoteSweep(T0.AddSeconds(13)));
+        ledger.SweepEnded(T0.AddSeconds(13));
         var afterWake = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(13.5));
+        SweepsRun(ledger, T0.AddSeconds(14), T0.AddSeconds(22.5));
         var later = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22.5));
 
         Assert.Empty(afterWake.Orphans);
         Assert.Equal([lease.JobId], later.Orphans.Select(o => o.JobId));
+    }
+
+    [Fact]
+    public void Heartbeat_AfterAStall_BeforeTheFirstSweepTick_DoesNotUseUpTheOrphanGraceOfALeaseHandedOutJustBeforeIt()
+    {
+        // The reply of a lease handed out at T0 was still in the stalled silo until T0 + 13 s; a heartbeat the worker sent
+        // meanwhile is read before the first sweep tick after the wake, and does not name the lease yet.
+        var (ledger, lease) = Leased(deadline: TimeSpan.FromHours(1));
+        SweepsRun(ledger, T0.AddSeconds(-3), T0);
+        HandOut(ledger, lease, T0);
+
+        var afterWake = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(13));
+        SweepsRun(ledger, T0.AddSeconds(13), T0.AddSeconds(22.5));
+        var later = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22.5));
+
+        Assert.Equal(TimeSpan.FromSeconds(12), afterWake.Stall);
+        Assert.Empty(afterWake.Orphans);
+        Assert.Null(later.Stall);
+        Assert.Equal([lease.JobId], later.Orphans.Select(o => o.JobId));
+    }
+
+    [Fact]
+    public void Heartbeat_DuringASweep_IsNoSignOfAStall()
+    {
+        // A sweep that started at T0 awaits its take-backs for 3 s; a heartbeat read meanwhile finds the shard running.
+        var (ledger, lease) = Leased(deadline: TimeSpan.FromHours(1));
+        HandOut(ledger, lease, T0);
+        Assert.Null(ledger.NoteSweep(T0));
+
+        var during = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [new AttemptRef(lease.JobId, lease.Attempt)]), T0.AddSeconds(3));
+        ledger.SweepEnded(T0.AddSeconds(3));
+
+        Assert.Null(during.Stall);
+        Assert.Null(ledger.NoteSweep(T0.AddSeconds(4)));
     }
 
     [Fact]
