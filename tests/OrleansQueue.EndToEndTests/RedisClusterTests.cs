@@ -217,6 +217,44 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ARedisThatAsksForAnotherPassword_IsRefusedByTheSiloTheWorkerAndTheConsole_EachInOneLine_WithThePasswordHidden()
+    {
+        // Arrange: a Redis that asks for a password, given a wrong one, and none.
+        await using var redis = await RedisServer.StartAsync(password: "the-right-password");
+        var wrong = $"{redis.Address},password=not-the-password";
+        await using var silo = ProcessRunner.Start("silo", Executables.Silo,
+            ["--storage", "redis", "--redis", wrong, "--silo-port", $"{FreePort.Next()}", "--gateway-port", $"{FreePort.Next()}", "--dashboard-port", "0", "--beanstalk-port", "0"]);
+        await using var worker = ProcessRunner.Start("worker", Executables.WorkerHost, ["--redis", wrong, "--connect-timeout", "5", "--name", "wrong-password"]);
+
+        // Act
+        var siloExit = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var workerExit = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var console = await Cli.RunAsync(["--redis", wrong, "--connect-timeout", "5"], Cli.DefaultTimeout, "metrics");
+        var noPassword = await Cli.RunAsync(["--redis", redis.Address, "--connect-timeout", "5"], Cli.DefaultTimeout, "metrics");
+
+        // Assert: the silo's is a start-up refusal (exit 2), the clients' the cluster unreachable (exit 4); each says what
+        // Redis answered, and none prints the password it was given or a stack trace.
+        output.WriteLine(silo.Describe());
+        output.WriteLine(worker.Describe());
+        Assert.Equal(2, siloExit);
+        Assert.Equal(ExitCodes.SiloUnreachable, workerExit);
+        Assert.True(console.ExitCode == ExitCodes.SiloUnreachable, $"console: {console}");
+        Assert.True(noPassword.ExitCode == ExitCodes.SiloUnreachable, $"console without a password: {noPassword}");
+        string[] errors =
+        [
+            Assert.Single(silo.Lines, l => l.Text.StartsWith("error:", StringComparison.Ordinal)).Text,
+            Assert.Single(worker.Lines, l => l.Text.StartsWith("error:", StringComparison.Ordinal)).Text,
+            Assert.Single(console.StderrLines),
+        ];
+        Assert.All(errors, e => Assert.Contains("Authentication failed: WRONGPASS", e, StringComparison.Ordinal));
+        Assert.All(errors, e => Assert.Contains($"{redis.Address},password=*****", e, StringComparison.Ordinal));
+        Assert.Contains("Authentication failed: NOAUTH", Assert.Single(noPassword.StderrLines), StringComparison.Ordinal);
+        Assert.All([silo.StandardErrorText, worker.StandardErrorText, console.Stderr, console.Stdout],
+            text => Assert.DoesNotContain("not-the-password", text, StringComparison.Ordinal));
+        Assert.DoesNotContain(silo.Lines.Concat(worker.Lines), l => l.Text.StartsWith("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public Task AClusterWithItsOwnServiceId_IsReachedThroughRedis_ByAConsoleAndAWorkerGivenIt() => RedisQueueCluster.RunAsync(output, 1, async cluster =>
     {
         // Arrange: the silo's entries in Redis are under its service id (blue/members/<cluster id>).

@@ -14,12 +14,14 @@ public sealed class RedisServer : IAsyncDisposable
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
     private readonly string _program;
+    private readonly string? _password;
     private ProcessRunner? _process;
     private readonly List<ProcessRunner> _runs = [];
 
-    private RedisServer(string program, int port, string folder)
+    private RedisServer(string program, int port, string folder, string? password)
     {
         _program = program;
+        _password = password;
         Port = port;
         Folder = folder;
     }
@@ -38,14 +40,15 @@ public sealed class RedisServer : IAsyncDisposable
     public IReadOnlyList<ProcessRunner> Runs => _runs;
 
     /// <summary>Starts a server and waits until it answers PING.</summary>
+    /// <param name="password">When given, the server asks every connection for it (<c>requirepass</c>).</param>
     /// <exception cref="InvalidOperationException">redis-server is not installed.</exception>
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(string? password = null)
     {
         var program = Locate() ?? throw new InvalidOperationException(
             "redis-server is not installed, and the Redis-mode tests need a real one: " +
             "apt-get install -y redis-server (Debian's package; .ci/run and scripts/test.sh must install it).");
         var folder = Directory.CreateTempSubdirectory("oq-redis-").FullName;
-        var server = new RedisServer(program, FreePort.Next(), folder);
+        var server = new RedisServer(program, FreePort.Next(), folder, password);
         try
         {
             await server.RestartAsync();
@@ -67,7 +70,8 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process = ProcessRunner.StartProgram($"redis-{_runs.Count + 1}", _program,
-            ["--port", $"{Port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", Folder],
+            ["--port", $"{Port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", Folder,
+                .. _password is null ? Array.Empty<string>() : ["--requirepass", _password]],
             Folder);
         _runs.Add(_process);
         await Wait.UntilAsync(async () => !_process.HasExited && await AnswersPingAsync(), StartTimeout, $"redis-server on port {Port} answers PING");
@@ -108,10 +112,22 @@ public sealed class RedisServer : IAsyncDisposable
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
             var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
+            var command = _password is null ? "PING\r\n" : $"AUTH {_password}\r\nPING\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command), timeout.Token);
+            var answer = new StringBuilder();
             var buffer = new byte[64];
-            var read = await stream.ReadAsync(buffer, timeout.Token);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            while (!answer.ToString().Contains("+PONG", StringComparison.Ordinal) && !answer.ToString().Contains('-', StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            return answer.ToString().Contains("+PONG", StringComparison.Ordinal);
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {
