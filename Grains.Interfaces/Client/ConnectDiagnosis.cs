@@ -20,7 +20,8 @@ namespace OrleansQueue.Client;
 /// refused: Orleans' TLS layer only logs these, so <see cref="ExplainAsync"/> makes one TLS handshake of its own with
 /// the first gateway and reads the outcome;</item>
 /// <item>in Redis mode, a Redis that cannot be reached or refuses the client (a wrong or missing password): Orleans'
-/// Redis clustering throws StackExchange.Redis' exception from the start, which <see cref="ExplainAsync"/> reads.</item>
+/// Redis clustering throws StackExchange.Redis' exception from the start, which <see cref="ExplainAsync"/> reads; when
+/// the connect timeout ran out first, <see cref="ExplainAsync"/> asks Redis itself.</item>
 /// </list>
 /// </summary>
 public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCredentials? tls)
@@ -51,8 +52,9 @@ public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCred
     }
 
     /// <summary>Why the start failed with <paramref name="failure"/>, or null when nothing here explains it (the silo is
-    /// down or silent). A Redis that cannot be reached or refused the client is the cluster unreachable
-    /// (<see cref="ExitCodes.SiloUnreachable"/>), with Redis' reason (<see cref="RedisConnection.Reason"/>).</summary>
+    /// down or silent). In Redis mode it is always the cluster unreachable (<see cref="ExitCodes.SiloUnreachable"/>):
+    /// with Redis' reason (<see cref="RedisConnection.Reason"/>) when Redis is down or refused the client, else as no
+    /// silo listed.</summary>
     public async Task<ConnectRefusal?> ExplainAsync(Exception failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
@@ -61,9 +63,13 @@ public sealed partial class ConnectDiagnosis(ClusterEndpoints endpoints, TlsCred
             return new ConnectRefusal(ExitCodes.WrongCluster, wrongCluster);
         }
 
-        if (endpoints.Redis is not null && RedisConnection.IsRedisError(failure))
+        if (endpoints.Redis is { } redis)
         {
-            return new ConnectRefusal(ExitCodes.SiloUnreachable, $"cannot reach {endpoints.Description}: {RedisConnection.Reason(failure)}");
+            // The connect timeout can run out before StackExchange.Redis gives its reason: then one PING of its own tells
+            // a Redis that is down or refuses the client from one that answers but lists no live silo.
+            var why = RedisConnection.IsRedisError(failure) ? RedisConnection.Reason(failure) : await RedisConnection.WhyUnreachableAsync(redis, ProbeTimeout);
+            return new ConnectRefusal(ExitCodes.SiloUnreachable, $"cannot reach {endpoints.Description}: " +
+                (why ?? "Redis answers, but lists no live silo of this cluster id and service id; is one running, with the same --cluster-id and --service-id?"));
         }
 
         return endpoints.Gateways.Count > 0 ? await ProbeAsync(endpoints.Gateways[0]) : null;

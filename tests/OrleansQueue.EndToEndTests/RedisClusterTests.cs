@@ -272,7 +272,10 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         Assert.True(metrics.ExitCode == 0, $"metrics with --service-id: {metrics}");
         Assert.Equal(1, CliJson.Metrics(metrics.Stdout).Completed);
         Assert.True(withoutIt.ExitCode == ExitCodes.SiloUnreachable, $"metrics without --service-id: {withoutIt}");
-        Assert.StartsWith("error: cannot reach the cluster in Redis", Assert.Single(withoutIt.StderrLines), StringComparison.Ordinal);
+        Assert.Equal(
+            $"error: cannot reach the cluster in Redis at {cluster.Redis.Address}: Redis answers, but lists no live silo of this cluster id and service id; " +
+            "is one running, with the same --cluster-id and --service-id?",
+            Assert.Single(withoutIt.StderrLines));
     }, "--service-id", "blue");
 
     /// <summary>The longest time between two consecutive job starts the worker logged.</summary>

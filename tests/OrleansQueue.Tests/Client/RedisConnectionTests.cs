@@ -129,11 +129,20 @@ public sealed class RedisConnectionTests
     }
 
     [Fact]
-    public async Task ConnectDiagnosis_OfAClientThatFoundNoSiloInRedis_LeavesItToTheCaller()
+    public async Task ConnectDiagnosis_OfAConnectTimeoutBeforeRedisAnswered_AsksRedis_AndGivesItsReason()
     {
-        Assert.True(ClusterEndpoints.TryParse(null, "127.0.0.1:6379", out var endpoints, out _));
+        // Nothing listens on the port: the client's connect timeout ran out before StackExchange.Redis' own error came.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        Assert.True(ClusterEndpoints.TryParse(null, $"127.0.0.1:{closed}", out var endpoints, out _));
 
-        Assert.Null(await new ConnectDiagnosis(endpoints, tls: null).ExplainAsync(new TimeoutException("no gateway")));
+        var refusal = await new ConnectDiagnosis(endpoints, tls: null).ExplainAsync(new TimeoutException("no gateway"));
+
+        Assert.Equal(
+            new ConnectRefusal(ExitCodes.SiloUnreachable, $"cannot reach the cluster in Redis at 127.0.0.1:{closed}: It was not possible to connect to the redis server(s)."),
+            refusal);
     }
 
     [Theory]
