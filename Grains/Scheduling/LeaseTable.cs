@@ -110,7 +110,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
         return true;
     }
 
-    /// <summary>Every lease runs out <paramref name="stall"/> later (see <see cref="ShardLedger.NoteSweep"/>), and the
+    /// <summary>Every lease runs out <paramref name="stall"/> later (see <see cref="ShardLedger.NoteRunning"/>), and the
     /// orphan grace of those handed out counts that much later too: a reply the stalled silo had not sent yet is not
     /// lost in transit.</summary>
     public void Postpone(TimeSpan stall)

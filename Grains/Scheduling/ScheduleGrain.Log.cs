@@ -17,7 +17,7 @@ public sealed partial class ScheduleGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} is silent past the timeout and declared lost (shard {Shard}); taking back {Leases} leases")]
     private partial void LogWorkerLost(WorkerId worker, int shard, int leases);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard} went {Stall} longer without a sweep than it may (its silo was stopped, starved of CPU or paused); that time is not counted against its workers' silence or its leases")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule shard {Shard} went {Stall} longer without running than it may (its silo was stopped, starved of CPU or paused); that time is not counted against its workers' silence or its leases")]
     private partial void LogStalled(int shard, TimeSpan stall);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} is back (shard {Shard})")]

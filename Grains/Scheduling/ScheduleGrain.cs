@@ -50,6 +50,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     private readonly ShardJournal _journal;
     private bool _sweeping;
     private IGrainTimer? _sweepTimer;
+    private IGrainTimer? _pulseTimer;
 
     public ScheduleGrain(
         [FromKeyedServices(QueueStorage.Name)] IGrainStorage storage,
@@ -78,6 +79,15 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         }
 
         _sweepTimer = this.RegisterGrainTimer(Sweep, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { Interleave = true });
+        // The shard's pulse, apart from the sweep: a timer's next tick waits for its callback, and a sweep can wait on
+        // take-backs and the journal, so only a tick that does nothing else shows that the silo ran all along.
+        _pulseTimer = this.RegisterGrainTimer(
+            _ =>
+            {
+                NoteRunning();
+                return Task.CompletedTask;
+            },
+            new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { Interleave = true });
         this.RegisterGrainTimer(
             _ => _journal.FlushAsync(),
             new GrainTimerCreationOptions(_options.StateFlushInterval, _options.StateFlushInterval) { Interleave = true });
@@ -88,6 +98,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _sweepTimer?.Dispose();
+        _pulseTimer?.Dispose();
         _waiters.WakeAll();
         await _journal.CloseAsync();
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
@@ -356,16 +367,10 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
 
     private async Task Sweep(CancellationToken cancellationToken)
     {
-        // A tick (the timer's or the reminder's) that finds a sweep under way is no sign of a stall: the gap counts from
-        // that sweep's end.
+        NoteRunning();
         if (_sweeping)
         {
             return;
-        }
-
-        if (_ledger.NoteSweep(_time.GetUtcNow()) is { } stall)
-        {
-            LogStalled(Shard, stall);
         }
 
         _sweeping = true;
@@ -400,7 +405,15 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         finally
         {
             _sweeping = false;
-            _ledger.SweepEnded(_time.GetUtcNow());
+        }
+    }
+
+    /// <summary>See <see cref="ShardLedger.NoteRunning"/>.</summary>
+    private void NoteRunning()
+    {
+        if (_ledger.NoteRunning(_time.GetUtcNow()) is { } stall)
+        {
+            LogStalled(Shard, stall);
         }
     }
 

@@ -25,7 +25,6 @@ public sealed class ShardLedger
     private readonly WorkerRegistry _workers;
     private ScheduleCounters? _savedCounters;
     private DateTimeOffset? _lastRun;
-    private bool _inSweep;
 
     /// <summary>Attempt ends settled from a take-back's <see cref="TakeBackReply.AlreadyEnded"/> or a sweep's
     /// <see cref="AttemptEnd.NoLease"/> notice, the two that can meet the same end twice in one activation (a shard's
@@ -259,14 +258,14 @@ public sealed class ShardLedger
     /// <summary>A worker's heartbeat: marks it alive (Back when it had been declared lost), names the attempts of this
     /// shard it runs but no longer holds (Stop), and takes out of the table the leases handed out longer than the grace
     /// ago that it does not know about, because the lease reply never reached it (Orphans, to take back).
-    /// <para>It judges leases by the time, as a sweep does, so it first looks for a stall as a sweep does (Stall: see
-    /// <see cref="NoteSweep"/>): a heartbeat read after a pause, before the first sweep tick, would otherwise find a
+    /// <para>It judges leases by the time, as a sweep does, so it first looks for a stall (Stall: see
+    /// <see cref="NoteRunning"/>): a heartbeat read after a pause, before the shard's first tick, would otherwise find a
     /// lease whose reply was still inside the paused silo older than the grace, and hand back a job its worker is about
     /// to run.</para></summary>
     public (bool Back, ImmutableArray<AttemptRef> Stop, List<LeaseRecord> Orphans, TimeSpan? Stall) Heartbeat(WorkerHeartbeat heartbeat, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        var stall = _inSweep ? null : NoteRunning(now);
+        var stall = NoteRunning(now);
         var back = _workers.Touch(heartbeat.Worker, heartbeat.Slots, now);
         var mine = heartbeat.Running.Where(r => ScheduleShards.Of(r.JobId, _options.Shards) == _shard).ToList();
         var stop = _leases.Disowned(heartbeat.Worker, mine).ToImmutableArray();
@@ -294,35 +293,20 @@ public sealed class ShardLedger
         return _leases.TakeAllOf(worker);
     }
 
-    /// <summary>The longest gap between two sweeps that is not a stall: a tenth of the worker timeout (1 s by default),
+    /// <summary>The longest gap in the shard's ticks that is not a stall: a tenth of the worker timeout (1 s by default),
     /// and at least two sweep intervals.</summary>
     public TimeSpan StallLimit => TimeSpan.FromTicks(Math.Max(_options.WorkerTimeout.Ticks / 10, _options.SweepInterval.Ticks * 2));
 
     /// <summary>
-    /// Notes the time a sweep starts (its end is noted by <see cref="SweepEnded"/>). A gap since the shard last ran (a
-    /// sweep, or a heartbeat between sweeps) longer than <see cref="StallLimit"/> means it did not run: its silo was
-    /// stopped, starved of CPU or paused. Meanwhile no heartbeat or report could reach it, so the time beyond the limit
-    /// is not counted against anyone: every worker still alive is credited with it, and every lease runs out that much
-    /// later. Without this, a silo that wakes from a pause longer than the worker timeout declares every worker lost
-    /// and fails the jobs of those without retries left, whose reports were waiting to be read. Returns the time
-    /// credited, if any.
+    /// Notes that the shard runs at <paramref name="now"/>: its grain calls this on a tick of its own every sweep
+    /// interval (one that does nothing else, so a long sweep does not hold it up), at each sweep and at each heartbeat. A
+    /// gap since the last note longer than <see cref="StallLimit"/> means the shard did not run: its silo was stopped,
+    /// starved of CPU or paused. Meanwhile no heartbeat or report could reach it, so the time beyond the limit is not
+    /// counted against anyone: every worker still alive is credited with it, and every lease runs out that much later.
+    /// Without this, a silo that wakes from a pause longer than the worker timeout declares every worker lost and fails
+    /// the jobs of those without retries left, whose reports were waiting to be read. Returns the time credited, if any.
     /// </summary>
-    public TimeSpan? NoteSweep(DateTimeOffset now)
-    {
-        var stall = NoteRunning(now);
-        _inSweep = true;
-        return stall;
-    }
-
-    /// <summary>A sweep ended at <paramref name="now"/>: the next tick's gap counts from here, as a grain timer's period
-    /// does (a long sweep, its take-backs awaited, is the shard running, not a stall).</summary>
-    public void SweepEnded(DateTimeOffset now)
-    {
-        _inSweep = false;
-        _lastRun = now;
-    }
-
-    private TimeSpan? NoteRunning(DateTimeOffset now)
+    public TimeSpan? NoteRunning(DateTimeOffset now)
     {
         var gap = _lastRun is { } last ? now - last : TimeSpan.Zero;
         _lastRun = now;

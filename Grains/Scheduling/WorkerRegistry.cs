@@ -47,7 +47,7 @@ public sealed class WorkerRegistry(TimeSpan timeout, TimeSpan lostRetention)
     }
 
     /// <summary>Counts <paramref name="stall"/> as heard from every worker still alive: time in which the shard could
-    /// hear no one (see <see cref="ShardLedger.NoteSweep"/>) is not silence. A worker heard since (before the first tick
+    /// hear no one (see <see cref="ShardLedger.NoteRunning"/>) is not silence. A worker heard since (before the first tick
     /// after the stall) is not heard in the future: its last sign of life stays at most <paramref name="now"/>.</summary>
     public void Excuse(TimeSpan stall, DateTimeOffset now)
     {

@@ -176,6 +176,6 @@ public sealed class DeliveryTests(ITestOutputHelper output)
         });
         Assert.Equal(0, metrics.Requeued.WorkerLost);
         Assert.Equal(0, metrics.Failed);
-        Assert.Contains("longer without a sweep than it may", cluster.Silo.StandardOutputText + cluster.Silo.StandardErrorText, StringComparison.Ordinal);
+        Assert.Contains("longer without running than it may", cluster.Silo.StandardOutputText + cluster.Silo.StandardErrorText, StringComparison.Ordinal);
     }, "--Queue:WorkerTimeout=00:00:04");
 }

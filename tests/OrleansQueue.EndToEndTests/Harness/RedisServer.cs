@@ -112,8 +112,12 @@ public sealed class RedisServer : IAsyncDisposable
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
             var stream = client.GetStream();
-            var command = _password is null ? "PING\r\n" : $"AUTH {_password}\r\nPING\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(command), timeout.Token);
+            // AUTH in Redis' array form, so that a password of any bytes is sent as it is.
+            var password = _password is null ? null : Encoding.UTF8.GetBytes(_password);
+            byte[] command = password is null
+                ? "PING\r\n"u8.ToArray()
+                : [.. Encoding.ASCII.GetBytes($"*2\r\n$4\r\nAUTH\r\n${password.Length}\r\n"), .. password, .. "\r\nPING\r\n"u8];
+            await stream.WriteAsync(command, timeout.Token);
             var answer = new StringBuilder();
             var buffer = new byte[64];
             while (!answer.ToString().Contains("+PONG", StringComparison.Ordinal) && !answer.ToString().Contains('-', StringComparison.Ordinal))

@@ -317,14 +317,13 @@ public sealed class ShardLedgerTests : IDisposable
         ledger.HandedOut([lease.JobId], at);
     }
 
-    /// <summary>The shard runs from <paramref name="from"/> to <paramref name="to"/>: a sweep tick every second, as its
-    /// timer ticks, so that no gap between two heartbeats reads as a stall.</summary>
-    private static void SweepsRun(ShardLedger ledger, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The shard runs from <paramref name="from"/> to <paramref name="to"/>: its pulse ticks every second, so
+    /// that no gap between two heartbeats reads as a stall.</summary>
+    private static void Runs(ShardLedger ledger, DateTimeOffset from, DateTimeOffset to)
     {
         for (var at = from; at <= to; at = at.AddSeconds(1))
         {
-            ledger.NoteSweep(at);
-            ledger.SweepEnded(at);
+            ledger.NoteRunning(at);
         }
     }
 
@@ -335,9 +334,9 @@ public sealed class ShardLedgerTests : IDisposable
         HandOut(ledger, lease, T0);
         var stale = new AttemptRef(Guid.CreateVersion7(), 1);
 
-        SweepsRun(ledger, T0, T0.AddSeconds(5));
+        Runs(ledger, T0, T0.AddSeconds(5));
         var early = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [stale]), T0.AddSeconds(5));
-        SweepsRun(ledger, T0.AddSeconds(5), T0.AddSeconds(11));
+        Runs(ledger, T0.AddSeconds(5), T0.AddSeconds(11));
         var late = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [stale]), T0.AddSeconds(11));
 
         Assert.Equal(stale, Assert.Single(early.Stop));
@@ -351,13 +350,13 @@ public sealed class ShardLedgerTests : IDisposable
     {
         // A busy silo: the journal write and the job grains took 11 s, so the worker cannot name the lease before then.
         var (ledger, lease) = Leased();
-        SweepsRun(ledger, T0, T0.AddSeconds(10.5));
+        Runs(ledger, T0, T0.AddSeconds(10.5));
         var starting = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(10.5));
         HandOut(ledger, lease, T0.AddSeconds(11));
 
-        SweepsRun(ledger, T0.AddSeconds(11), T0.AddSeconds(20));
+        Runs(ledger, T0.AddSeconds(11), T0.AddSeconds(20));
         var inTransit = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(20));
-        SweepsRun(ledger, T0.AddSeconds(20), T0.AddSeconds(22));
+        Runs(ledger, T0.AddSeconds(20), T0.AddSeconds(22));
         var lost = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22));
 
         Assert.Empty(starting.Orphans);
@@ -395,14 +394,14 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
-    public void NoteSweep_AfterAStall_CountsItAgainstNeitherTheWorkersNorTheLeases()
+    public void NoteRunning_AfterAStall_CountsItAgainstNeitherTheWorkersNorTheLeases()
     {
         // The lease runs out at T0 + 5 s and W1, last heard at T0, is lost after T0 + 10 s; then the shard is not run from
         // T0 to T0 + 13 s. The limit is a tenth of the worker timeout (1 s), so 12 s are credited.
         var (ledger, lease) = Leased(deadline: TimeSpan.FromSeconds(5));
-        Assert.Null(ledger.NoteSweep(T0));
+        Assert.Null(ledger.NoteRunning(T0));
 
-        var stall = ledger.NoteSweep(T0.AddSeconds(13));
+        var stall = ledger.NoteRunning(T0.AddSeconds(13));
         var afterStall = ledger.Sweep(T0.AddSeconds(13));
 
         Assert.Equal(TimeSpan.FromSeconds(12), stall);
@@ -415,30 +414,16 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
-    public void NoteSweep_AfterALongSweep_CountsFromItsEnd()
+    public void NoteRunning_AfterAStall_DuringAStart_StillHandsTheStartedAttemptOut()
     {
-        var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(5));
-        Assert.Null(ledger.NoteSweep(T0));
-
-        // The sweep's take-backs took 3 s; the next tick comes a period after it ended.
-        ledger.SweepEnded(T0.AddSeconds(3));
-        var next = ledger.NoteSweep(T0.AddSeconds(3.2));
-
-        Assert.Null(next);
-        Assert.Single(ledger.Sweep(T0.AddSeconds(5)).Expired);
-    }
-
-    [Fact]
-    public void NoteSweep_AfterAStall_DuringAStart_StillHandsTheStartedAttemptOut()
-    {
-        // A silo stopped while a lease's start was under way: on wake-up the first sweep tick postpones every lease before
+        // A silo stopped while a lease's start was under way: on wake-up the first tick postpones every lease before
         // the start's answer is settled. The attempt must still be handed out under its lease (seen in a 3-silo Redis
         // cluster, 7 s SIGSTOP: the starts under way were taken back as overtaken, and the postponed lease left in the
         // table kept the requeued jobs out of the index until the orphan check, 10 s later).
         var (ledger, entry, lease) = Starting();
-        Assert.Null(ledger.NoteSweep(T0));
+        Assert.Null(ledger.NoteRunning(T0));
 
-        Assert.Equal(TimeSpan.FromSeconds(6), ledger.NoteSweep(T0.AddSeconds(7)));
+        Assert.Equal(TimeSpan.FromSeconds(6), ledger.NoteRunning(T0.AddSeconds(7)));
         var (settled, requeued) = ledger.SettleStarts([lease], [entry], [Started(entry)], T0.AddSeconds(7));
 
         Assert.Equal([entry.JobId], settled.Leased.Select(l => l.Job.JobId));
@@ -449,14 +434,14 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
-    public void NoteSweep_AfterAStall_DoesNotCreditAWorkerHeardSince_BeyondNow()
+    public void NoteRunning_AfterAStall_DoesNotCreditAWorkerHeardSince_BeyondNow()
     {
         // W1 is heard at T0 + 12.9 s, just after the shard woke from a stall and before its first tick at T0 + 13 s.
         var (ledger, _) = Leased(deadline: TimeSpan.FromHours(1));
-        Assert.Null(ledger.NoteSweep(T0));
+        Assert.Null(ledger.NoteRunning(T0));
         ledger.Touch(W1, T0.AddSeconds(12.9));
 
-        Assert.NotNull(ledger.NoteSweep(T0.AddSeconds(13)));
+        Assert.NotNull(ledger.NoteRunning(T0.AddSeconds(13)));
 
         // Silent from then on, it is lost 10 s after the wake, not 10 s after a last sign of life credited into the future.
         Assert.Empty(ledger.Sweep(T0.AddSeconds(22.9)).Lost);
@@ -464,11 +449,11 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
-    public void NoteSweep_OnTime_CreditsNothing()
+    public void NoteRunning_OnTime_CreditsNothing()
     {
         var (ledger, _) = Leased(deadline: TimeSpan.FromSeconds(5));
 
-        var notes = Enumerable.Range(0, 12).Select(s => ledger.NoteSweep(T0.AddSeconds(s))).ToList();
+        var notes = Enumerable.Range(0, 12).Select(s => ledger.NoteRunning(T0.AddSeconds(s))).ToList();
         var (_, expired, lost) = ledger.Sweep(T0.AddSeconds(11));
 
         Assert.All(notes, Assert.Null);
@@ -493,18 +478,17 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
-    public void NoteSweep_AfterAStall_DoesNotUseUpTheOrphanGraceOfALeaseHandedOutJustBeforeIt()
+    public void NoteRunning_AfterAStall_DoesNotUseUpTheOrphanGraceOfALeaseHandedOutJustBeforeIt()
     {
         // The reply of a lease handed out at T0 was still in the stalled silo until T0 + 13 s; the first heartbeat after
         // the wake does not name it yet.
         var (ledger, lease) = Leased(deadline: TimeSpan.FromHours(1));
-        Assert.Null(ledger.NoteSweep(T0));
+        Assert.Null(ledger.NoteRunning(T0));
         HandOut(ledger, lease, T0);
 
-        Assert.NotNull(ledger.NoteSweep(T0.AddSeconds(13)));
-        ledger.SweepEnded(T0.AddSeconds(13));
+        Assert.NotNull(ledger.NoteRunning(T0.AddSeconds(13)));
         var afterWake = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(13.5));
-        SweepsRun(ledger, T0.AddSeconds(14), T0.AddSeconds(22.5));
+        Runs(ledger, T0.AddSeconds(14), T0.AddSeconds(22.5));
         var later = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22.5));
 
         Assert.Empty(afterWake.Orphans);
@@ -512,37 +496,22 @@ public sealed class ShardLedgerTests : IDisposable
     }
 
     [Fact]
-    public void Heartbeat_AfterAStall_BeforeTheFirstSweepTick_DoesNotUseUpTheOrphanGraceOfALeaseHandedOutJustBeforeIt()
+    public void Heartbeat_AfterAStall_BeforeTheFirstTick_DoesNotUseUpTheOrphanGraceOfALeaseHandedOutJustBeforeIt()
     {
         // The reply of a lease handed out at T0 was still in the stalled silo until T0 + 13 s; a heartbeat the worker sent
-        // meanwhile is read before the first sweep tick after the wake, and does not name the lease yet.
+        // meanwhile is read before the shard's first tick after the wake, and does not name the lease yet.
         var (ledger, lease) = Leased(deadline: TimeSpan.FromHours(1));
-        SweepsRun(ledger, T0.AddSeconds(-3), T0);
+        Runs(ledger, T0.AddSeconds(-3), T0);
         HandOut(ledger, lease, T0);
 
         var afterWake = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(13));
-        SweepsRun(ledger, T0.AddSeconds(13), T0.AddSeconds(22.5));
+        Runs(ledger, T0.AddSeconds(13), T0.AddSeconds(22.5));
         var later = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, []), T0.AddSeconds(22.5));
 
         Assert.Equal(TimeSpan.FromSeconds(12), afterWake.Stall);
         Assert.Empty(afterWake.Orphans);
         Assert.Null(later.Stall);
         Assert.Equal([lease.JobId], later.Orphans.Select(o => o.JobId));
-    }
-
-    [Fact]
-    public void Heartbeat_DuringASweep_IsNoSignOfAStall()
-    {
-        // A sweep that started at T0 awaits its take-backs for 3 s; a heartbeat read meanwhile finds the shard running.
-        var (ledger, lease) = Leased(deadline: TimeSpan.FromHours(1));
-        HandOut(ledger, lease, T0);
-        Assert.Null(ledger.NoteSweep(T0));
-
-        var during = ledger.Heartbeat(new WorkerHeartbeat(W1, 4, [new AttemptRef(lease.JobId, lease.Attempt)]), T0.AddSeconds(3));
-        ledger.SweepEnded(T0.AddSeconds(3));
-
-        Assert.Null(during.Stall);
-        Assert.Null(ledger.NoteSweep(T0.AddSeconds(4)));
     }
 
     [Fact]
