@@ -12,9 +12,10 @@ namespace OrleansQueue.Storage;
 /// <c>MemoryStorageGrain</c>s). ETags are version numbers and are checked as any storage checks them: a write
 /// from a stale copy throws <see cref="InconsistentStateException"/>.
 /// <para>
-/// The states are shelved by state name and grain type, and a grain keyed by a <see cref="Guid"/> (every job) is found
-/// by the <see cref="Guid"/> itself rather than by its grain id, whose key is an array of its 32 hex digits: 80 bytes
-/// less per stored job, about 76 MiB with a million jobs queued.
+/// Memory per stored job is what a deep queue costs, so the states are shelved by state name and grain type, each shelf
+/// a plain dictionary under a lock (its entries are structs in one array: no object per state), and a grain keyed by a
+/// <see cref="Guid"/> (every job) is found by the <see cref="Guid"/> itself rather than by its grain id, whose key is
+/// an array of its 32 hex digits. The work under the lock is one lookup; (de)serializing is done outside it.
 /// </para>
 /// <para>
 /// Only for a cluster of one silo: a grain activated on another silo would not see the state. Like any in-memory
@@ -28,11 +29,7 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var shelf = ShelfOf(stateName, grainId);
-        var found = AsGuid(grainId.Key) is { } guid
-            ? shelf.ByGuid.TryGetValue(guid, out var stored)
-            : shelf.ByKey.TryGetValue(grainId.Key, out stored);
-        if (found)
+        if (ShelfOf(stateName, grainId).TryGet(grainId.Key) is { } stored)
         {
             grainState.State = serializer.Deserialize<T>(stored.Data);
             grainState.ETag = Tag(stored.Version);
@@ -50,11 +47,8 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var shelf = ShelfOf(stateName, grainId);
         var data = serializer.SerializeToArray(grainState.State);
-        var version = AsGuid(grainId.Key) is { } guid
-            ? Write(shelf.ByGuid, guid, data, grainState.ETag, stateName, grainId)
-            : Write(shelf.ByKey, grainId.Key, data, grainState.ETag, stateName, grainId);
+        var version = ShelfOf(stateName, grainId).Write(stateName, grainId, data, grainState.ETag);
         grainState.ETag = Tag(version);
         grainState.RecordExists = true;
         return Task.CompletedTask;
@@ -63,16 +57,7 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var shelf = ShelfOf(stateName, grainId);
-        if (AsGuid(grainId.Key) is { } guid)
-        {
-            Clear(shelf.ByGuid, guid, grainState.ETag, stateName, grainId);
-        }
-        else
-        {
-            Clear(shelf.ByKey, grainId.Key, grainState.ETag, stateName, grainId);
-        }
-
+        ShelfOf(stateName, grainId).Clear(stateName, grainId, grainState.ETag);
         grainState.ETag = null;
         grainState.RecordExists = false;
         return Task.CompletedTask;
@@ -81,40 +66,16 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
     private Shelf ShelfOf(string stateName, GrainId grainId) =>
         _shelves.GetOrAdd((stateName, grainId.Type), static _ => new Shelf());
 
-    /// <summary>Stores <paramref name="data"/> if <paramref name="etag"/> names the stored version (null: none is
-    /// stored), and returns the new version.</summary>
-    private static long Write<TKey>(ConcurrentDictionary<TKey, Stored> states, TKey key, byte[] data, string? etag, string stateName, GrainId grainId)
-        where TKey : notnull
-    {
-        while (true)
-        {
-            if (states.TryGetValue(key, out var current))
-            {
-                Check(etag, current, stateName, grainId);
-                var next = new Stored(data, current.Version + 1);
-                if (states.TryUpdate(key, next, current))
-                {
-                    return next.Version;
-                }
-            }
-            else
-            {
-                Check(etag, null, stateName, grainId);
-                if (states.TryAdd(key, new Stored(data, 1)))
-                {
-                    return 1;
-                }
-            }
-        }
-    }
+    private static string Tag(long version) => version.ToString(CultureInfo.InvariantCulture);
 
-    private static void Clear<TKey>(ConcurrentDictionary<TKey, Stored> states, TKey key, string? etag, string stateName, GrainId grainId)
-        where TKey : notnull
+    private static void Check(string? etag, Stored? current, string stateName, GrainId grainId)
     {
-        if (states.TryGetValue(key, out var current))
+        var expected = current is { } stored ? Tag(stored.Version) : null;
+        if (etag != expected)
         {
-            Check(etag, current, stateName, grainId);
-            states.TryRemove(new KeyValuePair<TKey, Stored>(key, current));
+            throw new InconsistentStateException(
+                $"The {stateName} state of {grainId} was written by someone else: version {expected ?? "none"} is stored, the write was based on {etag ?? "none"}.",
+                expected ?? "", etag ?? "");
         }
     }
 
@@ -139,29 +100,74 @@ public sealed class LocalGrainStorage(Serializer serializer) : IGrainStorage
         return Utf8Parser.TryParse(digits, out Guid guid, out var consumed, 'N') && consumed == digits.Length ? guid : null;
     }
 
-    private static string Tag(long version) => version.ToString(CultureInfo.InvariantCulture);
-
-    private static void Check(string? etag, Stored? current, string stateName, GrainId grainId)
-    {
-        var expected = current is { } stored ? Tag(stored.Version) : null;
-        if (etag != expected)
-        {
-            throw new InconsistentStateException(
-                $"The {stateName} state of {grainId} was written by someone else: version {expected ?? "none"} is stored, the write was based on {etag ?? "none"}.",
-                expected ?? "", etag ?? "");
-        }
-    }
-
     /// <summary>The states of one state name and grain type.</summary>
     private sealed class Shelf
     {
-        public ConcurrentDictionary<Guid, Stored> ByGuid { get; } = new();
+        private readonly Lock _lock = new();
+        private readonly Dictionary<Guid, Stored> _byGuid = [];
+        private readonly Dictionary<IdSpan, Stored> _byKey = [];
 
-        public ConcurrentDictionary<IdSpan, Stored> ByKey { get; } = new();
+        public Stored? TryGet(IdSpan key)
+        {
+            var guid = AsGuid(key);
+            lock (_lock)
+            {
+                return guid is { } id
+                    ? _byGuid.TryGetValue(id, out var stored) ? stored : null
+                    : _byKey.TryGetValue(key, out stored) ? stored : null;
+            }
+        }
+
+        /// <summary>Stores <paramref name="data"/> if <paramref name="etag"/> names the stored version (null: none is
+        /// stored), and returns the new version.</summary>
+        public long Write(string stateName, GrainId grainId, byte[] data, string? etag)
+        {
+            var guid = AsGuid(grainId.Key);
+            lock (_lock)
+            {
+                return guid is { } id
+                    ? Write(_byGuid, id, data, etag, stateName, grainId)
+                    : Write(_byKey, grainId.Key, data, etag, stateName, grainId);
+            }
+        }
+
+        public void Clear(string stateName, GrainId grainId, string? etag)
+        {
+            var guid = AsGuid(grainId.Key);
+            lock (_lock)
+            {
+                if (guid is { } id)
+                {
+                    Clear(_byGuid, id, etag, stateName, grainId);
+                }
+                else
+                {
+                    Clear(_byKey, grainId.Key, etag, stateName, grainId);
+                }
+            }
+        }
+
+        private static long Write<TKey>(Dictionary<TKey, Stored> states, TKey key, byte[] data, string? etag, string stateName, GrainId grainId)
+            where TKey : notnull
+        {
+            Stored? current = states.TryGetValue(key, out var stored) ? stored : null;
+            Check(etag, current, stateName, grainId);
+            var next = new Stored(data, (current?.Version ?? 0) + 1);
+            states[key] = next;
+            return next.Version;
+        }
+
+        private static void Clear<TKey>(Dictionary<TKey, Stored> states, TKey key, string? etag, string stateName, GrainId grainId)
+            where TKey : notnull
+        {
+            if (states.TryGetValue(key, out var current))
+            {
+                Check(etag, current, stateName, grainId);
+                states.Remove(key);
+            }
+        }
     }
 
-    /// <summary>A stored state: kept inline in the dictionary's entry (a class would add an object per grain: about 24 MB
-    /// of RSS with a million jobs queued). Equal when it is the same bytes (by reference) at the same version, which is
-    /// what the compare-and-swap of a write needs.</summary>
+    /// <summary>A stored state, kept inline in its dictionary entry.</summary>
     private readonly record struct Stored(byte[] Data, long Version);
 }
