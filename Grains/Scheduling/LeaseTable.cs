@@ -19,38 +19,34 @@ public sealed record LeaseRecord(
 /// <param name="changes">Marked with every job leased or released, for the shard's journal.</param>
 public sealed class LeaseTable(ShardChanges? changes = null)
 {
-    private readonly Dictionary<Guid, LeaseRecord> _byJob = [];
+    private readonly Dictionary<Guid, Held> _byJob = [];
     private readonly Dictionary<WorkerId, HashSet<Guid>> _byWorker = [];
     private readonly PriorityQueue<LeaseRecord, DateTimeOffset> _byExpiry = new();
-
-    /// <summary>What names each lease in the table, in memory only (see <see cref="Tracked"/>).</summary>
-    private readonly Dictionary<Guid, Tracked> _tracked = [];
 
     public int Count => _byJob.Count;
 
     public bool Contains(Guid jobId) => _byJob.ContainsKey(jobId);
 
-    public LeaseRecord? Get(Guid jobId) => _byJob.GetValueOrDefault(jobId);
+    public LeaseRecord? Get(Guid jobId) => _byJob.TryGetValue(jobId, out var held) ? held.Current : null;
 
     public int CountFor(WorkerId worker) => _byWorker.TryGetValue(worker, out var jobs) ? jobs.Count : 0;
 
-    public IEnumerable<LeaseRecord> All => _byJob.Values;
+    public IEnumerable<LeaseRecord> All => _byJob.Values.Select(held => held.Current);
 
     public void Add(LeaseRecord lease)
     {
-        if (!_byJob.TryAdd(lease.JobId, lease))
+        if (!_byJob.TryAdd(lease.JobId, new Held(lease)))
         {
             throw new InvalidOperationException($"Job {lease.JobId} is already leased.");
         }
 
-        _tracked[lease.JobId] = new Tracked(lease);
         Index(lease);
         changes?.Mark(lease.JobId);
     }
 
     /// <summary>Removes the lease if it covers <paramref name="attempt"/>; returns it, or null.</summary>
     public LeaseRecord? Remove(Guid jobId, int attempt) =>
-        _byJob.TryGetValue(jobId, out var lease) && lease.Attempt == attempt ? Drop(lease) : null;
+        _byJob.TryGetValue(jobId, out var held) && held.Current.Attempt == attempt ? Drop(held.Current) : null;
 
     /// <summary>True while this very lease (not a later one of the same job) is in the table: the record it was added
     /// as, or the one in the table now. <see cref="Extend"/> and <see cref="Postpone"/> replace the record with one that
@@ -59,7 +55,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     /// the orphan check). A lease taken out and added again (a take-back nobody answered) is another lease, though it
     /// names the same worker, attempt and lease time: a start under way for the first is not handed out.</summary>
     public bool IsCurrent(LeaseRecord lease) =>
-        _byJob.TryGetValue(lease.JobId, out var live) && (ReferenceEquals(live, lease) || ReferenceEquals(_tracked[lease.JobId].Origin, lease));
+        _byJob.TryGetValue(lease.JobId, out var held) && (ReferenceEquals(held.Current, lease) || ReferenceEquals(held.Origin, lease));
 
     /// <summary>Removes this very lease (not a later one of the same job); true when it was still in the table.</summary>
     public bool RemoveIfCurrent(LeaseRecord lease) =>
@@ -69,7 +65,6 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     {
         var jobId = lease.JobId;
         _byJob.Remove(jobId);
-        _tracked.Remove(jobId);
         changes?.Mark(jobId);
         if (_byWorker.TryGetValue(lease.Worker, out var jobs))
         {
@@ -87,9 +82,9 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     /// from then (<see cref="TakeUnknownTo"/>).</summary>
     public void HandedOut(Guid jobId, DateTimeOffset at)
     {
-        if (_tracked.TryGetValue(jobId, out var tracked))
+        if (_byJob.TryGetValue(jobId, out var held))
         {
-            tracked.HandedOutAt = at;
+            held.HandedOutAt = at;
         }
     }
 
@@ -98,13 +93,13 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     /// lease.</summary>
     public bool Extend(Guid jobId, int attempt, WorkerId worker, DateTimeOffset expiresAt)
     {
-        if (!_byJob.TryGetValue(jobId, out var lease) || lease.Attempt != attempt || lease.Worker != worker)
+        if (!_byJob.TryGetValue(jobId, out var held) || held.Current.Attempt != attempt || held.Current.Worker != worker)
         {
             return false;
         }
 
-        var extended = lease with { ExpiresAt = expiresAt };
-        _byJob[jobId] = extended;
+        var extended = held.Current with { ExpiresAt = expiresAt };
+        held.Current = extended;
         _byExpiry.Enqueue(extended, extended.ExpiresAt);
         changes?.Mark(jobId);
         return true;
@@ -116,16 +111,13 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     public void Postpone(TimeSpan stall)
     {
         _byExpiry.Clear();
-        foreach (var lease in _byJob.Values.ToList())
+        foreach (var held in _byJob.Values)
         {
-            var later = lease with { ExpiresAt = lease.ExpiresAt + stall };
-            _byJob[lease.JobId] = later;
+            var later = held.Current with { ExpiresAt = held.Current.ExpiresAt + stall };
+            held.Current = later;
+            held.HandedOutAt += stall;
             _byExpiry.Enqueue(later, later.ExpiresAt);
-            changes?.Mark(lease.JobId);
-            if (_tracked[lease.JobId] is { HandedOutAt: { } at } tracked)
-            {
-                tracked.HandedOutAt = at + stall;
-            }
+            changes?.Mark(later.JobId);
         }
     }
 
@@ -136,7 +128,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
         while (_byExpiry.TryPeek(out var lease, out var at) && at <= now)
         {
             _byExpiry.Dequeue();
-            if (_byJob.TryGetValue(lease.JobId, out var live) && ReferenceEquals(live, lease))
+            if (IsLive(lease))
             {
                 expired.Add(Drop(lease));
             }
@@ -149,7 +141,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     {
         while (_byExpiry.TryPeek(out var lease, out var at))
         {
-            if (_byJob.TryGetValue(lease.JobId, out var live) && ReferenceEquals(live, lease))
+            if (IsLive(lease))
             {
                 return at;
             }
@@ -168,7 +160,7 @@ public sealed class LeaseTable(ShardChanges? changes = null)
             return [];
         }
 
-        return jobs.ToList().Select(id => Drop(_byJob[id])).ToList();
+        return jobs.ToList().Select(id => Drop(_byJob[id].Current)).ToList();
     }
 
     public IReadOnlyCollection<Guid> JobsOf(WorkerId worker) =>
@@ -185,8 +177,8 @@ public sealed class LeaseTable(ShardChanges? changes = null)
     public List<LeaseRecord> TakeUnknownTo(WorkerId worker, IEnumerable<AttemptRef> running, DateTimeOffset handedOutBefore)
     {
         var known = running.Select(r => r.JobId).ToHashSet();
-        var orphans = JobsOf(worker).Select(id => _byJob[id])
-            .Where(l => !known.Contains(l.JobId) && _tracked[l.JobId].HandedOutAt is { } at && at < handedOutBefore).ToList();
+        var orphans = JobsOf(worker).Where(id => !known.Contains(id)).Select(id => _byJob[id])
+            .Where(held => held.HandedOutAt is { } at && at < handedOutBefore).Select(held => held.Current).ToList();
         orphans.ForEach(orphan => Drop(orphan));
         return orphans;
     }
@@ -202,12 +194,19 @@ public sealed class LeaseTable(ShardChanges? changes = null)
         _byExpiry.Enqueue(lease, lease.ExpiresAt);
     }
 
-    /// <summary>A lease's record as it was added (its identity: a replaced record is the same lease, a lease added
-    /// again is not) and when its reply left the shard (none while it is being started; a restored lease counts as
-    /// handed out when it is restored).</summary>
-    private sealed class Tracked(LeaseRecord origin)
+    /// <summary>The expiry queue's entry is the record in the table now (an extended or postponed lease leaves its
+    /// older records behind in the queue).</summary>
+    private bool IsLive(LeaseRecord lease) => _byJob.TryGetValue(lease.JobId, out var held) && ReferenceEquals(held.Current, lease);
+
+    /// <summary>A lease in the table: its record now (<see cref="Extend"/> and <see cref="Postpone"/> replace it), the
+    /// record it was added as (its identity: a replaced record is the same lease, a lease added again is not), and when
+    /// its reply left the shard (none while it is being started; a restored lease counts as handed out when it is
+    /// restored).</summary>
+    private sealed class Held(LeaseRecord origin)
     {
         public LeaseRecord Origin { get; } = origin;
+
+        public LeaseRecord Current { get; set; } = origin;
 
         public DateTimeOffset? HandedOutAt { get; set; }
     }
