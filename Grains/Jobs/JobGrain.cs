@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using OrleansQueue.Hosting;
 using OrleansQueue.Scheduling;
+using OrleansQueue.Storage;
 
 namespace OrleansQueue.Jobs;
 
@@ -11,16 +14,23 @@ namespace OrleansQueue.Jobs;
 /// take-back reconciles with this grain's state, so a lost notice delays a job but never loses it.
 /// </summary>
 public sealed partial class JobGrain(
-    [PersistentState("job", QueueStorage.Name)] IPersistentState<JobState> state,
+    [FromKeyedServices(QueueStorage.Name)] IGrainStorage storage,
     IOptions<QueueOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger) : Grain, IJobGrain
 {
     private readonly QueueOptions _options = options.Value;
+    private StoredState<JobState> _state = null!;
 
-    private JobState Job => state.State;
+    private JobState Job => _state.State;
 
     private IScheduleGrain Schedule => GrainFactory.Grain<IScheduleGrain>(Job.Shard);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _state = new StoredState<JobState>(storage, "job", this.GetGrainId());
+        return _state.ReadAsync();
+    }
 
     public async Task<StoredJob> Store(JobSubmission submission, Guid token, DateTimeOffset submittedAt)
     {
@@ -37,7 +47,7 @@ public sealed partial class JobGrain(
             if (Job.StoreToken != token)
             {
                 Job.StoreToken = token;
-                await WriteAsync(state.WriteStateAsync);
+                await WriteAsync(_state.WriteAsync());
             }
 
             return new StoredJob(Job.ToEntry(), Job.ToView(time.GetUtcNow()));
@@ -45,9 +55,9 @@ public sealed partial class JobGrain(
 
         var id = this.GetPrimaryKey();
         var shard = ScheduleShards.Of(id, _options.Shards);
-        state.State = JobLifecycle.Create(id, submission, _options, shard, submittedAt);
+        _state.State = JobLifecycle.Create(id, submission, _options, shard, submittedAt);
         Job.StoreToken = token;
-        await WriteAsync(state.WriteStateAsync);
+        await WriteAsync(_state.WriteAsync());
         LogSubmitted(id, Job.Type, Job.Priority);
 
         // A queued job costs only its stored state until a worker leases it: with a million queued, activations would
@@ -62,8 +72,8 @@ public sealed partial class JobGrain(
         // Had the enqueue landed after all, the shard drops the entry at lease time: StartAttempt finds no job.
         if (Job.Exists && Job.Status == JobStatus.Pending && Job.Attempts.Count == 0 && Job.StoreToken == token)
         {
-            state.State = new JobState();
-            await WriteAsync(state.ClearStateAsync);
+            _state.State = new JobState();
+            await WriteAsync(_state.ClearAsync());
             DeactivateOnIdle();
         }
     }
@@ -77,7 +87,7 @@ public sealed partial class JobGrain(
         var (result, changed) = JobLifecycle.Start(Job, worker, attempt, startedAt);
         if (changed)
         {
-            await WriteAsync(state.WriteStateAsync);
+            await WriteAsync(_state.WriteAsync());
         }
 
         return result;
@@ -110,7 +120,7 @@ public sealed partial class JobGrain(
         var (reply, changed) = JobLifecycle.TakeBack(Job, attempt, leasedAt, cause, time.GetUtcNow());
         if (changed)
         {
-            await WriteAsync(state.WriteStateAsync);
+            await WriteAsync(_state.WriteAsync());
             LogTakenBack(Job.Id, attempt, cause, Job.Status, Job.RetriesLeft);
             DeactivateIfFinished();
         }
@@ -124,11 +134,11 @@ public sealed partial class JobGrain(
     /// never stored, a job that completes twice). So the activation is thrown away and the next call reads what storage
     /// holds, and the caller sees the failure.
     /// </summary>
-    private async Task WriteAsync(Func<CancellationToken, Task> write)
+    private async Task WriteAsync(Task write)
     {
         try
         {
-            await write(CancellationToken.None);
+            await write;
         }
         catch
         {
@@ -177,7 +187,7 @@ public sealed partial class JobGrain(
             return transition;
         }
 
-        await WriteAsync(state.WriteStateAsync);
+        await WriteAsync(_state.WriteAsync());
         if (transition.Effect is not ScheduleEffect.NoChange)
         {
             LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);

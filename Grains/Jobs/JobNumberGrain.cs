@@ -1,27 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using OrleansQueue.Hosting;
+using OrleansQueue.Storage;
 
 namespace OrleansQueue.Jobs;
 
 /// <summary>The job number counter (see <see cref="IJobNumberGrain"/>): the next number to hand out, stored before
 /// each range is returned.</summary>
-public sealed class JobNumberGrain(
-    [PersistentState("job-numbers", QueueStorage.Name)] IPersistentState<JobNumberState> state) : Grain, IJobNumberGrain
+public sealed class JobNumberGrain([FromKeyedServices(QueueStorage.Name)] IGrainStorage storage) : Grain, IJobNumberGrain
 {
+    private StoredState<JobNumberState> _state = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _state = new StoredState<JobNumberState>(storage, "job-numbers", this.GetGrainId());
+        return _state.ReadAsync();
+    }
+
     public async Task<ulong> Reserve(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, IJobNumberGrain.MaxRange);
-        var first = Math.Max(state.State.Next, 1UL);
-        state.State.Next = first + (ulong)count;
+        var first = Math.Max(_state.State.Next, 1UL);
+        _state.State.Next = first + (ulong)count;
         // Written before the range is handed out: a failed write hands out nothing, and the next call tries again
         // from the stored value, so no number is ever given twice.
         try
         {
-            await state.WriteStateAsync();
+            await _state.WriteAsync();
         }
         catch
         {
-            state.State.Next = first;
+            _state.State.Next = first;
             throw;
         }
 
