@@ -31,7 +31,10 @@ public sealed class JobNumberGrain([FromKeyedServices(QueueStorage.Name)] IGrain
         }
         catch
         {
+            // A write that timed out may have landed after all, so this activation's ETag may be stale: the next call
+            // reads what storage holds in a new activation.
             _state.State.Next = first;
+            DeactivateOnIdle();
             throw;
         }
 

@@ -22,8 +22,7 @@ public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId g
 
     public T State
     {
-        // A storage may leave no state after a clear: a grain sees a new one, as with [PersistentState].
-        get => _state.State ??= new T();
+        get => _state.State!;
         set => _state.State = value;
     }
 
@@ -65,5 +64,5 @@ public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId g
     }
 
     private OrleansException Failed(string operation, Exception ex) =>
-        new($"The storage '{QueueStorage.Name}' could not {operation} the state '{name}' of grain {grainId}: {ex.Message}", ex);
+        new($"The storage '{QueueStorage.Name}' ({storage.GetType().Name}) could not {operation} the state '{name}' of grain {grainId}: {ex.Message}", ex);
 }

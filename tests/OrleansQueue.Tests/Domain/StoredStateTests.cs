@@ -37,6 +37,28 @@ public sealed class StoredStateTests : IDisposable
     }
 
     [Fact]
+    public async Task AStateReadBack_CarriesItsVersion_SoTheNextActivationWritesAndClearsIt()
+    {
+        var first = new StoredState<JobState>(_storage, "job", Job);
+        await first.ReadAsync();
+        first.State = new JobState { Exists = true, Type = "A" };
+        await first.WriteAsync();
+
+        // A lease activates the job again: it reads what was stored, and writes over it twice, then clears it.
+        var next = new StoredState<JobState>(_storage, "job", Job);
+        await next.ReadAsync();
+        next.State.Type = "B";
+        await next.WriteAsync();
+        next.State.Type = "C";
+        await next.WriteAsync();
+        await next.ClearAsync();
+
+        var after = new StoredState<JobState>(_storage, "job", Job);
+        await after.ReadAsync();
+        Assert.False(after.State.Exists);
+    }
+
+    [Fact]
     public async Task AStaleCopy_CannotWrite_OrClear()
     {
         var one = new StoredState<JobState>(_storage, "job", Job);
@@ -66,9 +88,11 @@ public sealed class StoredStateTests : IDisposable
 
         var read = await Assert.ThrowsAsync<OrleansException>(state.ReadAsync);
         var write = await Assert.ThrowsAsync<OrleansException>(state.WriteAsync);
+        var clear = await Assert.ThrowsAsync<OrleansException>(state.ClearAsync);
 
         Assert.Contains("could not read the state 'job'", read.Message, StringComparison.Ordinal);
         Assert.Contains(Job.ToString(), write.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(FailingStorage), clear.Message, StringComparison.Ordinal);
         Assert.IsType<TimeoutException>(write.InnerException);
     }
 
