@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Storage;
 using OrleansQueue.Hosting;
 using OrleansQueue.Scheduling;
@@ -12,7 +13,11 @@ namespace OrleansQueue.Jobs;
 /// One job. It applies <see cref="JobLifecycle"/>'s rules, writes the state before it answers, and then tells
 /// its schedule shard. If telling the shard fails, the shard's lease (which outlives the notice) runs out and the
 /// take-back reconciles with this grain's state, so a lost notice delays a job but never loses it.
+/// <para>Placed on the silo of the call that activates it: a submit's on the silo whose submit grain stores it, and, as
+/// a queued job's grain is not kept active, a lease's on its shard's silo (<see cref="StartGrain"/> runs there), so the
+/// start, the shard's notices and most of a job's calls stay on one silo.</para>
 /// </summary>
+[PreferLocalPlacement]
 public sealed partial class JobGrain(
     [FromKeyedServices(QueueStorage.Name)] IGrainStorage storage,
     IOptions<QueueOptions> options,
