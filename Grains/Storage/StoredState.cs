@@ -26,43 +26,38 @@ public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId g
         set => _state.State = value;
     }
 
-    public async Task ReadAsync()
-    {
-        try
-        {
-            await storage.ReadStateAsync(name, grainId, _state);
-        }
-        catch (Exception ex) when (ex is not OrleansException)
-        {
-            throw Failed("read", ex);
-        }
-    }
+    public Task ReadAsync() => RunAsync(Operation.Read);
 
-    public async Task WriteAsync()
-    {
-        try
-        {
-            await storage.WriteStateAsync(name, grainId, _state);
-        }
-        catch (Exception ex) when (ex is not OrleansException)
-        {
-            throw Failed("write", ex);
-        }
-    }
+    public Task WriteAsync() => RunAsync(Operation.Write);
 
     /// <summary>Removes the stored state (the state in memory is left as it is).</summary>
-    public async Task ClearAsync()
+    public Task ClearAsync() => RunAsync(Operation.Clear);
+
+    /// <summary>One operation on the storage. It is started inside the <c>try</c>, so a storage that throws before it
+    /// returns a task fails the same way as one whose task fails.</summary>
+    private async Task RunAsync(Operation operation)
     {
         try
         {
-            await storage.ClearStateAsync(name, grainId, _state);
+            await (operation switch
+            {
+                Operation.Read => storage.ReadStateAsync(name, grainId, _state),
+                Operation.Write => storage.WriteStateAsync(name, grainId, _state),
+                _ => storage.ClearStateAsync(name, grainId, _state),
+            });
         }
         catch (Exception ex) when (ex is not OrleansException)
         {
-            throw Failed("clear", ex);
+            throw new OrleansException(
+                $"The storage '{QueueStorage.Name}' ({storage.GetType().Name}) could not {operation.ToString().ToLowerInvariant()} the state '{name}' of grain {grainId}: {ex.Message}",
+                ex);
         }
     }
 
-    private OrleansException Failed(string operation, Exception ex) =>
-        new($"The storage '{QueueStorage.Name}' ({storage.GetType().Name}) could not {operation} the state '{name}' of grain {grainId}: {ex.Message}", ex);
+    private enum Operation
+    {
+        Read,
+        Write,
+        Clear,
+    }
 }
