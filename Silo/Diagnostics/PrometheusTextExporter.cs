@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace OrleansQueue.Silo.Diagnostics;
@@ -25,7 +26,14 @@ public sealed class PrometheusTextExporter : IDisposable
         public Kind Kind { get; } = kind;
         public SortedDictionary<string, double> Values { get; } = new(StringComparer.Ordinal);
         public SortedDictionary<string, (long[] Buckets, double Sum, long Count)> Histograms { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The labels each tag set seen renders to, so that a measurement does not build them again.</summary>
+        public Dictionary<TagSet, string> Labels { get; } = [];
     }
+
+    /// <summary>The most tag sets a series remembers the labels of; past it, it starts again (an observable
+    /// instrument's tag sets come and go, e.g. a named queue's).</summary>
+    private const int MaxCachedLabels = 1024;
 
     private readonly MeterListener _listener = new();
     private readonly Lock _gate = new();
@@ -123,17 +131,20 @@ public sealed class PrometheusTextExporter : IDisposable
             : null;
     }
 
+    /// <summary>One measurement: under the lock, a lookup of its labels (built once per tag set) and of its series'
+    /// value. It allocates nothing once its tag set has been seen.</summary>
     private void Record<T>(Instrument instrument, T measurement, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        where T : struct
+        where T : struct, INumberBase<T>
     {
-        var value = Convert.ToDouble(measurement, CultureInfo.InvariantCulture);
-        var labels = Labels(tags);
+        var value = double.CreateTruncating(measurement);
         lock (_gate)
         {
             if (!_series.TryGetValue(instrument, out var series))
             {
                 return;
             }
+
+            var labels = LabelsOf(series, tags);
 
             switch (series.Kind)
             {
@@ -145,10 +156,13 @@ public sealed class PrometheusTextExporter : IDisposable
                     break;
                 case Kind.Histogram:
                     var (buckets, sum, count) = series.Histograms.TryGetValue(labels, out var h) ? h : (new long[BucketBounds.Length], 0d, 0L);
-                    var bucket = Array.FindIndex(BucketBounds, bound => value <= bound);
-                    if (bucket >= 0)
+                    for (var bucket = 0; bucket < BucketBounds.Length; bucket++)
                     {
-                        buckets[bucket]++;
+                        if (value <= BucketBounds[bucket])
+                        {
+                            buckets[bucket]++;
+                            break;
+                        }
                     }
 
                     series.Histograms[labels] = (buckets, sum + value, count + 1);
@@ -186,6 +200,28 @@ public sealed class PrometheusTextExporter : IDisposable
             text.Append(name).Append("_sum").Append(Braces(labels)).Append(' ').Append(Format(sum)).Append('\n');
             text.Append(name).Append("_count").Append(Braces(labels)).Append(' ').Append(count).Append('\n');
         }
+    }
+
+    /// <summary>The labels of a measurement's tags, from the series' cache when it has up to three. Under the lock.</summary>
+    private static string LabelsOf(Series series, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (!TagSet.TryCreate(tags, out var set))
+        {
+            return Labels(tags);
+        }
+
+        if (!series.Labels.TryGetValue(set, out var labels))
+        {
+            if (series.Labels.Count >= MaxCachedLabels)
+            {
+                series.Labels.Clear();
+            }
+
+            labels = Labels(tags);
+            series.Labels[set] = labels;
+        }
+
+        return labels;
     }
 
     private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -233,4 +269,39 @@ public sealed class PrometheusTextExporter : IDisposable
         : double.IsNegativeInfinity(value) ? "-Inf"
         : double.IsNaN(value) ? "NaN"
         : value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Up to three tags as a measurement gave them (names and values, in their order): the key of the labels
+    /// they render to. Values compare as <see cref="object.Equals(object, object)"/> does.</summary>
+    private readonly struct TagSet : IEquatable<TagSet>
+    {
+        private readonly int _count;
+        private readonly KeyValuePair<string, object?> _first;
+        private readonly KeyValuePair<string, object?> _second;
+        private readonly KeyValuePair<string, object?> _third;
+
+        private TagSet(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            _count = tags.Length;
+            _first = tags.Length > 0 ? tags[0] : default;
+            _second = tags.Length > 1 ? tags[1] : default;
+            _third = tags.Length > 2 ? tags[2] : default;
+        }
+
+        public static bool TryCreate(ReadOnlySpan<KeyValuePair<string, object?>> tags, out TagSet set)
+        {
+            set = tags.Length <= 3 ? new TagSet(tags) : default;
+            return tags.Length <= 3;
+        }
+
+        public bool Equals(TagSet other) =>
+            _count == other._count && Same(_first, other._first) && Same(_second, other._second) && Same(_third, other._third);
+
+        public override bool Equals(object? obj) => obj is TagSet other && Equals(other);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(_count, _first.Key, _first.Value, _second.Key, _second.Value, _third.Key, _third.Value);
+
+        private static bool Same(KeyValuePair<string, object?> one, KeyValuePair<string, object?> other) =>
+            string.Equals(one.Key, other.Key, StringComparison.Ordinal) && Equals(one.Value, other.Value);
+    }
 }

@@ -48,6 +48,41 @@ public sealed class PrometheusTextExporterTests
     }
 
     [Fact]
+    public void Measurements_OfOneTagSet_AddUp_InWhateverOrderTheirTagsCome_AndOtherValuesOrMoreTagsAreTheirOwnSeries()
+    {
+        var meterName = $"Test.{Guid.NewGuid():N}";
+        using var meter = new Meter(meterName);
+        using var exporter = new PrometheusTextExporter([meterName]);
+        var storage = meter.CreateHistogram<double>("orleansqueue.storage.duration", "s");
+        var counted = meter.CreateCounter<int>("orleansqueue.test.counted");
+        KeyValuePair<string, object?> Tag(string key, object value) => new(key, value);
+
+        for (var i = 0; i < 3; i++)
+        {
+            storage.Record(0.002, Tag("operation", "write"), Tag("outcome", "ok"));
+        }
+
+        storage.Record(0.002, Tag("outcome", "ok"), Tag("operation", "write"));
+        storage.Record(0.02, Tag("operation", "write"), Tag("outcome", "error"));
+        // Values compare by value, not by reference: a string made at run time, a boxed number.
+        counted.Add(1, Tag("shard", 1), Tag("queue", new string("emails".ToCharArray())));
+        counted.Add(2, Tag("shard", 1), Tag("queue", "emails"));
+        counted.Add(4, Tag("shard", 2), Tag("queue", "emails"));
+        counted.Add(8, Tag("a", 1), Tag("b", 2), Tag("c", 3), Tag("d", 4));
+        counted.Add(16, Tag("a", 1), Tag("b", 2), Tag("c", 3), Tag("d", 4));
+
+        var text = exporter.Collect();
+
+        Assert.Contains("orleansqueue_storage_duration_seconds_count{operation=\"write\",outcome=\"ok\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_storage_duration_seconds_bucket{operation=\"write\",outcome=\"ok\",le=\"0.0025\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_storage_duration_seconds_bucket{operation=\"write\",outcome=\"error\",le=\"0.01\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_storage_duration_seconds_bucket{operation=\"write\",outcome=\"error\",le=\"0.025\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_test_counted_total{queue=\"emails\",shard=\"1\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_test_counted_total{queue=\"emails\",shard=\"2\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_test_counted_total{a=\"1\",b=\"2\",c=\"3\",d=\"4\"} 24\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Collect_DropsATagSetAnObservableInstrumentNoLongerReports_AndKeepsACountersTagSets()
     {
         var meterName = $"Test.{Guid.NewGuid():N}";
