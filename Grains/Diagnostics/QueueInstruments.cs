@@ -21,6 +21,7 @@ public sealed class QueueInstruments : IDisposable
     private readonly Counter<long> _cancelled;
     private readonly Histogram<double> _waitTime;
     private readonly Histogram<double> _runTime;
+    private readonly Histogram<double> _storage;
 
     public QueueInstruments(IMeterFactory meterFactory)
     {
@@ -34,6 +35,8 @@ public sealed class QueueInstruments : IDisposable
         _cancelled = _meter.CreateCounter<long>("orleansqueue.jobs.cancelled", "{job}", "Jobs cancelled.");
         _waitTime = _meter.CreateHistogram<double>("orleansqueue.job.wait.duration", "s", "Time from (re)queueing to the start of an attempt.");
         _runTime = _meter.CreateHistogram<double>("orleansqueue.job.run.duration", "s", "Run time of attempts that completed or failed.");
+        _storage = _meter.CreateHistogram<double>(
+            "orleansqueue.storage.duration", "s", "Reads, writes and clears of jobs' stored states, by operation, state and outcome.");
     }
 
     public void Submitted(int count) => _submitted.Add(count);
@@ -51,6 +54,20 @@ public sealed class QueueInstruments : IDisposable
     public void WaitTime(TimeSpan wait) => _waitTime.Record(wait.TotalSeconds);
 
     public void RunTime(TimeSpan run) => _runTime.Record(run.TotalSeconds);
+
+    /// <summary>A read, write or clear of a stored state (<see cref="Storage.StoredState{T}"/>) that took
+    /// <paramref name="elapsed"/>; <paramref name="failed"/> when the storage threw.</summary>
+    public void StorageOperation(string operation, string state, bool failed, TimeSpan elapsed)
+    {
+        if (_storage.Enabled)
+        {
+            _storage.Record(
+                elapsed.TotalSeconds,
+                new KeyValuePair<string, object?>("operation", operation),
+                new KeyValuePair<string, object?>("state", state),
+                new KeyValuePair<string, object?>("outcome", failed ? "error" : "ok"));
+        }
+    }
 
     public void Requeued(RequeueCause cause) =>
         _requeued.Add(1, new KeyValuePair<string, object?>("cause", cause.ToString().ToLowerInvariant()));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Storage;
+using OrleansQueue.Diagnostics;
 using OrleansQueue.Hosting;
 using OrleansQueue.Scheduling;
 using OrleansQueue.Storage;
@@ -22,6 +23,7 @@ public sealed partial class JobGrain(
     [FromKeyedServices(QueueStorage.Name)] IGrainStorage storage,
     IOptions<QueueOptions> options,
     TimeProvider time,
+    QueueInstruments instruments,
     ILogger<JobGrain> logger) : Grain, IJobGrain
 {
     private readonly QueueOptions _options = options.Value;
@@ -33,7 +35,7 @@ public sealed partial class JobGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _state = new StoredState<JobState>(storage, "job", this.GetGrainId());
+        _state = new StoredState<JobState>(storage, "job", this.GetGrainId(), instruments);
         return _state.ReadAsync();
     }
 

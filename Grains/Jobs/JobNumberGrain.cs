@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using OrleansQueue.Diagnostics;
 using OrleansQueue.Hosting;
 using OrleansQueue.Storage;
 
@@ -7,13 +8,14 @@ namespace OrleansQueue.Jobs;
 
 /// <summary>The job number counter (see <see cref="IJobNumberGrain"/>): the next number to hand out, stored before
 /// each range is returned.</summary>
-public sealed class JobNumberGrain([FromKeyedServices(QueueStorage.Name)] IGrainStorage storage) : Grain, IJobNumberGrain
+public sealed class JobNumberGrain([FromKeyedServices(QueueStorage.Name)] IGrainStorage storage, QueueInstruments instruments)
+    : Grain, IJobNumberGrain
 {
     private StoredState<JobNumberState> _state = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _state = new StoredState<JobNumberState>(storage, "job-numbers", this.GetGrainId());
+        _state = new StoredState<JobNumberState>(storage, "job-numbers", this.GetGrainId(), instruments);
         return _state.ReadAsync();
     }
 

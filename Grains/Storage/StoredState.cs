@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Orleans.Storage;
+using OrleansQueue.Diagnostics;
 using OrleansQueue.Hosting;
 
 namespace OrleansQueue.Storage;
@@ -14,8 +16,10 @@ namespace OrleansQueue.Storage;
 /// <see cref="OrleansException"/> naming the state and the grain (one from the storage that is already an
 /// <see cref="OrleansException"/>, such as <see cref="InconsistentStateException"/>, as it is), and the state in memory
 /// is the caller's to discard.</para>
+/// <para>Each operation is timed in <see cref="QueueInstruments.StorageOperation"/> (<c>orleansqueue.storage.duration</c>),
+/// in place of the bridge's <c>orleans-storage-*</c> instruments.</para>
 /// </summary>
-public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId grainId)
+public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId grainId, QueueInstruments instruments)
     where T : new()
 {
     private readonly GrainState<T> _state = new(new T());
@@ -37,6 +41,8 @@ public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId g
     /// returns a task fails the same way as one whose task fails.</summary>
     private async Task RunAsync(Operation operation)
     {
+        var started = Stopwatch.GetTimestamp();
+        var failed = true;
         try
         {
             await (operation switch
@@ -45,14 +51,26 @@ public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId g
                 Operation.Write => storage.WriteStateAsync(name, grainId, _state),
                 _ => storage.ClearStateAsync(name, grainId, _state),
             });
+            failed = false;
         }
         catch (Exception ex) when (ex is not OrleansException)
         {
             throw new OrleansException(
-                $"The storage '{QueueStorage.Name}' ({storage.GetType().Name}) could not {operation.ToString().ToLowerInvariant()} the state '{name}' of grain {grainId}: {ex.Message}",
+                $"The storage '{QueueStorage.Name}' ({storage.GetType().Name}) could not {Verb(operation)} the state '{name}' of grain {grainId}: {ex.Message}",
                 ex);
         }
+        finally
+        {
+            instruments.StorageOperation(Verb(operation), name, failed, Stopwatch.GetElapsedTime(started));
+        }
     }
+
+    private static string Verb(Operation operation) => operation switch
+    {
+        Operation.Read => "read",
+        Operation.Write => "write",
+        _ => "clear",
+    };
 
     private enum Operation
     {
