@@ -14,7 +14,7 @@ namespace OrleansQueue.Silo.Dashboard;
 
 /// <summary>
 /// The silo's web side on one port: the page and its JSON API (<see cref="DashboardEndpoints"/>), Orleans' own
-/// dashboard and the Prometheus scrape endpoint <c>/metrics</c>, which renders the <c>OrleansQueue</c> meter (the
+/// dashboard when asked for (<see cref="SiloHostOptions.OrleansDashboard"/>) and the Prometheus scrape endpoint <c>/metrics</c>, which renders the <c>OrleansQueue</c> meter (the
 /// grains' counters and histograms, and the queue-state gauges of <see cref="QueueStateGauges"/>) and the runtime's
 /// <c>System.Runtime</c> meter (GC, memory, thread pool) with <see cref="PrometheusTextExporter"/>.
 /// </summary>
@@ -76,7 +76,11 @@ public static class DashboardHosting
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         app.UseMiddleware<DashboardRequestGuard>();
         app.MapDashboardEndpoints();
-        app.MapOrleansDashboard(routePrefix: options.OrleansDashboardPath.TrimEnd('/')).AddEndpointFilter<SiloAddressFilter>();
+        if (silo.OrleansDashboard)
+        {
+            app.MapOrleansDashboard(routePrefix: options.OrleansDashboardPath.TrimEnd('/')).AddEndpointFilter<SiloAddressFilter>();
+        }
+
         // Created now, not at the first scrape, so the counters count from the start.
         var exporter = app.Services.GetRequiredService<PrometheusTextExporter>();
         app.MapGet("/metrics", () => Results.Text(exporter.Collect(), "text/plain; version=0.0.4; charset=utf-8"));

@@ -69,7 +69,7 @@ public static class QueueSiloHosting
             // The directory cache remembers where grains were; with every queued job's grain deactivated, Orleans'
             // default of a million entries held ~150 MB of addresses of grains no longer active.
             silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 100_000);
-            if (options.DashboardEnabled)
+            if (options.DashboardEnabled && options.OrleansDashboard)
             {
                 silo.AddDashboard();
             }

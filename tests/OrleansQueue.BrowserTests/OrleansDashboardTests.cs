@@ -3,8 +3,8 @@ using Xunit.Abstractions;
 
 namespace OrleansQueue.BrowserTests;
 
-/// <summary>Orleans' own dashboard under <c>/orleans</c>: bad paths are the client's mistake (4xx), and the live log
-/// stream is off unless <c>Dashboard:OrleansTrace</c> turns it on.</summary>
+/// <summary>Orleans' own dashboard under <c>/orleans</c>, served with <c>--orleans-dashboard</c> only: bad paths are the
+/// client's mistake (4xx), and the live log stream is off unless <c>Dashboard:OrleansTrace</c> turns it on.</summary>
 public sealed class OrleansDashboardTests(ITestOutputHelper output)
 {
     /// <summary>A word, an address no silo has, and no address at all.</summary>
@@ -32,7 +32,7 @@ public sealed class OrleansDashboardTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Forbidden, trace.StatusCode);
         Assert.Equal(HttpStatusCode.OK, clusterStats.StatusCode);
         Assert.DoesNotContain("Exception", silo.Cluster.Silo.StandardOutputText + silo.Cluster.Silo.StandardErrorText, StringComparison.Ordinal);
-    });
+    }, "--orleans-dashboard");
 
     [Fact]
     public Task TheTrace_StreamsTheLog_WhenTheSettingAsksForIt() => DashboardSilo.RunAsync(output, async silo =>
@@ -42,5 +42,31 @@ public sealed class OrleansDashboardTests(ITestOutputHelper output)
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, trace.StatusCode);
-    }, "--Dashboard:OrleansTrace=true");
+    }, "--orleans-dashboard", "--Dashboard:OrleansTrace=true");
+
+    [Fact]
+    public Task WithoutTheSwitch_ItIsNotServed_NorLinked() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Act
+        var orleans = await silo.Http.GetAsync(new Uri("orleans/", UriKind.Relative));
+        var page = await (await silo.Http.GetAsync(new Uri("/", UriKind.Relative))).Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, orleans.StatusCode);
+        Assert.DoesNotContain("orleans-dashboard-link", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("{{", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"prometheus-link\"", page, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public Task WithTheSwitch_ThePageLinksToIt() => DashboardSilo.RunAsync(output, async silo =>
+    {
+        // Act
+        var orleans = await silo.Http.GetAsync(new Uri("orleans/", UriKind.Relative));
+        var page = await (await silo.Http.GetAsync(new Uri("/", UriKind.Relative))).Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, orleans.StatusCode);
+        Assert.Contains("<a href=\"/orleans/\" data-testid=\"orleans-dashboard-link\">Orleans dashboard</a>", page, StringComparison.Ordinal);
+    }, "--orleans-dashboard");
 }
