@@ -7,6 +7,7 @@ using Orleans.Storage;
 using OrleansQueue.Diagnostics;
 using OrleansQueue.Hosting;
 using OrleansQueue.Jobs;
+using OrleansQueue.Storage;
 
 namespace OrleansQueue.Scheduling;
 
@@ -64,7 +65,7 @@ public sealed partial class ScheduleGrain : Grain, IScheduleGrain, IRemindable
         _logger = logger;
         _ledger = new ShardLedger(_options, new ShardStatistics(instruments, _options.RecentFinishedJobs), Shard);
         _waiters = new LeaseWaiters(time);
-        _journal = new ShardJournal(storage, _ledger, _options, logger, Shard);
+        _journal = new ShardJournal(new TimedGrainStorage(storage, instruments), _ledger, _options, logger, Shard);
     }
 
     private int Shard => (int)this.GetPrimaryKeyLong();

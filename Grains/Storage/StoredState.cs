@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Orleans.Storage;
 using OrleansQueue.Diagnostics;
 using OrleansQueue.Hosting;
@@ -16,13 +15,14 @@ namespace OrleansQueue.Storage;
 /// <see cref="OrleansException"/> naming the state and the grain (one from the storage that is already an
 /// <see cref="OrleansException"/>, such as <see cref="InconsistentStateException"/>, as it is), and the state in memory
 /// is the caller's to discard.</para>
-/// <para>Each operation is timed in <see cref="QueueInstruments.StorageOperation"/> (<c>orleansqueue.storage.duration</c>),
-/// in place of the bridge's <c>orleans-storage-*</c> instruments.</para>
+/// <para>Each operation is timed (<see cref="TimedGrainStorage"/>), in place of the bridge's <c>orleans-storage-*</c>
+/// instruments.</para>
 /// </summary>
 public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId grainId, QueueInstruments instruments)
     where T : new()
 {
     private readonly GrainState<T> _state = new(new T());
+    private readonly TimedGrainStorage _timed = new(storage, instruments);
 
     public T State
     {
@@ -41,36 +41,22 @@ public sealed class StoredState<T>(IGrainStorage storage, string name, GrainId g
     /// returns a task fails the same way as one whose task fails.</summary>
     private async Task RunAsync(Operation operation)
     {
-        var started = Stopwatch.GetTimestamp();
-        var failed = true;
         try
         {
             await (operation switch
             {
-                Operation.Read => storage.ReadStateAsync(name, grainId, _state),
-                Operation.Write => storage.WriteStateAsync(name, grainId, _state),
-                _ => storage.ClearStateAsync(name, grainId, _state),
+                Operation.Read => _timed.ReadStateAsync(name, grainId, _state),
+                Operation.Write => _timed.WriteStateAsync(name, grainId, _state),
+                _ => _timed.ClearStateAsync(name, grainId, _state),
             });
-            failed = false;
         }
         catch (Exception ex) when (ex is not OrleansException)
         {
             throw new OrleansException(
-                $"The storage '{QueueStorage.Name}' ({storage.GetType().Name}) could not {Verb(operation)} the state '{name}' of grain {grainId}: {ex.Message}",
+                $"The storage '{QueueStorage.Name}' ({storage.GetType().Name}) could not {operation.ToString().ToLowerInvariant()} the state '{name}' of grain {grainId}: {ex.Message}",
                 ex);
         }
-        finally
-        {
-            instruments.StorageOperation(Verb(operation), name, failed, Stopwatch.GetElapsedTime(started));
-        }
     }
-
-    private static string Verb(Operation operation) => operation switch
-    {
-        Operation.Read => "read",
-        Operation.Write => "write",
-        _ => "clear",
-    };
 
     private enum Operation
     {

@@ -8,13 +8,14 @@ namespace OrleansQueue.Silo.Dashboard;
 /// <summary>
 /// The web side's API key (<see cref="SiloHostOptions.ApiKey"/>): when one is set, every request must carry it as
 /// <c>Authorization: Bearer KEY</c>, except <c>GET /</c>, the page itself, which holds no data and asks for the key.
-/// Orleans' own dashboard is opened by a browser that cannot add a header, so there the key is also accepted as the
-/// password of HTTP Basic authentication (any user name), and a refusal asks the browser for it.
+/// Orleans' own dashboard, when served (<see cref="SiloHostOptions.OrleansDashboard"/>), is opened by a browser that
+/// cannot add a header, so there the key is also accepted as the password of HTTP Basic authentication (any user name),
+/// and a refusal asks the browser for it.
 /// </summary>
 internal sealed class ApiKeyCheck(IOptions<SiloHostOptions> silo, IOptions<DashboardOptions> dashboard)
 {
     private readonly byte[]? _key = silo.Value.ApiKey is { Length: > 0 } key ? Encoding.UTF8.GetBytes(key) : null;
-    private readonly PathString _orleansDashboard = new(dashboard.Value.OrleansDashboardPath.TrimEnd('/'));
+    private readonly PathString? _orleansDashboard = silo.Value.OrleansDashboard ? new(dashboard.Value.OrleansDashboardPath.TrimEnd('/')) : null;
 
     public bool Required => _key is not null;
 
@@ -34,7 +35,7 @@ internal sealed class ApiKeyCheck(IOptions<SiloHostOptions> silo, IOptions<Dashb
             return null;
         }
 
-        context.Response.Headers.WWWAuthenticate = request.Path.StartsWithSegments(_orleansDashboard)
+        context.Response.Headers.WWWAuthenticate = _orleansDashboard is { } orleans && request.Path.StartsWithSegments(orleans)
             ? "Basic realm=\"OrleansQueue (user: any, password: the API key)\""
             : "Bearer realm=\"OrleansQueue\"";
         return authorization.Length == 0

@@ -202,7 +202,9 @@ public sealed class PrometheusTextExporter : IDisposable
         }
     }
 
-    /// <summary>The labels of a measurement's tags, from the series' cache when it has up to three. Under the lock.</summary>
+    /// <summary>The labels of a measurement's tags, from the series' cache when it has up to three, each a string (or
+    /// none): values of other types can be equal and still render differently (<c>1.0m</c> and <c>1.00m</c>). Under the
+    /// lock.</summary>
     private static string LabelsOf(Series series, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (!TagSet.TryCreate(tags, out var set))
@@ -270,8 +272,8 @@ public sealed class PrometheusTextExporter : IDisposable
         : double.IsNaN(value) ? "NaN"
         : value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Up to three tags as a measurement gave them (names and values, in their order): the key of the labels
-    /// they render to. Values compare as <see cref="object.Equals(object, object)"/> does.</summary>
+    /// <summary>Up to three tags with string values, as a measurement gave them (names and values, in their order): the
+    /// key of the labels they render to.</summary>
     private readonly struct TagSet : IEquatable<TagSet>
     {
         private readonly int _count;
@@ -289,8 +291,14 @@ public sealed class PrometheusTextExporter : IDisposable
 
         public static bool TryCreate(ReadOnlySpan<KeyValuePair<string, object?>> tags, out TagSet set)
         {
-            set = tags.Length <= 3 ? new TagSet(tags) : default;
-            return tags.Length <= 3;
+            var cacheable = tags.Length <= 3;
+            foreach (var tag in tags)
+            {
+                cacheable &= tag.Value is null or string;
+            }
+
+            set = cacheable ? new TagSet(tags) : default;
+            return cacheable;
         }
 
         public bool Equals(TagSet other) =>

@@ -7,8 +7,8 @@ internal static partial class SiloLog
     public static partial void Ready(ILogger logger, int siloPort, int gatewayPort, string clusterId, int shards, string storage);
 
     /// <summary>Follows <see cref="Ready"/> when the web side is on; tests read the port from it.</summary>
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard: {Url} (JSON API /api/, Orleans dashboard {OrleansDashboardPath}, Prometheus /metrics; {Access})")]
-    public static partial void Dashboard(ILogger logger, string url, string orleansDashboardPath, string access);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard: {Url} (JSON API /api/, Prometheus /metrics{OrleansDashboard}; {Access})")]
+    public static partial void Dashboard(ILogger logger, string url, string orleansDashboard, string access);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS on the silo and gateway ports with '{Subject}' (SHA-256 {Fingerprint}); {Clients}")]
     public static partial void Tls(ILogger logger, string subject, string fingerprint, string clients);

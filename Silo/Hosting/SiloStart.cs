@@ -69,7 +69,9 @@ internal static class SiloStart
 
         if (silo.DashboardEnabled)
         {
-            var orleansDashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.OrleansDashboardPath.TrimEnd('/') + "/";
+            var orleansDashboard = silo.OrleansDashboard
+                ? $", Orleans dashboard {app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.OrleansDashboardPath.TrimEnd('/')}/"
+                : "";
             var url = app.Services.GetRequiredService<DashboardHosts>().Preferred;
             SiloLog.Dashboard(logger, url, orleansDashboard,
                 app.Services.GetRequiredService<ApiKeyCheck>().Required ? "API key required" : "no API key, loopback only");

@@ -48,7 +48,7 @@ public sealed class PrometheusTextExporterTests
     }
 
     [Fact]
-    public void Measurements_OfOneTagSet_AddUp_InWhateverOrderTheirTagsCome_AndOtherValuesOrMoreTagsAreTheirOwnSeries()
+    public void Measurements_OfOneTagSet_AddUp_InWhateverOrderTheirTagsCome_AndValuesThatRenderDifferentlyAreTheirOwnSeries()
     {
         var meterName = $"Test.{Guid.NewGuid():N}";
         using var meter = new Meter(meterName);
@@ -64,10 +64,12 @@ public sealed class PrometheusTextExporterTests
 
         storage.Record(0.002, Tag("outcome", "ok"), Tag("operation", "write"));
         storage.Record(0.02, Tag("operation", "write"), Tag("outcome", "error"));
-        // Values compare by value, not by reference: a string made at run time, a boxed number.
-        counted.Add(1, Tag("shard", 1), Tag("queue", new string("emails".ToCharArray())));
-        counted.Add(2, Tag("shard", 1), Tag("queue", "emails"));
-        counted.Add(4, Tag("shard", 2), Tag("queue", "emails"));
+        counted.Add(1, Tag("shard", "1"), Tag("queue", "emails"));
+        counted.Add(2, Tag("shard", "1"), Tag("queue", "emails"));
+        counted.Add(4, Tag("shard", "2"), Tag("queue", "emails"));
+        // Equal values that render differently are two series.
+        counted.Add(32, Tag("amount", 1.0m));
+        counted.Add(64, Tag("amount", 1.00m));
         counted.Add(8, Tag("a", 1), Tag("b", 2), Tag("c", 3), Tag("d", 4));
         counted.Add(16, Tag("a", 1), Tag("b", 2), Tag("c", 3), Tag("d", 4));
 
@@ -80,6 +82,8 @@ public sealed class PrometheusTextExporterTests
         Assert.Contains("orleansqueue_test_counted_total{queue=\"emails\",shard=\"1\"} 3\n", text, StringComparison.Ordinal);
         Assert.Contains("orleansqueue_test_counted_total{queue=\"emails\",shard=\"2\"} 4\n", text, StringComparison.Ordinal);
         Assert.Contains("orleansqueue_test_counted_total{a=\"1\",b=\"2\",c=\"3\",d=\"4\"} 24\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_test_counted_total{amount=\"1.0\"} 32\n", text, StringComparison.Ordinal);
+        Assert.Contains("orleansqueue_test_counted_total{amount=\"1.00\"} 64\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
