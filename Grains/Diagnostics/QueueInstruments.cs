@@ -36,7 +36,7 @@ public sealed class QueueInstruments : IDisposable
         _waitTime = _meter.CreateHistogram<double>("orleansqueue.job.wait.duration", "s", "Time from (re)queueing to the start of an attempt.");
         _runTime = _meter.CreateHistogram<double>("orleansqueue.job.run.duration", "s", "Run time of attempts that completed or failed.");
         _storage = _meter.CreateHistogram<double>(
-            "orleansqueue.storage.duration", "s", "Reads, writes and clears of jobs' stored states, by operation, state and outcome.");
+            "orleansqueue.storage.duration", "s", "Reads, writes and clears of the queue's grain storage (job states, job numbers, the shards' journal), by operation, state and outcome.");
     }
 
     public void Submitted(int count) => _submitted.Add(count);
@@ -55,7 +55,7 @@ public sealed class QueueInstruments : IDisposable
 
     public void RunTime(TimeSpan run) => _runTime.Record(run.TotalSeconds);
 
-    /// <summary>A read, write or clear of a stored state (<see cref="Storage.StoredState{T}"/>) that took
+    /// <summary>A read, write or clear of the queue's grain storage (<see cref="Storage.TimedGrainStorage"/>) that took
     /// <paramref name="elapsed"/>; <paramref name="failed"/> when the storage threw.</summary>
     public void StorageOperation(string operation, string state, bool failed, TimeSpan elapsed)
     {
