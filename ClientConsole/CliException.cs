@@ -14,5 +14,7 @@ internal sealed class CliException : Exception
 
     public static CliException Usage(string message) => new(ExitCodes.Usage, message);
 
-    public static CliException NotFound(Guid id) => new(ExitCodes.NotFound, $"no job has the id {JobId.Format(id)}");
+    /// <summary>No job has the id: it was never submitted, or it finished longer ago than the silo keeps finished jobs.</summary>
+    public static CliException NotFound(Guid id) =>
+        new(ExitCodes.NotFound, $"no job has the id {JobId.Format(id)} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed)");
 }

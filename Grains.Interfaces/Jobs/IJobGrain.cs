@@ -28,6 +28,12 @@ public interface IJobGrain : IGrainWithGuidKey
     [Alias("Discard")]
     Task Discard(Guid token);
 
+    /// <summary>Forgets the job (its stored state is cleared, its id unknown from now on) if it is still the finished job
+    /// that finished at <paramref name="finishedAt"/>: COMPLETED, FAILED or CANCELLED, and not requeued since. Called once
+    /// the job's retention has passed (<c>Queue:FinishedJobRetention</c>). Returns whether it forgot it.</summary>
+    [Alias("Forget")]
+    Task<bool> Forget(DateTimeOffset finishedAt);
+
     /// <summary>The job, or null when no job has this id.</summary>
     [ReadOnly, Alias("GetStatus")]
     Task<JobView?> GetStatus();

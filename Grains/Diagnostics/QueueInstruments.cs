@@ -19,6 +19,7 @@ public sealed class QueueInstruments : IDisposable
     private readonly Counter<long> _retried;
     private readonly Counter<long> _requeued;
     private readonly Counter<long> _cancelled;
+    private readonly Counter<long> _forgotten;
     private readonly Histogram<double> _waitTime;
     private readonly Histogram<double> _runTime;
     private readonly Histogram<double> _storage;
@@ -33,6 +34,7 @@ public sealed class QueueInstruments : IDisposable
         _retried = _meter.CreateCounter<long>("orleansqueue.jobs.retried", "{job}", "Failed attempts that were retried.");
         _requeued = _meter.CreateCounter<long>("orleansqueue.jobs.requeued", "{job}", "Jobs sent back to the queue, by cause.");
         _cancelled = _meter.CreateCounter<long>("orleansqueue.jobs.cancelled", "{job}", "Jobs cancelled.");
+        _forgotten = _meter.CreateCounter<long>("orleansqueue.jobs.forgotten", "{job}", "Finished jobs forgotten once their retention passed.");
         _waitTime = _meter.CreateHistogram<double>("orleansqueue.job.wait.duration", "s", "Time from (re)queueing to the start of an attempt.");
         _runTime = _meter.CreateHistogram<double>("orleansqueue.job.run.duration", "s", "Run time of attempts that completed or failed.");
         _storage = _meter.CreateHistogram<double>(
@@ -50,6 +52,8 @@ public sealed class QueueInstruments : IDisposable
     public void Retried() => _retried.Add(1);
 
     public void Cancelled() => _cancelled.Add(1);
+
+    public void Forgotten(int count) => _forgotten.Add(count);
 
     public void WaitTime(TimeSpan wait) => _waitTime.Record(wait.TotalSeconds);
 

@@ -107,6 +107,15 @@ public sealed class QueueOptions
     [Range(0, 1_000_000)]
     public int RecentFinishedJobs { get; set; } = 1000;
 
+    /// <summary>How long a finished job (COMPLETED, FAILED or CANCELLED) is kept, its status, attempts and result readable,
+    /// before the silo forgets it (<see cref="Jobs.FinishedJobs"/>); afterwards its id is unknown, as if never submitted.
+    /// Default 1 day, like Hangfire's expiry of succeeded jobs. At least 5 min: a submit that got no answer is sent once
+    /// more under the same id within about a minute, and a job forgotten by then would be stored again and run twice.</summary>
+    public TimeSpan FinishedJobRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The least <see cref="FinishedJobRetention"/> allowed.</summary>
+    public static readonly TimeSpan MinimumFinishedJobRetention = TimeSpan.FromMinutes(5);
+
     /// <summary>A lease the worker's heartbeat does not mention this long after the lease reply left the shard is
     /// treated as lost in transit and handed back. Counted from the reply, not from the lease, so a slow start (the
     /// journal write, the job grains) does not use it up. Default 10 s.</summary>

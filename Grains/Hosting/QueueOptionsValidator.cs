@@ -40,6 +40,12 @@ internal sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add("Queue:DefaultRetryBackoff, Queue:MaxRetryBackoff and Queue:PriorityAgingStep cannot be negative.");
         }
 
+        if (o.FinishedJobRetention < QueueOptions.MinimumFinishedJobRetention)
+        {
+            errors.Add($"Queue:FinishedJobRetention ({o.FinishedJobRetention}) must be at least {QueueOptions.MinimumFinishedJobRetention}: " +
+                "a submit that got no answer is sent again within about a minute, and a job forgotten before that would be stored and run again.");
+        }
+
         if (o.MaxLeaseWait >= TimeSpan.FromSeconds(30))
         {
             errors.Add($"Queue:MaxLeaseWait ({o.MaxLeaseWait}) must stay under Orleans' 30 s response timeout.");

@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using OrleansQueue.Diagnostics;
+using OrleansQueue.Jobs;
 using OrleansQueue.Storage;
 
 namespace OrleansQueue.Hosting;
@@ -14,7 +15,8 @@ public static class QueueSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the queue's grains' services: options (bound from the <c>Queue</c> section and validated at start-up),
-    /// the clock, the metrics instruments and the grain storage named <see cref="QueueStorage.Name"/> of the given
+    /// the clock, the metrics instruments, the sweep that forgets finished jobs past their retention
+    /// (<see cref="FinishedJobSweep"/>) and the grain storage named <see cref="QueueStorage.Name"/> of the given
     /// kind (with <see cref="QueueStorageKind.External"/> and <see cref="QueueStorageKind.Redis"/> the host registers it). A reminder service must be
     /// configured by the host. Idempotent.
     /// </summary>
@@ -34,6 +36,9 @@ public static class QueueSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<QueueInstruments>();
+        services.TryAddSingleton<FinishedJobs>();
+        services.TryAddSingleton<FinishedJobSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<FinishedJobSweep>());
         switch (storage)
         {
             case QueueStorageKind.Local:

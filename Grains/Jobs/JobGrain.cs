@@ -24,6 +24,7 @@ public sealed partial class JobGrain(
     IOptions<QueueOptions> options,
     TimeProvider time,
     QueueInstruments instruments,
+    FinishedJobs finished,
     ILogger<JobGrain> logger) : Grain, IJobGrain
 {
     private readonly QueueOptions _options = options.Value;
@@ -85,6 +86,21 @@ public sealed partial class JobGrain(
         }
     }
 
+    public async Task<bool> Forget(DateTimeOffset finishedAt)
+    {
+        var forget = Job.Exists && Job.Status.IsTerminal() && Job.FinishedAt == finishedAt;
+        if (forget)
+        {
+            var id = Job.Id;
+            _state.State = new JobState();
+            await WriteAsync(_state.ClearAsync());
+            LogForgotten(id, finishedAt);
+        }
+
+        DeactivateOnIdle();
+        return forget;
+    }
+
     public Task<JobView?> GetStatus() => Task.FromResult(Job.Exists ? Job.ToView(time.GetUtcNow()) : null);
 
     public Task<byte[]?> GetPayload() => Task.FromResult(Job.Exists ? Job.Payload : null);
@@ -128,6 +144,7 @@ public sealed partial class JobGrain(
         if (changed)
         {
             await WriteAsync(_state.WriteAsync());
+            RememberIfFinished();
             LogTakenBack(Job.Id, attempt, cause, Job.Status, Job.RetriesLeft);
             DeactivateIfFinished();
         }
@@ -195,6 +212,7 @@ public sealed partial class JobGrain(
         }
 
         await WriteAsync(_state.WriteAsync());
+        RememberIfFinished();
         if (transition.Effect is not ScheduleEffect.NoChange)
         {
             LogTransition(Job.Id, attempt, Job.Status, transition.Reply.Message);
@@ -224,6 +242,15 @@ public sealed partial class JobGrain(
         {
             // The state is written; the shard's lease (or, for a cancel, the start check) reconciles later.
             LogNoticeFailed(ex, Job.Id, effect.GetType().Name);
+        }
+    }
+
+    /// <summary>A change just written left the job finished: it is forgotten once its retention passes.</summary>
+    private void RememberIfFinished()
+    {
+        if (Job.Status.IsTerminal() && Job.FinishedAt is { } finishedAt)
+        {
+            finished.Add(Job.Id, finishedAt);
         }
     }
 

@@ -30,6 +30,7 @@ internal sealed partial class StoredJobSweep(
     IOptions<ClusterOptions> cluster,
     IOptions<StoredJobSweepOptions> options,
     IOptions<QueueOptions> queue,
+    FinishedJobSweep finishedJobs,
     TimeProvider time,
     ILogger<StoredJobSweep> logger) : BackgroundService
 {
@@ -120,7 +121,8 @@ internal sealed partial class StoredJobSweep(
     private async Task SweepAsync(CancellationToken stoppingToken)
     {
         // The jobs' states first, the shards' lists after: see UnqueuedJobs for why the order matters.
-        var (read, candidates) = await ReadUnfinishedJobsAsync(stoppingToken);
+        var (read, candidates, expired) = await ReadJobsAsync(stoppingToken);
+        await ForgetExpiredAsync(expired);
         var queued = new List<QueueEntry>();
         var takenBack = 0;
         foreach (var shard in candidates.GroupBy(j => j.Shard))
@@ -188,15 +190,18 @@ internal sealed partial class StoredJobSweep(
         }
     }
 
-    /// <summary>Reads every stored job state; returns how many were read and those pending or processing.</summary>
-    private async Task<(int Read, List<JobState> Unfinished)> ReadUnfinishedJobsAsync(CancellationToken stoppingToken)
+    /// <summary>Reads every stored job state; returns how many were read, those pending or processing, and the finished
+    /// ones past their retention.</summary>
+    private async Task<(int Read, List<JobState> Unfinished, List<(Guid JobId, DateTimeOffset FinishedAt)> Expired)> ReadJobsAsync(CancellationToken stoppingToken)
     {
+        var cutoff = time.GetUtcNow() - queue.Value.FinishedJobRetention;
         _connection ??= await ConnectionMultiplexer.ConnectAsync(RedisConnection.Options(redis));
         var database = _connection.GetDatabase();
         // The Redis grain storage's key of a job grain's state: {ServiceId}/state/{grain type}/{grain key}/{state name}.
         var pattern = $"{cluster.Value.ServiceId}/state/job/*/job";
         var read = 0;
         var unfinished = new List<JobState>();
+        var expired = new List<(Guid JobId, DateTimeOffset FinishedAt)>();
         var keys = new List<RedisKey>(ReadBatch);
         foreach (var server in _connection.GetServers().Where(s => s.IsConnected && !s.IsReplica))
         {
@@ -205,17 +210,17 @@ internal sealed partial class StoredJobSweep(
                 keys.Add(key);
                 if (keys.Count == ReadBatch)
                 {
-                    read += await ReadBatchAsync(database, keys, unfinished);
+                    read += await ReadBatchAsync(database, keys, unfinished, expired, cutoff);
                     keys.Clear();
                 }
             }
         }
 
-        read += await ReadBatchAsync(database, keys, unfinished);
-        return (read, unfinished);
+        read += await ReadBatchAsync(database, keys, unfinished, expired, cutoff);
+        return (read, unfinished, expired);
     }
 
-    private async Task<int> ReadBatchAsync(IDatabase database, List<RedisKey> keys, List<JobState> unfinished)
+    private async Task<int> ReadBatchAsync(IDatabase database, List<RedisKey> keys, List<JobState> unfinished, List<(Guid JobId, DateTimeOffset FinishedAt)> expired, DateTimeOffset cutoff)
     {
         var values = await Task.WhenAll(keys.Select(k => database.HashGetAsync(k, "data")));
         var read = 0;
@@ -232,10 +237,29 @@ internal sealed partial class StoredJobSweep(
             {
                 unfinished.Add(job);
             }
+            else if (job is not null && FinishedJobs.IsPastRetention(job.Status, job.FinishedAt, cutoff))
+            {
+                expired.Add((job.Id, job.FinishedAt!.Value));
+            }
         }
 
         return read;
     }
+
+    /// <summary>Finished jobs past their retention that no silo's <see cref="FinishedJobs"/> holds any more (their silo
+    /// ended or restarted) are forgotten the way each silo forgets its own (<see cref="FinishedJobSweep.ForgetAsync"/>); a
+    /// job some silo still holds is forgotten by whichever comes first, and the other finds it gone.</summary>
+    private async Task ForgetExpiredAsync(List<(Guid JobId, DateTimeOffset FinishedAt)> expired)
+    {
+        var (forgotten, notAnswered) = await finishedJobs.ForgetAsync(expired);
+        if (forgotten > 0 || notAnswered.Count > 0)
+        {
+            LogForgotten(forgotten, notAnswered.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored-job sweep: forgot {Count} finished jobs past their retention ({NotAnswered} job grains did not answer; the next run tries them again)")]
+    private partial void LogForgotten(int count, int notAnswered);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored-job sweep: read {Read} stored jobs; {Queued} were in no shard and are queued again ({TakenBack} running attempts without a lease taken back), e.g. {Examples}")]
     private partial void LogRepaired(int read, int queued, int takenBack, string examples);

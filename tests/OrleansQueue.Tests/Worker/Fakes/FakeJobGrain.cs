@@ -43,6 +43,8 @@ internal sealed class FakeJobGrain(Guid id) : IJobGrain
 
     public Task Discard(Guid token) => throw new NotSupportedException();
 
+    public Task<bool> Forget(DateTimeOffset finishedAt) => throw new NotSupportedException();
+
     public Task<JobView?> GetStatus() => throw new NotSupportedException();
 
     public Task<StartResult> StartAttempt(string worker, int attempt, DateTimeOffset startedAt) => throw new NotSupportedException();

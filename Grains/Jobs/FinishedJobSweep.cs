@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansQueue.Diagnostics;
+using OrleansQueue.Hosting;
+
+namespace OrleansQueue.Jobs;
+
+/// <summary>
+/// Once a second, has the grains of the jobs that finished on this silo more than
+/// <see cref="QueueOptions.FinishedJobRetention"/> ago forget them (<see cref="IJobGrain.Forget"/>), so that a silo that
+/// runs for months holds the jobs of the retention period, not every job it ever ran. A job grain forgets only if its
+/// job is still the finished job it was (a job requeued since is not touched). A forget that fails is tried again later.
+/// </summary>
+public sealed partial class FinishedJobSweep(
+    FinishedJobs finished,
+    IGrainFactory grains,
+    IOptions<QueueOptions> options,
+    QueueInstruments instruments,
+    TimeProvider time,
+    ILogger<FinishedJobSweep> logger) : BackgroundService
+{
+    /// <summary>How often it looks for jobs past their retention.</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    /// <summary>Forget calls made at a time.</summary>
+    private const int Batch = 256;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await ForgetDueAsync(time.GetUtcNow(), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The silo is stopping; what is left is forgotten by the next silo's sweep, or with the silo's storage.
+        }
+    }
+
+    /// <summary>Forgets every job of this silo that finished at or before <paramref name="now"/> minus the retention.
+    /// Returns how many were forgotten; those whose grain did not answer are tried again on a later pass.</summary>
+    public async Task<int> ForgetDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var cutoff = now - options.Value.FinishedJobRetention;
+        var forgotten = 0;
+        var failed = new List<(Guid JobId, DateTimeOffset FinishedAt)>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && finished.TakeFinishedBy(cutoff, Batch) is { Count: > 0 } due)
+            {
+                var (count, notAnswered) = await ForgetAsync(due);
+                forgotten += count;
+                failed.AddRange(notAnswered);
+            }
+        }
+        finally
+        {
+            foreach (var (jobId, finishedAt) in failed)
+            {
+                finished.Add(jobId, finishedAt);
+            }
+
+            if (failed.Count > 0)
+            {
+                LogForgetFailed(failed.Count);
+            }
+        }
+
+        return forgotten;
+    }
+
+    /// <summary>Has these jobs' grains forget them (<see cref="IJobGrain.Forget"/>), <see cref="Batch"/> calls at a time.
+    /// Returns how many were forgotten, and the jobs whose grain did not answer.</summary>
+    public async Task<(int Forgotten, List<(Guid JobId, DateTimeOffset FinishedAt)> NotAnswered)> ForgetAsync(
+        IReadOnlyList<(Guid JobId, DateTimeOffset FinishedAt)> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var forgotten = 0;
+        var notAnswered = new List<(Guid, DateTimeOffset)>();
+        foreach (var chunk in jobs.Chunk(Batch))
+        {
+            var results = await Task.WhenAll(chunk.Select(ForgetOneAsync));
+            forgotten += results.Count(r => r == true);
+            notAnswered.AddRange(chunk.Where((_, i) => results[i] is null));
+        }
+
+        if (forgotten > 0)
+        {
+            instruments.Forgotten(forgotten);
+        }
+
+        return (forgotten, notAnswered);
+    }
+
+    /// <summary>True when forgotten, false when the job has moved on, null when the job grain did not answer.</summary>
+    private async Task<bool?> ForgetOneAsync((Guid JobId, DateTimeOffset FinishedAt) job)
+    {
+        try
+        {
+            return await grains.GetGrain<IJobGrain>(job.JobId).Forget(job.FinishedAt);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogForgetOneFailed(ex, job.JobId);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Forgetting finished job {JobId} failed")]
+    private partial void LogForgetOneFailed(Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} finished jobs past their retention could not be forgotten; the next pass tries again")]
+    private partial void LogForgetFailed(int count);
+}
