@@ -10,7 +10,8 @@ namespace OrleansQueue.Jobs;
 /// Once a second, has the grains of the jobs that finished on this silo more than
 /// <see cref="QueueOptions.FinishedJobRetention"/> ago forget them (<see cref="IJobGrain.Forget"/>), so that a silo that
 /// runs for months holds the jobs of the retention period, not every job it ever ran. A job grain forgets only if its
-/// job is still the finished job it was (a job requeued since is not touched). A forget that fails is tried again later.
+/// job is still the finished job it was (a job requeued since is not touched). A forget that fails is tried again on the
+/// next pass.
 /// </summary>
 public sealed partial class FinishedJobSweep(
     FinishedJobs finished,
@@ -26,6 +27,10 @@ public sealed partial class FinishedJobSweep(
     /// <summary>Forget calls made at a time.</summary>
     private const int Batch = 256;
 
+    /// <summary>The most jobs one pass forgets (what is left waits for the next, a second later): bounds the calls a pass
+    /// makes when storage is failing, and the load a burst of jobs that finished together makes a retention later.</summary>
+    private const int MaxPerPass = 50_000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period, time);
@@ -33,7 +38,15 @@ public sealed partial class FinishedJobSweep(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await ForgetDueAsync(time.GetUtcNow(), stoppingToken);
+                try
+                {
+                    await ForgetDueAsync(time.GetUtcNow(), stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Never ends the sweep (nor, as a failed hosted service would, the silo): the next pass goes on.
+                    LogPassFailed(ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -43,7 +56,8 @@ public sealed partial class FinishedJobSweep(
     }
 
     /// <summary>Forgets every job of this silo that finished at or before <paramref name="now"/> minus the retention.
-    /// Returns how many were forgotten; those whose grain did not answer are tried again on a later pass.</summary>
+    /// Returns how many were forgotten; those whose grain did not answer, and those past <see cref="MaxPerPass"/>, are
+    /// left for the next pass.</summary>
     public async Task<int> ForgetDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var cutoff = now - options.Value.FinishedJobRetention;
@@ -51,9 +65,11 @@ public sealed partial class FinishedJobSweep(
         var failed = new List<(Guid JobId, DateTimeOffset FinishedAt)>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && finished.TakeFinishedBy(cutoff, Batch) is { Count: > 0 } due)
+            var taken = 0;
+            while (taken < MaxPerPass && !cancellationToken.IsCancellationRequested && finished.TakeFinishedBy(cutoff, Batch) is { Count: > 0 } due)
             {
-                var (count, notAnswered) = await ForgetAsync(due);
+                taken += due.Count;
+                var (count, notAnswered) = await ForgetAsync(due, cancellationToken);
                 forgotten += count;
                 failed.AddRange(notAnswered);
             }
@@ -75,15 +91,21 @@ public sealed partial class FinishedJobSweep(
     }
 
     /// <summary>Has these jobs' grains forget them (<see cref="IJobGrain.Forget"/>), <see cref="Batch"/> calls at a time.
-    /// Returns how many were forgotten, and the jobs whose grain did not answer.</summary>
+    /// Returns how many were forgotten, and the jobs whose grain did not answer (or were not asked: the silo is stopping).</summary>
     public async Task<(int Forgotten, List<(Guid JobId, DateTimeOffset FinishedAt)> NotAnswered)> ForgetAsync(
-        IReadOnlyList<(Guid JobId, DateTimeOffset FinishedAt)> jobs)
+        IReadOnlyList<(Guid JobId, DateTimeOffset FinishedAt)> jobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var forgotten = 0;
         var notAnswered = new List<(Guid, DateTimeOffset)>();
         foreach (var chunk in jobs.Chunk(Batch))
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                notAnswered.AddRange(chunk);
+                continue;
+            }
+
             var results = await Task.WhenAll(chunk.Select(ForgetOneAsync));
             forgotten += results.Count(r => r == true);
             notAnswered.AddRange(chunk.Where((_, i) => results[i] is null));
@@ -104,8 +126,10 @@ public sealed partial class FinishedJobSweep(
         {
             return await grains.GetGrain<IJobGrain>(job.JobId).Forget(job.FinishedAt);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Whatever the call threw (a timeout, a storage failure, a cancellation while the silo stops), the job is
+            // tried again: the batch's other jobs are not lost with it.
             LogForgetOneFailed(ex, job.JobId);
             return null;
         }
@@ -113,6 +137,9 @@ public sealed partial class FinishedJobSweep(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Forgetting finished job {JobId} failed")]
     private partial void LogForgetOneFailed(Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A pass of the finished-job sweep failed; the next pass goes on")]
+    private partial void LogPassFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} finished jobs past their retention could not be forgotten; the next pass tries again")]
     private partial void LogForgetFailed(int count);

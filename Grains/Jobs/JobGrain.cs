@@ -97,7 +97,8 @@ public sealed partial class JobGrain(
             LogForgotten(id, finishedAt);
         }
 
-        DeactivateOnIdle();
+        // A job that moved on since (requeued and running, say) keeps its activation.
+        DeactivateIfFinished();
         return forget;
     }
 
@@ -207,6 +208,12 @@ public sealed partial class JobGrain(
             {
                 LogStaleReport(Job.Id, attempt, Job.CurrentAttempt);
             }
+            else if (transition.Reply.Result == ReportResult.Duplicate)
+            {
+                // A report or command sent again: the first may have been written although its caller saw it fail, and
+                // then nothing remembered the job. Remembered twice, it is forgotten once.
+                RememberIfFinished();
+            }
 
             return transition;
         }
@@ -257,7 +264,7 @@ public sealed partial class JobGrain(
     /// <summary>A finished job is rarely read again: free its activation (its state stays in storage).</summary>
     private void DeactivateIfFinished()
     {
-        if (Job.Status.IsTerminal())
+        if (!Job.Exists || Job.Status.IsTerminal())
         {
             DeactivateOnIdle();
         }

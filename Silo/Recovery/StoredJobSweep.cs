@@ -39,6 +39,9 @@ internal sealed partial class StoredJobSweep(
 
     private const int ReadBatch = 1000;
 
+    /// <summary>The most finished jobs past their retention one run forgets; the next run finds the rest.</summary>
+    private const int MaxForgottenPerRun = 100_000;
+
     private readonly StoredJobSweepOptions _options = options.Value;
     private readonly OrleansGrainStorageSerializer _states = new(serializer);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -122,7 +125,6 @@ internal sealed partial class StoredJobSweep(
     {
         // The jobs' states first, the shards' lists after: see UnqueuedJobs for why the order matters.
         var (read, candidates, expired) = await ReadJobsAsync(stoppingToken);
-        await ForgetExpiredAsync(expired);
         var queued = new List<QueueEntry>();
         var takenBack = 0;
         foreach (var shard in candidates.GroupBy(j => j.Shard))
@@ -180,6 +182,8 @@ internal sealed partial class StoredJobSweep(
             }
         }
 
+        // Repairs first: forgetting what is past its retention can wait, a job in no shard cannot.
+        await ForgetExpiredAsync(expired, stoppingToken);
         if (queued.Count > 0)
         {
             LogRepaired(read, queued.Count, takenBack, string.Join(", ", queued.Take(5).Select(e => e.JobId)));
@@ -237,7 +241,7 @@ internal sealed partial class StoredJobSweep(
             {
                 unfinished.Add(job);
             }
-            else if (job is not null && FinishedJobs.IsPastRetention(job.Status, job.FinishedAt, cutoff))
+            else if (job is not null && expired.Count < MaxForgottenPerRun && FinishedJobs.IsPastRetention(job.Status, job.FinishedAt, cutoff))
             {
                 expired.Add((job.Id, job.FinishedAt!.Value));
             }
@@ -249,9 +253,9 @@ internal sealed partial class StoredJobSweep(
     /// <summary>Finished jobs past their retention that no silo's <see cref="FinishedJobs"/> holds any more (their silo
     /// ended or restarted) are forgotten the way each silo forgets its own (<see cref="FinishedJobSweep.ForgetAsync"/>); a
     /// job some silo still holds is forgotten by whichever comes first, and the other finds it gone.</summary>
-    private async Task ForgetExpiredAsync(List<(Guid JobId, DateTimeOffset FinishedAt)> expired)
+    private async Task ForgetExpiredAsync(List<(Guid JobId, DateTimeOffset FinishedAt)> expired, CancellationToken stoppingToken)
     {
-        var (forgotten, notAnswered) = await finishedJobs.ForgetAsync(expired);
+        var (forgotten, notAnswered) = await finishedJobs.ForgetAsync(expired, stoppingToken);
         if (forgotten > 0 || notAnswered.Count > 0)
         {
             LogForgotten(forgotten, notAnswered.Count);

@@ -65,6 +65,24 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task AReportSentAgain_ToAFinishedJob_RemembersIt_SoAFinishNobodyRememberedIsForgottenToo()
+    {
+        await using var q = await QueueTestCluster.StartAsync();
+        var job = await q.SubmitAsync();
+        var leased = await q.LeaseOneAsync("w1");
+        await q.CompleteAsync(job.Id, leased.Attempt);
+        // As if the finishing write had landed while its caller saw it fail: the silo does not remember the job.
+        var silo = Assert.IsType<InProcessSiloHandle>(q.Cluster.Primary).ServiceProvider;
+        Assert.Single(silo.GetRequiredService<FinishedJobs>().TakeFinishedBy(DateTimeOffset.MaxValue, max: 10));
+        Assert.Equal(0, await SweepOf(q).ForgetDueAsync(DateTimeOffset.UtcNow + Retention + TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(ReportResult.Duplicate, (await q.CompleteAsync(job.Id, leased.Attempt)).Result);
+
+        Assert.Equal(1, await SweepOf(q).ForgetDueAsync(DateTimeOffset.UtcNow + Retention + TimeSpan.FromSeconds(1)));
+        Assert.Null(await q.Queue.GetStatusAsync(job.Id));
+    }
+
+    [Fact]
     public async Task Forget_OfAJobThatFinishedAtAnotherTime_OrIsNotFinished_ChangesNothing()
     {
         await using var q = await QueueTestCluster.StartAsync();
