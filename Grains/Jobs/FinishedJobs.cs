@@ -13,17 +13,6 @@ public sealed class FinishedJobs
     private readonly Lock _lock = new();
     private readonly PriorityQueue<Guid, long> _jobs = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _jobs.Count;
-            }
-        }
-    }
-
     /// <summary>A job that finished at <paramref name="finishedAt"/> (its state's <c>FinishedAt</c>), in any order: one
     /// added again (a forget that failed) is due again at once.</summary>
     public void Add(Guid jobId, DateTimeOffset finishedAt)
