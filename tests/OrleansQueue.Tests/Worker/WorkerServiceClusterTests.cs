@@ -46,7 +46,10 @@ public sealed class WorkerServiceClusterTests
         Assert.Equal((JobStatus.Failed, "refused no"), (finished[1].Status, finished[1].Error));
         Assert.Equal((JobStatus.Completed, "SIMULATED done in 100 ms"), (finished[2].Status, Text(finished[2].Result)));
         Assert.All(finished, j => Assert.Equal("test-worker", j.Worker));
-        await worker.Logs.WaitForAsync("Worker test-worker stopped: 0 finished during grace, 0 handed back", Patience);
+        // A job's status is COMPLETED once its report is applied, a moment before the report's answer frees its slot: a
+        // stop in that moment counts it as finished during the grace (seen once in CI). Nothing is handed back either way.
+        var stopped = await worker.Logs.WaitForAsync("Worker test-worker stopped: ", Patience);
+        Assert.Matches("stopped: [01] finished during grace, 0 handed back$", stopped);
     }
 
     [Fact]
