@@ -16,5 +16,5 @@ internal sealed class CliException : Exception
 
     /// <summary>No job has the id: it was never submitted, or it finished longer ago than the silo keeps finished jobs.</summary>
     public static CliException NotFound(Guid id) =>
-        new(ExitCodes.NotFound, $"no job has the id {JobId.Format(id)} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed)");
+        new(ExitCodes.NotFound, $"no job has the id {JobId.Format(id)} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed, or sooner past its Queue:FinishedJobLimit)");
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OrleansQueue.Jobs;
 using OrleansQueue.Scheduling;
 
 namespace OrleansQueue.Diagnostics;
@@ -34,7 +35,7 @@ public sealed class QueueInstruments : IDisposable
         _retried = _meter.CreateCounter<long>("orleansqueue.jobs.retried", "{job}", "Failed attempts that were retried.");
         _requeued = _meter.CreateCounter<long>("orleansqueue.jobs.requeued", "{job}", "Jobs sent back to the queue, by cause.");
         _cancelled = _meter.CreateCounter<long>("orleansqueue.jobs.cancelled", "{job}", "Jobs cancelled.");
-        _forgotten = _meter.CreateCounter<long>("orleansqueue.jobs.forgotten", "{job}", "Finished jobs forgotten once their retention passed.");
+        _forgotten = _meter.CreateCounter<long>("orleansqueue.jobs.forgotten", "{job}", "Finished jobs forgotten, by reason: their retention passed, or their silo held more than its limit.");
         _waitTime = _meter.CreateHistogram<double>("orleansqueue.job.wait.duration", "s", "Time from (re)queueing to the start of an attempt.");
         _runTime = _meter.CreateHistogram<double>("orleansqueue.job.run.duration", "s", "Run time of attempts that completed or failed.");
         _storage = _meter.CreateHistogram<double>(
@@ -53,7 +54,8 @@ public sealed class QueueInstruments : IDisposable
 
     public void Cancelled() => _cancelled.Add(1);
 
-    public void Forgotten(int count) => _forgotten.Add(count);
+    public void Forgotten(int count, ForgetReason reason) =>
+        _forgotten.Add(count, new KeyValuePair<string, object?>("reason", reason == ForgetReason.Limit ? "limit" : "retention"));
 
     public void WaitTime(TimeSpan wait) => _waitTime.Record(wait.TotalSeconds);
 

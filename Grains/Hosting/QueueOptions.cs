@@ -116,6 +116,13 @@ public sealed class QueueOptions
     /// <summary>The least <see cref="FinishedJobRetention"/> allowed.</summary>
     public static readonly TimeSpan MinimumFinishedJobRetention = TimeSpan.FromMinutes(5);
 
+    /// <summary>The most finished jobs a silo keeps (those that finished on it, <see cref="Jobs.FinishedJobs"/>): past it,
+    /// the oldest are forgotten before their retention has passed, though never one that finished less than
+    /// <see cref="MinimumFinishedJobRetention"/> ago. Bounds the memory finished jobs hold at a high rate: each keeps its
+    /// state (0.7–1.2 KiB of a silo's memory for a small job, more with a large payload or result) until it is forgotten. Default 1,000,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int FinishedJobLimit { get; set; } = 1_000_000;
+
     /// <summary>A lease the worker's heartbeat does not mention this long after the lease reply left the shard is
     /// treated as lost in transit and handed back. Counted from the reply, not from the lease, so a slow start (the
     /// journal write, the job grains) does not use it up. Default 10 s.</summary>

@@ -23,6 +23,18 @@ public sealed class FinishedJobs
         }
     }
 
+    /// <summary>How many jobs it holds (a job remembered twice counts twice).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _jobs.Count;
+            }
+        }
+    }
+
     /// <summary>Takes up to <paramref name="max"/> of the jobs that finished at or before <paramref name="cutoff"/>, oldest
     /// first.</summary>
     public List<(Guid JobId, DateTimeOffset FinishedAt)> TakeFinishedBy(DateTimeOffset cutoff, int max)

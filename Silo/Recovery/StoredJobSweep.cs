@@ -255,7 +255,7 @@ internal sealed partial class StoredJobSweep(
     /// job some silo still holds is forgotten by whichever comes first, and the other finds it gone.</summary>
     private async Task ForgetExpiredAsync(List<(Guid JobId, DateTimeOffset FinishedAt)> expired, CancellationToken stoppingToken)
     {
-        var (forgotten, notAnswered) = await finishedJobs.ForgetAsync(expired, stoppingToken);
+        var (forgotten, notAnswered) = await finishedJobs.ForgetAsync(expired, ForgetReason.Retention, stoppingToken);
         if (forgotten > 0 || notAnswered.Count > 0)
         {
             LogForgotten(forgotten, notAnswered.Count);

@@ -32,6 +32,7 @@ public sealed partial class SiloRefusalTests(ITestOutputHelper output)
     [Theory]
     [InlineData("--Queue:Shards=abc", "Queue:Shards")]
     [InlineData("--Queue:FinishedJobRetention=00:01:00", "Queue:FinishedJobRetention (00:01:00) must be at least 00:05:00")]
+    [InlineData("--Queue:FinishedJobLimit=0", "FinishedJobLimit")]
     [InlineData("--Queue:Foo=1", "Queue:Foo")]
     [InlineData("--Queue:Shard=2", "Queue:Shards")]
     [InlineData("--Silo:GatewayPrt=30001", "Silo:GatewayPort")]

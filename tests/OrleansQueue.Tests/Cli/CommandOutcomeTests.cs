@@ -19,7 +19,7 @@ public sealed partial class CommandOutcomeTests
         var run = await CliRun.StartAsync(connector, ["status", id]);
 
         Assert.Equal(3, run.ExitCode);
-        Assert.Equal($"error: no job has the id {id} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed)", Assert.Single(run.StderrLines));
+        Assert.Equal($"error: no job has the id {id} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed, or sooner past its Queue:FinishedJobLimit)", Assert.Single(run.StderrLines));
         Assert.Equal("", run.Stdout);
     }
 
@@ -34,7 +34,7 @@ public sealed partial class CommandOutcomeTests
         var run = await CliRun.StartAsync(connector, [command, id]);
 
         Assert.Equal(3, run.ExitCode);
-        Assert.Equal($"error: no job has the id {id} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed)", Assert.Single(run.StderrLines));
+        Assert.Equal($"error: no job has the id {id} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed, or sooner past its Queue:FinishedJobLimit)", Assert.Single(run.StderrLines));
     }
 
     [Fact]

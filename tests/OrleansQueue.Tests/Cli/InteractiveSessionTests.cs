@@ -69,7 +69,7 @@ public sealed class InteractiveSessionTests
 
         Assert.Equal(3, run.ExitCode);
         Assert.Equal(
-            ["error: Priority 11 is out of range: it must be from 0 (most important) to 10.", $"error: no job has the id {unknown} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed)"],
+            ["error: Priority 11 is out of range: it must be from 0 (most important) to 10.", $"error: no job has the id {unknown} (a finished job is forgotten once the silo's Queue:FinishedJobRetention has passed, or sooner past its Queue:FinishedJobLimit)"],
             run.StderrLines);
         Assert.Equal("a b", System.Text.Encoding.UTF8.GetString(Assert.Single(connector.Queue.Submissions).Payload));
     }

@@ -44,6 +44,35 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task OverTheLimit_TheOldestAreForgottenFirst_ButNoneThatFinishedUnderTheMinimumRetentionAgo()
+    {
+        await using var q = await QueueTestCluster.StartAsync(new Dictionary<string, string?> { ["Queue:FinishedJobLimit"] = "2" });
+        var jobs = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var job = await q.SubmitAsync();
+            var leased = await q.LeaseOneAsync("w1");
+            Assert.Equal(ReportResult.Accepted, (await q.CompleteAsync(job.Id, leased.Attempt)).Result);
+            jobs.Add(job.Id);
+        }
+
+        var sweep = SweepOf(q);
+        var minimum = QueueOptions.MinimumFinishedJobRetention;
+
+        // Three finished against a limit of two, but all under the minimum retention ago: none goes yet.
+        Assert.Equal(0, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow));
+        Assert.Equal(0, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow + minimum - TimeSpan.FromMinutes(1)));
+        Assert.Equal(JobStatus.Completed, (await q.StatusAsync(jobs[0])).Status);
+
+        // Past it, the oldest goes, long before its retention, and the silo is back at its limit.
+        Assert.Equal(1, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow + minimum + TimeSpan.FromSeconds(1)));
+        Assert.Null(await q.Queue.GetStatusAsync(jobs[0]));
+        Assert.Equal(JobStatus.Completed, (await q.StatusAsync(jobs[1])).Status);
+        Assert.Equal(JobStatus.Completed, (await q.StatusAsync(jobs[2])).Status);
+        Assert.Equal(0, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow + minimum + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public async Task AJobRequeuedAfterItFinished_IsKept_ThenForgottenByItsNewFinish()
     {
         await using var q = await QueueTestCluster.StartAsync();

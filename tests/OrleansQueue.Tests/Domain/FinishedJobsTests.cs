@@ -34,6 +34,20 @@ public sealed class FinishedJobsTests
         Assert.Equal([(later, T0.AddMinutes(1))], finished.TakeFinishedBy(T0.AddHours(2), max: 10));
     }
 
+    [Fact]
+    public void Count_IsWhatItHolds_AJobAddedTwiceCountingTwice()
+    {
+        var finished = new FinishedJobs();
+        var job = Guid.NewGuid();
+        finished.Add(job, T0);
+        finished.Add(job, T0);
+        finished.Add(Guid.NewGuid(), T0.AddSeconds(1));
+        Assert.Equal(3, finished.Count);
+
+        finished.TakeFinishedBy(T0, max: 10);
+        Assert.Equal(1, finished.Count);
+    }
+
     [Theory]
     [InlineData(JobStatus.Completed, -1, true)]
     [InlineData(JobStatus.Failed, 0, true)]
