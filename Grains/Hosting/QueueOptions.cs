@@ -118,8 +118,9 @@ public sealed class QueueOptions
 
     /// <summary>The most finished jobs a silo keeps (those that finished on it, <see cref="Jobs.FinishedJobs"/>): past it,
     /// the oldest are forgotten before their retention has passed, though never one that finished less than
-    /// <see cref="MinimumFinishedJobRetention"/> ago. Bounds the memory finished jobs hold at a high rate: each keeps its
-    /// state (0.7–1.2 KiB of a silo's memory for a small job, more with a large payload or result) until it is forgotten. Default 1,000,000.</summary>
+    /// <see cref="MinimumFinishedJobRetention"/> ago. Bounds the memory finished jobs hold at a high rate to about the larger
+    /// of this and the last <see cref="MinimumFinishedJobRetention"/> of finished jobs: each keeps its state (0.7–1.2 KiB
+    /// of a silo's memory for a small job, more with a large payload or result) until it is forgotten. Default 1,000,000.</summary>
     [Range(1, int.MaxValue)]
     public int FinishedJobLimit { get; set; } = 1_000_000;
 

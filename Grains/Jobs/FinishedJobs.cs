@@ -2,7 +2,8 @@ namespace OrleansQueue.Jobs;
 
 /// <summary>
 /// The jobs that finished on this silo, by finish time, until <see cref="FinishedJobSweep"/> has their grains forget them
-/// once <see cref="Hosting.QueueOptions.FinishedJobRetention"/> has passed. A job grain adds itself when a change it wrote
+/// once <see cref="Hosting.QueueOptions.FinishedJobRetention"/> has passed (or sooner, the oldest, past
+/// <see cref="Hosting.QueueOptions.FinishedJobLimit"/>). A job grain adds itself when a change it wrote
 /// left the job COMPLETED, FAILED or CANCELLED (and again when a report or command sent twice finds it so). Kept in memory
 /// only, 24 to 48 bytes a job (the heap's array grows by doubling) against the job's own state of several hundred: what a
 /// silo's end loses here, Redis mode's stored-job sweep finds by the jobs' finish times, and local storage loses with

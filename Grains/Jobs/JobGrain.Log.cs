@@ -20,6 +20,6 @@ public sealed partial class JobGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: telling the schedule ({Effect}) failed; its lease will reconcile")]
     private partial void LogNoticeFailed(Exception exception, Guid jobId, string effect);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}, finished at {FinishedAt:O}, forgotten: its retention passed")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}, finished at {FinishedAt:O}, forgotten by the finished-job sweep")]
     private partial void LogForgotten(Guid jobId, DateTimeOffset finishedAt);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansQueue.Hosting;
@@ -58,6 +60,7 @@ public sealed class RetentionTests
 
         var sweep = SweepOf(q);
         var minimum = QueueOptions.MinimumFinishedJobRetention;
+        using var forgotten = ForgottenCounts(q);
 
         // Three finished against a limit of two, but all under the minimum retention ago: none goes yet.
         Assert.Equal(0, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow));
@@ -70,6 +73,7 @@ public sealed class RetentionTests
         Assert.Equal(JobStatus.Completed, (await q.StatusAsync(jobs[1])).Status);
         Assert.Equal(JobStatus.Completed, (await q.StatusAsync(jobs[2])).Status);
         Assert.Equal(0, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow + minimum + TimeSpan.FromSeconds(1)));
+        Assert.Equal(["1 limit"], forgotten.Measurements);
     }
 
     [Fact]
@@ -131,4 +135,41 @@ public sealed class RetentionTests
 
     private static FinishedJobSweep SweepOf(QueueTestCluster q) =>
         Assert.IsType<InProcessSiloHandle>(q.Cluster.Primary).ServiceProvider.GetRequiredService<FinishedJobSweep>();
+
+    /// <summary>What this cluster's silo counts in <c>orleansqueue.jobs.forgotten</c>, as "count reason" (its own meter:
+    /// other tests' silos count in the same process).</summary>
+    private static ForgottenListener ForgottenCounts(QueueTestCluster q) =>
+        new(Assert.IsType<InProcessSiloHandle>(q.Cluster.Primary).ServiceProvider.GetRequiredService<IMeterFactory>());
+
+    private sealed class ForgottenListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<string> _measurements = new();
+
+        public ForgottenListener(IMeterFactory silo)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "orleansqueue.jobs.forgotten" && ReferenceEquals(instrument.Meter.Scope, silo))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string? reason = null;
+                foreach (var tag in tags)
+                {
+                    reason = tag.Key == "reason" ? tag.Value as string : reason;
+                }
+
+                _measurements.Enqueue($"{value} {reason}");
+            });
+            _listener.Start();
+        }
+
+        public string[] Measurements => [.. _measurements];
+
+        public void Dispose() => _listener.Dispose();
+    }
 }
