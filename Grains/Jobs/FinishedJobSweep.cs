@@ -12,9 +12,8 @@ namespace OrleansQueue.Jobs;
 /// runs for months holds the jobs of the retention period, not every job it ever ran; and, while the silo holds more
 /// than <see cref="QueueOptions.FinishedJobLimit"/> finished jobs, the oldest of them sooner (never one that finished
 /// under <see cref="QueueOptions.MinimumFinishedJobRetention"/> ago), so that it holds about the larger of the limit and
-/// that minimum's finished jobs, not rate × retention. A job
-/// grain forgets only if its job is still the finished job it was (a job requeued since is not touched). A forget that
-/// fails is tried again on the next pass.
+/// that minimum's finished jobs, not rate × retention. A job grain forgets only if its job is still the finished job it
+/// was (a job requeued since is not touched). A forget that fails is tried again on the next pass.
 /// </summary>
 public sealed partial class FinishedJobSweep(
     FinishedJobs finished,
