@@ -60,7 +60,19 @@ public sealed class RetentionTests
 
         var sweep = SweepOf(q);
         var minimum = QueueOptions.MinimumFinishedJobRetention;
-        using var forgotten = ForgottenCounts(q);
+        var silo = Assert.IsType<InProcessSiloHandle>(q.Cluster.Primary).ServiceProvider.GetRequiredService<IMeterFactory>();
+        var forgotten = new ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // This cluster's silo only: other tests' silos count in the same process.
+            if (instrument.Name == "orleansqueue.jobs.forgotten" && ReferenceEquals(instrument.Meter.Scope, silo))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, count, tags, _) => forgotten.Enqueue($"{count} {tags.ToArray().Single(t => t.Key == "reason").Value}"));
+        listener.Start();
 
         // Three finished against a limit of two, but all under the minimum retention ago: none goes yet.
         Assert.Equal(0, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow));
@@ -73,7 +85,7 @@ public sealed class RetentionTests
         Assert.Equal(JobStatus.Completed, (await q.StatusAsync(jobs[1])).Status);
         Assert.Equal(JobStatus.Completed, (await q.StatusAsync(jobs[2])).Status);
         Assert.Equal(0, await sweep.ForgetDueAsync(DateTimeOffset.UtcNow + minimum + TimeSpan.FromSeconds(1)));
-        Assert.Equal(["1 limit"], forgotten.Measurements);
+        Assert.Equal(["1 limit"], forgotten);
     }
 
     [Fact]
@@ -135,41 +147,4 @@ public sealed class RetentionTests
 
     private static FinishedJobSweep SweepOf(QueueTestCluster q) =>
         Assert.IsType<InProcessSiloHandle>(q.Cluster.Primary).ServiceProvider.GetRequiredService<FinishedJobSweep>();
-
-    /// <summary>What this cluster's silo counts in <c>orleansqueue.jobs.forgotten</c>, as "count reason" (its own meter:
-    /// other tests' silos count in the same process).</summary>
-    private static ForgottenListener ForgottenCounts(QueueTestCluster q) =>
-        new(Assert.IsType<InProcessSiloHandle>(q.Cluster.Primary).ServiceProvider.GetRequiredService<IMeterFactory>());
-
-    private sealed class ForgottenListener : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentQueue<string> _measurements = new();
-
-        public ForgottenListener(IMeterFactory silo)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "orleansqueue.jobs.forgotten" && ReferenceEquals(instrument.Meter.Scope, silo))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                string? reason = null;
-                foreach (var tag in tags)
-                {
-                    reason = tag.Key == "reason" ? tag.Value as string : reason;
-                }
-
-                _measurements.Enqueue($"{value} {reason}");
-            });
-            _listener.Start();
-        }
-
-        public string[] Measurements => [.. _measurements];
-
-        public void Dispose() => _listener.Dispose();
-    }
 }
