@@ -19,7 +19,7 @@ if ! command -v redis-server >/dev/null; then
   echo "== installing Debian's redis-server"
   as_root=""
   [ "$(id -u)" -ne 0 ] && as_root="sudo"
-  $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
 fi
 
 echo "== building (Release)"
